@@ -1,0 +1,1 @@
+"""One module per `samfunn` subcommand; see `samfunn_data.cli.COMMANDS`."""

@@ -1,0 +1,1 @@
+"""Everything that speaks to Statistics Norway: queries, the HTTP client, decoding, the raw store."""
