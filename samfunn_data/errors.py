@@ -28,6 +28,10 @@ class ParseError(SamfunnError):
     """A JSON-stat document (or another input file) is malformed or truncated."""
 
 
+class QueryError(SamfunnError, ValueError):
+    """An SSB query is malformed or asks for a variable/value the table does not have."""
+
+
 class OfflineError(SamfunnError):
     """SSB cannot be reached and nothing is stored that could answer the query."""
 
