@@ -211,15 +211,22 @@ def _status(raw: Any, n_cells: int) -> pd.api.extensions.ExtensionArray:
         if len(raw) != n_cells:
             raise ParseError(f"JSON-stat 'status' has {len(raw)} entries but the dataset has {n_cells} cells")
         symbols = raw
+        positions = None
     elif isinstance(raw, dict):
-        symbols = np.full(n_cells, None, dtype=object)
-        symbols[_indices(raw, n_cells, "status")] = list(raw.values())
+        symbols = list(raw.values())
+        # Few cells carry a symbol: point each cell at its entry (null index = no status) and let
+        # arrow expand, instead of converting a cell-sized object array of None.
+        positions = np.full(n_cells, -1, dtype=np.int32)
+        positions[_indices(raw, n_cells, "status")] = np.arange(len(symbols), dtype=np.int32)
     else:
         raise ParseError(f"JSON-stat 'status' must be a string, list or object, got {type(raw).__name__}")
     try:
-        return _str_array(pa.array(symbols, type=pa.string(), from_pandas=True))
+        arrow = pa.array(symbols, type=pa.string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise ParseError(f"JSON-stat 'status' must hold strings or null: {exc}") from exc
+    if positions is not None:
+        arrow = arrow.take(pa.array(positions, mask=positions < 0))
+    return _str_array(arrow)
 
 
 def _str_array(arrow: pa.Array) -> pd.api.extensions.ExtensionArray:
