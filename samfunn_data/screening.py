@@ -1,0 +1,403 @@
+"""Screen applicant municipalities for the learning network (what coordinators run).
+
+Order of operations in `screen_file`:
+1. read and validate every row (`applications.read_applications`); bad rows become RowErrors;
+2. for each valid application: eligibility from the population on 1 January of the application year,
+   statistics adequacy from the fact base as it stood that year, the age of the samfunnsdel against the
+   four-year planning cycle, the stated personnel; then a category with the reasons;
+3. write screening.html (side by side, sortable), screening.csv (one row per valid application) and
+   screening_errors.csv (one row per problem) to the output folder.
+
+Eligibility rule (the invitation: "Befolkning under 2500 innbyggere", Nordland and Trøndelag) comes from
+network.toml via `municipalities.network()`; the figures come from SSB table 07459.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from samfunn_data import municipalities
+from samfunn_data.applications import Application, ReadResult, RowError, read_applications
+from samfunn_data.errors import FactbaseError, SamfunnError
+from samfunn_data.formatting import fmt_int, fmt_number
+
+AKTUELL = "Aktuell"
+FORBEHOLD = "Aktuell med forbehold"
+IKKE_AKTUELL = "Ikke aktuell"
+CATEGORY_ORDER = {AKTUELL: 0, FORBEHOLD: 1, IKKE_AKTUELL: 2}
+
+# One indicator per chapter of a planstrategi fact base (domain.md): the minimum a municipality needs to
+# describe itself. Only those the catalogue actually has are used (see `core_indicators`).
+CORE_INDICATORS = (
+    "folkemengde",
+    "andel_80_pluss",
+    "fodselsoverskudd",
+    "nettoinnflytting",
+    "framskrevet_2030",
+    "medianinntekt",
+    "sysselsatte_per_100",
+    "andel_hoyere_utdanning",
+    "sentralitetsklasse",
+)
+PLAN_CYCLE_YEARS = 4  # planstrategi once per council term (plan- og bygningsloven § 10-1)
+FIRST_MUNICIPAL_ELECTION = 1975  # municipal elections every fourth year since (1975, ..., 2019, 2023)
+MIN_CORE_SHARE = 0.5  # below this share of core indicators the fact base is too thin to start from
+
+
+@dataclass(frozen=True)
+class IndicatorStatus:
+    """How one core indicator stands for one applicant in the application year."""
+
+    indicator: str
+    title: str
+    latest_year: int | None  # newest year the fact base had by then; None = missing
+    expected_year: int  # newest year one could have: Y for stocks, Y-1 for flows
+    robustness: str | None  # "solid" | "indicative" | "too few" | None
+
+    @property
+    def available(self) -> bool:
+        return self.latest_year is not None
+
+    @property
+    def lag(self) -> int | None:
+        return None if self.latest_year is None else max(self.expected_year - self.latest_year, 0)
+
+
+@dataclass
+class Assessment:
+    """The screening of one valid application."""
+
+    application: Application
+    year: int
+    population: int | None
+    population_prev: int | None
+    eligible: bool
+    indicators: list[IndicatorStatus]
+    plan_age: int | None
+    plan_text: str
+    category: str = ""
+    reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def kommune(self) -> municipalities.Municipality:
+        return self.application.kommune
+
+    @property
+    def n_available(self) -> int:
+        return sum(s.available for s in self.indicators)
+
+    @property
+    def too_few(self) -> list[IndicatorStatus]:
+        return [s for s in self.indicators if s.robustness == "too few"]
+
+    @property
+    def oldest_year(self) -> int | None:
+        years = [s.latest_year for s in self.indicators if s.latest_year is not None]
+        return min(years) if years else None
+
+
+@dataclass
+class ScreeningResult:
+    year: int
+    source: str
+    read: ReadResult
+    assessments: list[Assessment]
+    paths: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self.read.errors
+
+    @property
+    def ok(self) -> bool:
+        return not self.read.errors
+
+
+# ---------------------------------------------------------------- the pieces of an assessment
+
+
+def core_indicators() -> list[tuple[str, object]]:
+    """The core indicators the catalogue has, in CORE_INDICATORS order, as (id, Indicator)."""
+    from samfunn_data.indicators import CATALOGUE
+
+    return [(i, CATALOGUE[i]) for i in CORE_INDICATORS if i in CATALOGUE]
+
+
+def _expected_year(kind: str, year: int) -> int:
+    # A stock is dated 1 January of its year, a flow belongs to the calendar year it happened in, so in
+    # year Y the newest possible flow is Y-1 (factbase.as_of applies the same rule).
+    return year - 1 if kind == "flow" else year
+
+
+def indicator_statuses(code: str, year: int, facts: pd.DataFrame | None = None) -> list[IndicatorStatus]:
+    """Which core indicators the fact base has for `code` as it stood in `year`, how recent and how robust."""
+    from samfunn_data import factbase
+
+    if facts is None:
+        facts = factbase.as_of(code, year)
+    facts = facts[facts["kommunenr"] == code] if "kommunenr" in facts else facts
+    statuses = []
+    for ind_id, indicator in core_indicators():
+        rows = facts[(facts["indicator"] == ind_id) & facts["value"].notna()]
+        kind = getattr(indicator, "kind", "stock")
+        if kind in ("projection", "static") or rows.empty:
+            latest = None if rows.empty else int(rows["year"].max())
+            # A projection's "year" is the target year; what counts is that it exists as of Y.
+            newest = rows[rows["year"] == latest] if latest is not None else rows
+            latest_shown = None if rows.empty else (year if kind == "projection" else latest)
+        else:
+            latest_shown = int(rows["year"].max())
+            newest = rows[rows["year"] == latest_shown]
+        grade = None
+        if not newest.empty and "robustness" in newest:
+            grade = newest["robustness"].iloc[-1]
+            grade = None if pd.isna(grade) else str(grade)
+        statuses.append(
+            IndicatorStatus(ind_id, getattr(indicator, "title", ind_id), latest_shown,
+                            _expected_year(kind, year) if kind != "projection" else year, grade)
+        )
+    return statuses
+
+
+def elections_since(plan_year: int, year: int) -> list[int]:
+    """Municipal elections held after the year the plan was adopted and before the application year."""
+    first = max(plan_year + 1, FIRST_MUNICIPAL_ELECTION)
+    return [e for e in range(first, year) if (e - FIRST_MUNICIPAL_ELECTION) % 4 == 0]
+
+
+def plan_status(plan_year: int | None, year: int) -> tuple[int | None, str]:
+    """Age of the samfunnsdel in years and a bokmål sentence placing it in the four-year cycle."""
+    if plan_year is None:
+        return None, "Ingen vedtatt samfunnsdel (oppgitt av kommunen)."
+    age = year - plan_year
+    elections = elections_since(plan_year, year)
+    if age <= PLAN_CYCLE_YEARS:
+        text = f"Vedtatt {plan_year}, {age} år gammel: innenfor én fireårig planperiode."
+    elif age <= 2 * PLAN_CYCLE_YEARS:
+        text = f"Vedtatt {plan_year}, {age} år gammel: eldre enn én planperiode."
+    else:
+        text = f"Vedtatt {plan_year}, {age} år gammel: mer enn to planperioder gammel."
+    if elections:
+        valg = ", ".join(str(e) for e in elections)
+        text += f" Kommunestyrevalg siden: {valg}; planstrategien skal ta stilling til om den bør revideres."
+    return age, text
+
+
+def _population(code: str, year: int) -> int | None:
+    try:
+        return int(municipalities.population(code, year))
+    except (SamfunnError, KeyError, LookupError, ValueError):
+        return None
+
+
+def _eligibility(kommune, year: int, population: int | None, rule) -> tuple[bool, list[str]]:
+    """Eligible or not, with the reasons stated with their numbers."""
+    reasons = []
+    counties = [str(c) for c in rule.counties]
+    in_county = kommune.county in counties
+    if not in_county:
+        reasons.append(f"Ligger i {kommune.county_name} (fylke {kommune.county}); "
+                       "nettverket gjelder Nordland og Trøndelag.")
+    if population is None:
+        reasons.append(f"Folketallet 1. januar {year} finnes ikke i dataene (SSB tabell 07459); "
+                       "kan ikke avgjøre størrelsen.")
+        return False, reasons
+    limit = fmt_int(rule.max_population)
+    if population >= rule.max_population:
+        reasons.append(f"Folketall 1. januar {year}: {fmt_int(population)}, ikke under {limit}.")
+    return in_county and population < rule.max_population, reasons
+
+
+def _statistics_findings(a: Assessment) -> tuple[list[str], list[str]]:
+    """(reservations, notes) about the statistics: the measured fact base and the applicant's own answer."""
+    reservations, notes = [], []
+    total = len(a.indicators)
+    missing = [s.title for s in a.indicators if not s.available]
+    if total and a.n_available / total < MIN_CORE_SHARE:
+        reservations.append(f"Faktagrunnlaget har bare {a.n_available} av {total} kjerneindikatorer for "
+                            f"{a.kommune.name} ({a.year}); for tynt til å bygge på.")
+    elif missing:
+        notes.append(f"Mangler i faktagrunnlaget: {', '.join(missing)}.")
+    if a.too_few:
+        notes.append("For små tall til å tolke alene (slå sammen flere år): "
+                     + ", ".join(s.title for s in a.too_few) + ".")
+    if not a.application.har_statistikk:
+        notes.append("Kommunen oppgir at den mangler statistikk/faktagrunnlag; samfunn-data har "
+                     f"{a.n_available} av {total} kjerneindikatorer som utgangspunkt.")
+    return reservations, notes
+
+
+def _categorise(a: Assessment, eligibility_reasons: list[str]) -> None:
+    """Set category, reasons and notes. Not eligible -> Ikke aktuell; a reservation -> med forbehold."""
+    reservations, notes = _statistics_findings(a)
+    if a.application.personellressurs <= 0:
+        reservations.append("Ingen personellressurs avsatt til planarbeidet; invitasjonen forutsetter det.")
+    if a.population is not None and a.population_prev is not None:
+        limit = municipalities.network().max_population
+        if (a.population < limit) != (a.population_prev < limit):
+            notes.append(f"Folketallet krysset grensen på {fmt_int(limit)} i løpet av {a.year - 1}: "
+                         f"{fmt_int(a.population_prev)} 1. januar {a.year - 1}, {fmt_int(a.population)} "
+                         f"1. januar {a.year}.")
+    if a.plan_age is None:
+        notes.append("Har ingen vedtatt samfunnsdel; nettverket arbeider nettopp med forarbeidet til den.")
+    if not a.eligible:
+        a.category, a.reasons = IKKE_AKTUELL, eligibility_reasons
+    elif reservations:
+        a.category, a.reasons = FORBEHOLD, reservations
+    else:
+        a.category = AKTUELL
+        a.reasons = [f"Folketall 1. januar {a.year}: {fmt_int(a.population)} (under "
+                     f"{fmt_int(municipalities.network().max_population)}), {a.kommune.county_name}."]
+    a.notes = notes
+
+
+def assess(application: Application, year: int, facts: pd.DataFrame | None = None) -> Assessment:
+    """Screen one valid application for application year `year`."""
+    rule = municipalities.network()
+    kommune = application.kommune
+    population = _population(kommune.code, year)
+    eligible, eligibility_reasons = _eligibility(kommune, year, population, rule)
+    plan_age, plan_text = plan_status(application.samfunnsdel_vedtatt, year)
+    a = Assessment(
+        application=application, year=year, population=population,
+        population_prev=_population(kommune.code, year - 1), eligible=eligible,
+        indicators=indicator_statuses(kommune.code, year, facts), plan_age=plan_age, plan_text=plan_text,
+    )
+    _categorise(a, eligibility_reasons)
+    return a
+
+
+def check_year(year: int) -> None:
+    """Fail early, with the years the data has, when 1 January `year` is not in the population table."""
+    from samfunn_data import factbase
+
+    facts = factbase.load()
+    years = facts.loc[facts["indicator"] == "folkemengde", "year"]
+    if years.empty or year not in set(years.astype(int)):
+        span = f"{int(years.min())}–{int(years.max())}" if not years.empty else "ingen år"
+        raise FactbaseError(
+            f"Folketall per 1. januar {year} finnes ikke i faktagrunnlaget (har {span}). "
+            "Velg et søknadsår innenfor dette, eller hent nyere tall med `samfunn fetch` og `samfunn build`."
+        )
+
+
+def screen(applications: list[Application], year: int) -> list[Assessment]:
+    """Screen valid applications; sorted by category, then by municipality number."""
+    from samfunn_data import factbase
+
+    facts = factbase.load()
+    assessments = []
+    for application in applications:
+        own = factbase.as_of(application.kommune.code, year) if facts is not None else None
+        assessments.append(assess(application, year, own))
+    return sorted(assessments, key=lambda a: (CATEGORY_ORDER[a.category], a.kommune.code))
+
+
+# ---------------------------------------------------------------- tables and files
+
+
+def assessments_frame(assessments: list[Assessment]) -> pd.DataFrame:
+    """One row per valid application, the columns of screening.csv."""
+    rows = []
+    for a in assessments:
+        app = a.application
+        rows.append({
+            "kommunenr": a.kommune.code,
+            "kommune": a.kommune.name,
+            "fylkesnr": a.kommune.county,
+            "fylke": a.kommune.county_name,
+            "soknadsar": a.year,
+            "folketall": a.population,
+            "folketall_aret_for": a.population_prev,
+            "eligible": "true" if a.eligible else "false",
+            "kategori": a.category,
+            "begrunnelse": " ".join(a.reasons),
+            "merknader": " ".join(a.notes),
+            "samfunnsdel_vedtatt": app.samfunnsdel_vedtatt,
+            "samfunnsdel_alder": a.plan_age,
+            "personellressurs_arsverk": app.personellressurs,
+            "personellressurs_oppgitt": app.personellressurs_tekst,
+            "har_statistikk_oppgitt": "true" if app.har_statistikk else "false",
+            "kjerneindikatorer_tilgjengelig": a.n_available,
+            "kjerneindikatorer_totalt": len(a.indicators),
+            "kjerneindikatorer_mangler": ", ".join(s.indicator for s in a.indicators if not s.available),
+            "for_sma_tall": ", ".join(s.indicator for s in a.too_few),
+            "eldste_dataar": a.oldest_year,
+            "framdriftsplan": app.framdriftsplan,
+            "kontaktperson": app.kontaktperson,
+            "rad": app.row,
+        })
+    frame = pd.DataFrame(rows, columns=_CSV_COLUMNS)
+    for col in _INT_COLUMNS:
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+_INT_COLUMNS = ("folketall", "folketall_aret_for", "samfunnsdel_vedtatt", "samfunnsdel_alder",
+                "eldste_dataar")
+_CSV_COLUMNS = [
+    "kommunenr", "kommune", "fylkesnr", "fylke", "soknadsar", "folketall", "folketall_aret_for", "eligible",
+    "kategori", "begrunnelse", "merknader", "samfunnsdel_vedtatt", "samfunnsdel_alder",
+    "personellressurs_arsverk", "personellressurs_oppgitt", "har_statistikk_oppgitt",
+    "kjerneindikatorer_tilgjengelig", "kjerneindikatorer_totalt", "kjerneindikatorer_mangler", "for_sma_tall",
+    "eldste_dataar", "framdriftsplan", "kontaktperson", "rad",
+]
+
+
+def errors_frame(errors: list[RowError]) -> pd.DataFrame:
+    """One row per problem: rad, kommune (as written), felt, melding."""
+    return pd.DataFrame(
+        [{"rad": e.row, "kommune": e.kommune, "felt": e.field, "melding": e.message} for e in errors],
+        columns=["rad", "kommune", "felt", "melding"],
+    )
+
+
+def write_outputs(result: ScreeningResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write screening.html, screening.csv and screening_errors.csv (always all three) into `out_dir`."""
+    from samfunn_data.screening_page import render_page
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "html": out / "screening.html",
+        "csv": out / "screening.csv",
+        "errors_csv": out / "screening_errors.csv",
+    }
+    # Plain UTF-8 and comma: the CSVs are meant for tools as much as for spreadsheets.
+    assessments_frame(result.assessments).to_csv(paths["csv"], index=False)
+    errors_frame(result.errors).to_csv(paths["errors_csv"], index=False)
+    paths["html"].write_text(render_page(result), encoding="utf-8")
+    result.paths = paths
+    return paths
+
+
+def screen_file(path: str | Path, year: int, out_dir: str | Path | None = None) -> ScreeningResult:
+    """Read, validate and screen an applications file; write the outputs to `out_dir` if given.
+
+    Parameters
+    ----------
+    path : CSV (comma or semicolon; UTF-8, Windows-1252 or Latin-1) or .xlsx with the template's columns.
+    year : application year; population on 1 January of that year decides eligibility.
+    out_dir : folder for screening.html, screening.csv and screening_errors.csv.
+
+    Returns
+    -------
+    ScreeningResult; `.ok` is False when any row was invalid (the valid rows are screened anyway).
+    """
+    check_year(year)
+    read = read_applications(path, year)
+    assessments = screen(read.applications, year)
+    result = ScreeningResult(year=year, source=str(path), read=read, assessments=assessments)
+    if out_dir is not None:
+        write_outputs(result, out_dir)
+    return result
+
+
+def fmt_fte(value: float) -> str:
+    """Full-time equivalents the Norwegian way: 0.5 -> '0,5 årsverk'."""
+    decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == round(value, 2) else 2)
+    return f"{fmt_number(value, decimals)} årsverk"
