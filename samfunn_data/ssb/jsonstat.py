@@ -73,7 +73,12 @@ def decode_jsonstat(payload: bytes | bytearray | str | dict) -> pd.DataFrame:
 
 
 def _load(payload: bytes | bytearray | str | dict) -> dict:
-    """Parse bytes/str (stdlib json: see benchmarks/jsonstat_decode.py for why not orjson)."""
+    """Parse bytes/str and check the dataset header.
+
+    stdlib json on purpose: orjson parsed the 378,420-cell benchmark document in 5 ms against 24 ms, but
+    the whole decode is already ~100x faster than pyjstat and an HTTP fetch takes seconds, so the saving
+    does not justify a compiled dependency.
+    """
     if isinstance(payload, dict):
         doc = payload
     elif isinstance(payload, bytes | bytearray | str):
