@@ -219,6 +219,15 @@ def test_units_missing_decimals_fall_back_to_table_decimals():
     assert decode_jsonstat(doc).attrs["units"] == {"Folkemengde": {"base": "personer", "decimals": 0}}
 
 
+def test_odd_metadata_falls_back_to_codes_but_keeps_the_figures():
+    doc = small_doc(extension="not an object")
+    doc["dimension"]["Region"]["category"]["label"] = ["Tydal", "Moskenes"]  # not code -> label
+    frame = decode_jsonstat(doc)
+    assert frame.attrs["category_labels"]["Region"] == {"1874": "1874", "5033": "5033"}
+    assert frame.attrs["table_id"] is None
+    assert frame["value"].tolist()[:2] == [1.0, 2.0]
+
+
 def test_empty_cube_gives_empty_frame_with_schema():
     doc = small_doc(size=[2, 1, 0], value=[], status=None)
     doc["dimension"]["Tid"]["category"] = {"index": []}

@@ -240,24 +240,27 @@ def _str_array(arrow: pa.Array) -> pd.api.extensions.ExtensionArray:
 
 
 def _attrs(doc: dict, ids: list[str], codes: list[list[str]]) -> dict:
-    """Labels, units and provenance for ``df.attrs`` (plain JSON types so Parquet metadata keeps them)."""
-    dimensions = doc["dimension"]
+    """Labels, units and provenance for ``df.attrs`` (plain JSON types so Parquet metadata keeps them).
+
+    Metadata is read leniently (a missing or odd label falls back to the code): only the cube's shape
+    decides whether the figures can be trusted.
+    """
     dimension_labels, category_labels, units = {}, {}, {}
+    px = _obj(_obj(doc.get("extension")).get("px"))
     for dim, dim_codes in zip(ids, codes, strict=True):
-        dimension = dimensions[dim]
-        category = dimension["category"]
+        dimension = doc["dimension"][dim]
+        category = _obj(dimension.get("category"))
         dimension_labels[dim] = str(dimension.get("label") or dim)
-        labels = category.get("label") or {}
+        labels = _obj(category.get("label"))
         category_labels[dim] = {code: str(labels.get(code, code)) for code in dim_codes}
-        for code, unit in (category.get("unit") or {}).items():
-            units[str(code)] = _unit(unit, doc)
-    px = (doc.get("extension") or {}).get("px") or {}
+        for code, unit in _obj(category.get("unit")).items():
+            units[str(code)] = _unit(_obj(unit), px.get("decimals"))
     notes = doc.get("note") or []
     return {
         "table_id": str(px["tableid"]) if px.get("tableid") is not None else None,
         "label": str(doc.get("label") or ""),
         "source": str(doc.get("source") or ""),
-        "updated": doc.get("updated") or None,
+        "updated": str(doc["updated"]) if doc.get("updated") else None,
         "dimension_labels": dimension_labels,
         "category_labels": category_labels,
         "units": units,
@@ -265,11 +268,13 @@ def _attrs(doc: dict, ids: list[str], codes: list[list[str]]) -> dict:
     }
 
 
-def _unit(unit: Any, doc: dict) -> dict:
+def _obj(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _unit(unit: dict, table_decimals: Any) -> dict:
     """``{"base", "decimals"}``; decimals fall back to the table-wide ``extension.px.decimals``."""
-    unit = unit if isinstance(unit, dict) else {}
-    decimals = unit.get("decimals", ((doc.get("extension") or {}).get("px") or {}).get("decimals"))
-    return {
-        "base": str(unit.get("base") or unit.get("label") or ""),
-        "decimals": int(decimals) if isinstance(decimals, int | float) else None,
-    }
+    decimals = unit.get("decimals", table_decimals)
+    known = isinstance(decimals, int | float) and not isinstance(decimals, bool)
+    base = str(unit.get("base") or unit.get("label") or "")
+    return {"base": base, "decimals": int(decimals) if known else None}
