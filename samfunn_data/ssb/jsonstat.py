@@ -34,7 +34,9 @@ def decode_jsonstat(payload: bytes | bytearray | str | dict) -> pd.DataFrame:
     pandas.DataFrame
         One ``str`` column per dimension, named by its id in the document's ``id`` order and holding
         category codes; ``value`` (float64, NaN where the document has null or no value); ``status``
-        (``str``, SSB's symbol such as ``..`` or ``:`` where the document has one, else missing).
+        (``str``, SSB's symbol such as ``..`` or ``:`` where the document has one, else missing: NaN,
+        pandas' missing marker for the ``str`` dtype, so ``isna()`` finds it). Codes are plain ``str``,
+        not Categorical, so filters, merges and concat across tables behave without surprises.
         ``df.attrs`` holds ``table_id``, ``label``, ``source``, ``updated``, ``dimension_labels``,
         ``category_labels``, ``units`` and ``notes`` (all JSON-serialisable, so Parquet keeps them).
 
