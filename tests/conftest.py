@@ -7,6 +7,9 @@ import socket
 
 import pytest
 
+# Loopback PxWeb server fixtures (pxweb, ssb_settings, client, v0_client).
+from tests.pxweb_fixtures import client, pxweb, ssb_settings, v0_client  # noqa: F401
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 _real_getaddrinfo = socket.getaddrinfo

@@ -1,0 +1,204 @@
+"""The public way to get SSB figures: `get(query)` answers from the store, the snapshot or SSB.
+
+Every frame returned carries where it came from in ``df.attrs``: ``origin`` ("fetched" = a response
+fetched now or a stored one SSB confirmed current, or stored with refresh="never"; "stale-fetched" = a
+stored response served because SSB could not be reached; "snapshot" = the embedded snapshot),
+``vintage`` (ISO date of retrieval, or the snapshot's vintage), ``table_id``, ``source_files`` and
+``query``.
+"""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import warnings
+from datetime import date
+
+import pandas as pd
+
+from samfunn_data.config import REFRESH_POLICIES, Settings, get_settings
+from samfunn_data.errors import ConfigError, OfflineError, SsbApiError
+from samfunn_data.ssb import query as q
+from samfunn_data.ssb.client import is_unreachable, make_client
+from samfunn_data.ssb.jsonstat import decode_jsonstat
+from samfunn_data.ssb.merge import merge_parts
+from samfunn_data.ssb.snapshot import Snapshot, SnapshotAnswer
+from samfunn_data.ssb.store import RawStore, Vintage
+
+log = logging.getLogger(__name__)
+_warned: set[tuple[str, str, str]] = set()
+
+
+class StaleDataWarning(UserWarning):
+    """SSB could not be reached; the figures come from an earlier vintage (the message names its date)."""
+
+
+def get(
+    query: q.Query, refresh: str | None = None, settings: Settings | None = None, client=None
+) -> pd.DataFrame:
+    """The tidy frame answering `query`.
+
+    Parameters
+    ----------
+    query
+        What to fetch (see `Query.build`).
+    refresh
+        "never" (use what is stored or in the snapshot; no network), "if-stale" (ask SSB for the table's
+        `updated` stamp and refetch only if it changed) or "always" (refetch). Default: settings.refresh.
+
+    Order of operations: find the newest local answer (fetched vintage or snapshot, whichever is newer);
+    under "never" return it; under "if-stale" return it if SSB's `updated` stamp shows it is current;
+    otherwise fetch, decode every part (a malformed response raises ParseError and nothing is stored),
+    store the bytes as a new vintage and return the merged frame. When SSB cannot be reached the local
+    answer is returned with one warning naming its date; with nothing local, OfflineError.
+    """
+    settings = settings or get_settings()
+    policy = refresh or settings.refresh
+    if policy not in REFRESH_POLICIES:
+        raise ConfigError(f"refresh must be one of {', '.join(REFRESH_POLICIES)}, not {policy!r}")
+    client = client or make_client(settings)
+    store = RawStore(settings.store_dir)
+    stored = store.newest(query.table_id, q.query_key(query, client.api))
+    snap = _snapshot_answer(Snapshot(settings.snapshot_dir), query, stored)
+
+    if policy == "never":
+        if stored is None and snap is None:
+            raise OfflineError(_nothing_stored(query, "refresh='never' was asked for"))
+        return _local(stored, snap, query, offline=False)
+
+    updated = None
+    if policy == "if-stale" and (stored or snap):
+        try:
+            updated = client.table_info(query.table_id).get("updated")
+        except SsbApiError as exc:
+            if not is_unreachable(exc):
+                raise
+            return _offline(stored, snap, query, exc)
+        if _current(stored, snap, updated):
+            return _local(stored, snap, query, offline=False)
+
+    try:
+        result = client.fetch(query)
+    except SsbApiError as exc:
+        if not is_unreachable(exc):
+            raise
+        return _offline(stored, snap, query, exc)
+    frame = merge_parts([decode_jsonstat(part.content) for part in result.parts])
+    vintage = store.save(result, table_updated=updated or frame.attrs.get("updated"))
+    return _mark_fetched(frame, vintage, query, "fetched")
+
+
+def fetch(
+    query: q.Query, settings: Settings | None = None, client=None
+) -> tuple[pd.DataFrame, Vintage | None]:
+    """Fetch `query` from SSB now (refresh="always") and say which stored vintage holds it."""
+    settings = settings or get_settings()
+    frame = get(query, refresh="always", settings=settings, client=client)
+    client = client or make_client(settings)
+    vintage = RawStore(settings.store_dir).newest(query.table_id, q.query_key(query, client.api))
+    return frame, vintage
+
+
+def stored(query: q.Query, settings: Settings | None = None) -> pd.DataFrame:
+    """The newest local answer (no network): same as ``get(query, refresh="never")``."""
+    return get(query, refresh="never", settings=settings)
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _snapshot_answer(snapshot: Snapshot, query: q.Query, stored: Vintage | None) -> SnapshotAnswer | None:
+    """The snapshot's answer, but only when no newer fetched vintage exists."""
+    vintage = snapshot.vintage(query.table_id)
+    if stored is not None and (vintage is None or stored.date >= vintage[:10]):
+        return None
+    return snapshot.answer(query)
+
+
+def _current(stored: Vintage | None, snap: SnapshotAnswer | None, updated: str | None) -> bool:
+    if not updated:
+        return False  # no stamp to compare (v0): refetch; the store keeps identical bytes only once
+    if stored is not None:
+        return _instant(stored.table_updated) == _instant(updated)
+    return snap is not None and snap.vintage is not None and updated[:10] <= snap.vintage[:10]
+
+
+def _instant(stamp: str | None) -> pd.Timestamp | None:
+    if not stamp:
+        return None
+    moment = pd.Timestamp(stamp)
+    return moment.tz_localize("UTC") if moment.tzinfo is None else moment
+
+
+def _local(
+    stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query, offline: bool
+) -> pd.DataFrame:
+    if stored is not None:
+        frame = merge_parts([decode_jsonstat(body) for body in stored.read()])
+        return _mark_fetched(frame, stored, query, "stale-fetched" if offline else "fetched")
+    assert snap is not None
+    frame = snap.frame.copy()
+    frame.attrs = dict(snap.frame.attrs)
+    frame.attrs.update(
+        origin="snapshot",
+        vintage=snap.vintage,
+        table_id=query.table_id,
+        source_files=[str(snap.path)],
+        query=q.normalised(query, "snapshot"),
+    )
+    return frame
+
+
+def _offline(stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query, exc: SsbApiError):
+    if stored is None and snap is None:
+        raise OfflineError(_nothing_stored(query, f"SSB could not be reached ({exc})")) from exc
+    frame = _local(stored, snap, query, offline=True)
+    what = "the embedded snapshot" if stored is None else "the stored copy"
+    _warn_once(
+        query.table_id,
+        str(frame.attrs["vintage"]),
+        f"SSB could not be reached; table {query.table_id} comes from {what} with vintage "
+        f"{frame.attrs['vintage']} ({'retrieved' if stored else 'snapshot of'} that date). Figures published "
+        "since then are missing.",
+    )
+    return frame
+
+
+def _mark_fetched(frame: pd.DataFrame, vintage: Vintage, query: q.Query, origin: str) -> pd.DataFrame:
+    frame.attrs.update(
+        origin=origin,
+        vintage=vintage.date,
+        retrieved_at=vintage.retrieved_at,
+        table_id=query.table_id,
+        source_files=[str(f) for f in vintage.files],
+        query=q.normalised(query, vintage.api),
+    )
+    return frame
+
+
+def _warn_once(table_id: str, vintage: str, message: str) -> None:
+    key = (table_id, vintage, date.today().isoformat())
+    if key in _warned:
+        return
+    _warned.add(key)
+    log.warning(message)
+    warnings.warn(message, StaleDataWarning, stacklevel=3)
+
+
+def fetch_command(query: q.Query) -> str:
+    """The `samfunn fetch` command line that fetches `query` (used in error messages)."""
+    words = ["samfunn", "fetch", query.table_id]
+    for sel in query.selections:
+        words += ["--select", f"{sel.variable}={q.format_codes(sel.values)}"]
+        if sel.codelist:
+            words += ["--codelist", f"{sel.variable}={sel.codelist}"]
+        if sel.output_values:
+            words += ["--output-values", f"{sel.variable}={sel.output_values}"]
+    return shlex.join(words)
+
+
+def _nothing_stored(query: q.Query, why: str) -> str:
+    return (
+        f"No stored data for table {query.table_id} answers this query and {why}. When online, run "
+        f"`{fetch_command(query)}` (or call samfunn_data.ssb.get(query, refresh='if-stale')) to fetch it."
+    )

@@ -1,0 +1,353 @@
+"""HTTP only: talk to SSB's PxWebApi 2.0 (or the legacy v0 API) politely and return raw bytes.
+
+The client never parses data responses; it returns `RawResponse`s for the store and the decoder. It
+reads `/config` lazily, plans a query against table metadata, splits it to respect `maxDataCells`,
+shares the per-IP call budget with every other process on the machine, honours 429 Retry-After,
+retries 5xx and dropped connections with bounded exponential backoff, and turns RFC 7807 problem
+bodies into `SsbApiError`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from samfunn_data.errors import ParseError, QueryError, SsbApiError
+from samfunn_data.ssb import query as q
+from samfunn_data.ssb.ratelimit import SharedBudget
+
+log = logging.getLogger(__name__)
+
+# SSB's published limits; used until /config says otherwise, and for v0, which has no v2 /config.
+DEFAULT_MAX_CELLS = 800_000
+DEFAULT_MAX_CALLS = 30
+DEFAULT_WINDOW = 60.0
+MAX_RETRY_AFTER = 300.0  # never sleep longer than this on one 429, whatever the header says
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    """One successful data response, exactly as received."""
+
+    request: q.HttpRequest
+    status: int
+    content: bytes
+    content_type: str
+    api: str  # "v2" | "v0"
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """The responses that together answer `query` (one, or several parts after splitting)."""
+
+    query: q.Query
+    parts: tuple[RawResponse, ...]
+    api: str
+    plan: tuple[q.Query, ...] = field(default=())
+
+
+def is_unreachable(exc: SsbApiError) -> bool:
+    """True when SSB did not answer usefully (no connection, 5xx, rate limit never lifting)."""
+    return exc.status is None or exc.status >= 500 or exc.status == 429
+
+
+class _BaseClient:
+    api = "?"
+
+    def __init__(
+        self,
+        base_url: str,
+        data_dir: Path,
+        timeout: float = 30.0,
+        session: requests.Session | None = None,
+        max_attempts: int = 5,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        # No I/O here: the session connects on first use, /config is read on first need.
+        self.base_url = base_url.rstrip("/")
+        self.data_dir = Path(data_dir)
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self._sleep = sleep
+        self._config: dict | None = None
+        self._budget: SharedBudget | None = None
+        self._metadata: dict[str, dict] = {}
+
+    # -- limits -----------------------------------------------------------------------------------------
+
+    def config(self) -> dict:
+        raise NotImplementedError
+
+    @property
+    def max_cells(self) -> int:
+        return int(self.config().get("maxDataCells") or DEFAULT_MAX_CELLS)
+
+    def budget(self) -> SharedBudget:
+        if self._budget is None:
+            cfg = self.config()
+            host = re.sub(r"[^A-Za-z0-9_.-]", "_", urlsplit(self.base_url).netloc or "ssb")
+            self._budget = SharedBudget(
+                self.data_dir / "ssb-calls" / f"{host}.json",
+                int(cfg.get("maxCallsPerTimeWindow") or DEFAULT_MAX_CALLS),
+                float(cfg.get("timeWindow") or DEFAULT_WINDOW),
+                sleep=self._sleep,
+            )
+        return self._budget
+
+    # -- HTTP -------------------------------------------------------------------------------------------
+
+    def _send(self, req: q.HttpRequest, budgeted: bool = True) -> requests.Response:
+        """Send with retries. Returns the final response (2xx or 4xx); raises when SSB stays unreachable.
+
+        Order: take one call from the shared budget; send; on 429 block the budget for Retry-After and
+        retry; on 5xx or a dropped/truncated connection back off exponentially and retry; give up after
+        `max_attempts` with an `SsbApiError` (status None or the last status) or `ParseError`.
+        """
+        last_error, truncated, status = "", False, None
+        for attempt in range(self.max_attempts):
+            if budgeted:
+                self.budget().acquire()
+            try:
+                resp = self.session.request(
+                    req.method, req.url, json=req.body, timeout=(min(10.0, self.timeout), self.timeout)
+                )
+                resp.content  # noqa: B018 - read the whole body inside the try: truncation surfaces here
+            except requests.exceptions.ChunkedEncodingError as exc:
+                last_error, truncated, status = f"response body truncated ({exc})", True, None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                last_error, truncated, status = f"no answer ({type(exc).__name__}: {exc})", False, None
+            else:
+                status = resp.status_code
+                if status == 429:
+                    wait = _retry_after(resp, default=self._backoff(attempt))
+                    log.info("SSB rate limit hit (429); waiting %.1f s before retrying %s", wait, req.url)
+                    if budgeted:
+                        self.budget().defer(wait)
+                    else:
+                        self._sleep(wait)
+                    last_error = "rate limit (429) did not lift"
+                    continue
+                if status < 500:
+                    return resp
+                last_error = f"server error {status}"
+            if attempt + 1 < self.max_attempts:
+                self._sleep(self._backoff(attempt))
+        if truncated:
+            raise ParseError(f"SSB sent a truncated response body {self.max_attempts} times for {req.url}")
+        raise SsbApiError(
+            req.url, status, "SSB could not be reached", f"{last_error} after {self.max_attempts} tries"
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.max_backoff, self.backoff * (2**attempt))
+
+    def _get_json(self, url: str, budgeted: bool = True) -> dict:
+        resp = self._send(q.HttpRequest("GET", url), budgeted=budgeted)
+        if resp.status_code != 200:
+            raise problem_error(url, resp)
+        try:
+            return resp.json()
+        except ValueError as exc:
+            raise ParseError(f"{url} did not return JSON ({exc})") from None
+
+    # -- data -------------------------------------------------------------------------------------------
+
+    def available(self, table_id: str, query: q.Query) -> tuple[dict[str, list[str]], list[str]]:
+        raise NotImplementedError
+
+    def request_for(self, query: q.Query) -> q.HttpRequest:
+        raise NotImplementedError
+
+    def plan(self, query: q.Query) -> list[q.Query]:
+        """The requests that answer `query`: the query itself if it fits, else expanded parts."""
+        codes, times = self.available(query.table_id, query)
+        expanded = q.expand(query, codes, times) if _known(query, codes) else None
+        if expanded is None or q.count_cells(expanded) <= self.max_cells:
+            # Send what the user asked (expressions included); unknown codes get SSB's own error.
+            return [query]
+        return q.split(expanded, self.max_cells)
+
+    def fetch(self, query: q.Query) -> FetchResult:
+        """Fetch every part of `query`; the parts' responses together answer it exactly."""
+        plan = self.plan(query)
+        parts: list[RawResponse] = []
+        for part in plan:
+            parts.extend(self._fetch_part(part, depth=0))
+        return FetchResult(query, tuple(parts), self.api, tuple(plan))
+
+    def _fetch_part(self, part: q.Query, depth: int) -> list[RawResponse]:
+        req = self.request_for(part)
+        resp = self._send(req)
+        if resp.status_code == 200:
+            return [RawResponse(req, 200, resp.content, resp.headers.get("Content-Type", ""), self.api)]
+        if _too_many_cells(resp) and depth < 32:
+            # The server's limit is lower than /config said (or counts differently): split further.
+            if not part.expanded:
+                codes, times = self.available(part.table_id, part)
+                part = q.expand(part, codes, times)
+            log.info("SSB refused %s as too large (%s); splitting it", req.url, resp.status_code)
+            return [r for half in q.halve(part) for r in self._fetch_part(half, depth + 1)]
+        raise problem_error(req.url, resp)
+
+
+def _known(query: q.Query, codes: dict[str, list[str]]) -> bool:
+    """Can the query be expanded client-side? If not, SSB should see it and say what is wrong."""
+    try:
+        q.expand(query, codes, ())
+    except QueryError:
+        return False
+    return True
+
+
+def _too_many_cells(resp: requests.Response) -> bool:
+    if resp.status_code == 403:
+        return True
+    if resp.status_code != 400:
+        return False
+    title, detail = _problem_fields(resp)
+    return "too many cells" in f"{title} {detail}".lower()
+
+
+def _retry_after(resp: requests.Response, default: float) -> float:
+    value = resp.headers.get("Retry-After", "")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = default  # HTTP-date form or missing: fall back to our own backoff
+    return max(0.0, min(MAX_RETRY_AFTER, seconds))
+
+
+def _problem_fields(resp: requests.Response) -> tuple[str, str]:
+    try:
+        body = resp.json()
+    except ValueError:
+        return resp.reason or "", resp.text[:300]
+    if not isinstance(body, dict):
+        return resp.reason or "", str(body)[:300]
+    if "error" in body and "title" not in body:  # the v0 API's error shape
+        return resp.reason or "", str(body["error"])
+    return str(body.get("title") or resp.reason or ""), str(body.get("detail") or "")
+
+
+def problem_error(url: str, resp: requests.Response) -> SsbApiError:
+    """An `SsbApiError` naming the URL, status, and the RFC 7807 title and detail."""
+    title, detail = _problem_fields(resp)
+    return SsbApiError(url, resp.status_code, title, detail)
+
+
+# --- PxWebApi 2.0 --------------------------------------------------------------------------------------
+
+
+class V2Client(_BaseClient):
+    """PxWebApi 2.0 (`https://data.ssb.no/api/pxwebapi/v2`)."""
+
+    api = "v2"
+
+    def config(self) -> dict:
+        # /config is not budgeted: SSB's window applies to data calls, and the budget needs these numbers.
+        if self._config is None:
+            self._config = self._get_json(f"{self.base_url}/config", budgeted=False)
+        return self._config
+
+    def table_info(self, table_id: str) -> dict:
+        """`/tables/{id}`: label, `updated` stamp, periods."""
+        return self._get_json(f"{self.base_url}/tables/{table_id}")
+
+    def metadata(self, table_id: str) -> dict:
+        if table_id not in self._metadata:
+            self._metadata[table_id] = self._get_json(f"{self.base_url}/tables/{table_id}/metadata")
+        return self._metadata[table_id]
+
+    def codelist(self, codelist_id: str) -> dict:
+        return self._get_json(f"{self.base_url}/codelists/{codelist_id}")
+
+    def available(self, table_id: str, query: q.Query) -> tuple[dict[str, list[str]], list[str]]:
+        meta = self.metadata(table_id)
+        codes = {dim: _category_codes(meta["dimension"][dim]) for dim in meta.get("id", [])}
+        for sel in query.selections:
+            if sel.codelist and sel.variable in codes:
+                codes[sel.variable] = [v["code"] for v in self.codelist(sel.codelist).get("values", [])]
+        return codes, list(meta.get("role", {}).get("time", []))
+
+    def request_for(self, query: q.Query) -> q.HttpRequest:
+        return q.v2_request(query, self.base_url)
+
+
+def _category_codes(dimension: dict) -> list[str]:
+    index = dimension["category"].get("index")
+    if isinstance(index, list):
+        return [str(c) for c in index]
+    if isinstance(index, dict):
+        return [str(c) for c in sorted(index, key=index.get)]
+    return [str(c) for c in dimension["category"].get("label", {})]
+
+
+# --- legacy v0 -----------------------------------------------------------------------------------------
+
+
+class V0Client(_BaseClient):
+    """The legacy API (`https://data.ssb.no/api/v0/{lang}/table/{id}`), kept since no end date is known."""
+
+    api = "v0"
+
+    def config(self) -> dict:
+        # v0's `?config` answer has been reported inconsistent with SSB's documented limits; use those.
+        if self._config is None:
+            self._config = {
+                "maxDataCells": DEFAULT_MAX_CELLS,
+                "maxCallsPerTimeWindow": DEFAULT_MAX_CALLS,
+                "timeWindow": DEFAULT_WINDOW,
+            }
+        return self._config
+
+    def table_info(self, table_id: str) -> dict:
+        # v0 has no cheap 'updated' stamp; callers then compare the bytes of a fresh fetch instead.
+        return {"id": table_id, "updated": None}
+
+    def metadata(self, table_id: str, lang: str = "no") -> dict:
+        key = f"{lang}/{table_id}"
+        if key not in self._metadata:
+            self._metadata[key] = self._get_json(f"{self.base_url}/{lang}/table/{table_id}")
+        return self._metadata[key]
+
+    def available(self, table_id: str, query: q.Query) -> tuple[dict[str, list[str]], list[str]]:
+        meta = self.metadata(table_id, query.lang)
+        codes = {v["code"]: [str(c) for c in v["values"]] for v in meta.get("variables", [])}
+        for sel in query.selections:
+            if sel.codelist and sel.variable in codes:
+                codes[sel.variable] = list(sel.values)  # v0 metadata hides codelists; trust explicit codes
+        times = [v["code"] for v in meta.get("variables", []) if v.get("time")]
+        return codes, times
+
+    def request_for(self, query: q.Query) -> q.HttpRequest:
+        try:
+            return q.v0_request(query, self.base_url)
+        except QueryError:
+            # v0 lacks from()/range()/?; send the explicit codes those expressions stand for.
+            codes, times = self.available(query.table_id, query)
+            return q.v0_request(q.expand(query, codes, times), self.base_url)
+
+
+def make_client(settings, **kwargs) -> _BaseClient:
+    """The client `settings.ssb_api` selects ("v2" or "v0"), pointed at the configured URL."""
+    if settings.ssb_api == "v0":
+        return V0Client(settings.ssb_v0_url, settings.data_dir, timeout=settings.timeout, **kwargs)
+    return V2Client(settings.ssb_url, settings.data_dir, timeout=settings.timeout, **kwargs)
+
+
+def body_text(body: dict | None) -> str | None:
+    """The JSON text of a request body as the store records it."""
+    return None if body is None else json.dumps(body, ensure_ascii=False, sort_keys=True)
