@@ -1,0 +1,494 @@
+"""The fact base: build `data/processed/` from the SSB tables, load it, compare, and say what changed.
+
+Files in `processed_dir`:
+
+- `facts.parquet`: the long table (kommunenr, level, year, indicator, value, unit, count, se, pooled,
+  robustness, source_table, vintage), one row per region, year and indicator the data has;
+- `comparisons.parquet`: one row per municipality, year and indicator with the county, Norway, the small
+  municipalities (median, quartiles, n, rank) and the network participants beside it;
+- `build-state.json`: fingerprints of the inputs, so a build recomputes only what changed;
+- `history/facts-<label>.parquet`: the facts of earlier builds whose inputs had other vintages, kept so
+  `changes(..., vintage="previous")` can show SSB's revisions.
+
+Order of operations in `build`:
+1. find the sources (store vintage or snapshot) and fingerprint them;
+2. nothing changed and the files exist: return at once;
+3. recompute the computations whose tables changed, keep the other indicators' rows;
+4. grade, label and sort the facts; recompute comparisons;
+5. archive the previous facts when input vintages changed; write files, state last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from samfunn_data import computations, indicators, robustness
+from samfunn_data.computations import COLUMNS, Inputs, level_of
+from samfunn_data.config import PROJECT_ROOT, Settings, get_settings
+from samfunn_data.errors import FactbaseError
+from samfunn_data.sources import Source, find_sources
+
+FACTS = "facts.parquet"
+COMPARISONS = "comparisons.parquet"
+STATE = "build-state.json"
+HISTORY = "history"
+STATE_FORMAT = 1
+SMALL_LIMIT = 2500  # network rule: fewer than 2,500 inhabitants on 1 January
+POPULATION_TABLE = "07459"
+BORDER_TABLE = "06913"  # its populations tell which pre-2020 codes had today's borders
+LEVEL_ORDER = {"land": 0, "fylke": 1, "kommune": 2}
+FACT_COLUMNS = ["kommunenr", "level", "year", "indicator", "value", "unit", "count", "se", "pooled",
+                "robustness", "source_table", "vintage"]
+_CODE_FILES = ("computations.py", "indicators.py", "robustness.py", "factbase.py")
+
+
+@dataclass
+class BuildResult:
+    """What a build did: skipped entirely, or which computations ran; row counts and timing."""
+
+    skipped: bool
+    recomputed: list[str] = field(default_factory=list)
+    missing_tables: list[str] = field(default_factory=list)
+    facts_rows: int = 0
+    comparison_rows: int = 0
+    archived: str | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"fact base up to date ({self.facts_rows} facts); nothing rebuilt ({self.seconds:.2f} s)"
+        parts = [f"built {self.facts_rows} facts and {self.comparison_rows} comparisons "
+                 f"in {self.seconds:.1f} s",
+                 f"recomputed: {', '.join(self.recomputed) or 'none'}"]
+        if self.missing_tables:
+            parts.append(f"tables missing (their indicators are left out): {', '.join(self.missing_tables)}")
+        if self.archived:
+            parts.append(f"previous facts kept as {HISTORY}/facts-{self.archived}.parquet")
+        return "\n".join(parts)
+
+
+# ---------------------------------------------------------------- dependencies and fingerprints
+
+def computation_tables(name: str) -> set[str]:
+    """Tables a computation reads: its indicators' tables, 07459 (borders, county members) and, for the
+    Nordland/Trøndelag tables, 06913 (which pre-2020 codes had today's borders)."""
+    members = [ind for ind in indicators.CATALOGUE.values() if ind.computation == name]
+    tables = {t for ind in members for t in ind.source_tables}
+    tables.add(POPULATION_TABLE)
+    if any(ind.coverage == indicators.NL_TR for ind in members):
+        tables.add(BORDER_TABLE)
+    return tables
+
+
+def _all_tables() -> set[str]:
+    return {t for name in computations.COMPUTATIONS for t in computation_tables(name)}
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _CODE_FILES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _participants() -> list[str]:
+    """Network participants from the registry (network.toml)."""
+    try:
+        from samfunn_data import municipalities
+
+        return sorted(str(code) for code in municipalities.network().participants)
+    except (ImportError, AttributeError):
+        import tomllib
+
+        path = PROJECT_ROOT / "network.toml"
+        if not path.exists():
+            return []
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        network = data.get("network", data)
+        return sorted(str(code) for code in network.get("participants", []))
+
+
+def _state_for(sources: dict[str, Source], participants: list[str]) -> dict:
+    return {
+        "format": STATE_FORMAT,
+        "code": _code_fingerprint(),
+        "participants": participants,
+        "inputs": {tid: {"fingerprint": s.fingerprint, "vintage": s.vintage, "origin": s.origin}
+                   for tid, s in sorted(sources.items())},
+    }
+
+
+def _label(state: dict) -> str:
+    """A file-name label for a build: newest input vintage plus a short hash of all input fingerprints."""
+    inputs = state.get("inputs", {})
+    vintages = sorted(str(v["vintage"]) for v in inputs.values()) or ["ukjent"]
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:8]
+    return f"{vintages[-1]}-{digest}".replace("/", "-").replace(" ", "_")
+
+
+def _read_state(processed: Path) -> dict | None:
+    try:
+        return json.loads((processed / STATE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None  # a missing or damaged state only means: rebuild everything
+
+
+# ---------------------------------------------------------------- facts
+
+def _label_facts(raw: pd.DataFrame, sources: dict[str, Source]) -> pd.DataFrame:
+    """Add level, unit, robustness grade, source tables and vintages to computed rows."""
+    catalogue = indicators.CATALOGUE
+    raw = raw[raw["indicator"].isin(list(catalogue))]
+    facts = raw.assign(level=level_of(raw["kommunenr"]))
+    allowed = np.array([lvl in catalogue[i].levels for i, lvl in zip(facts["indicator"], facts["level"],
+                                                                       strict=True)], dtype=bool)
+    facts = facts[allowed].copy()
+    meta = pd.DataFrame({
+        "indicator": list(catalogue),
+        "unit": [ind.unit for ind in catalogue.values()],
+        "measure": [ind.measure for ind in catalogue.values()],
+        "source_table": ["+".join(ind.source_tables) for ind in catalogue.values()],
+        "vintage": ["+".join(sources[t].vintage if t in sources else "ukjent" for t in ind.source_tables)
+                    for ind in catalogue.values()],
+    })
+    facts = facts.merge(meta, on="indicator", how="left")
+    grades = np.full(len(facts), None, dtype=object)
+    for measure, idx in facts.groupby("measure").indices.items():
+        grades[idx] = robustness.grade(facts["count"].to_numpy()[idx], measure,
+                                       facts["pooled"].to_numpy()[idx])
+    facts["robustness"] = pd.array(grades, dtype="str")
+    return _sorted(facts[FACT_COLUMNS])
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    """A stable, total order so the same inputs give the same bytes."""
+    order = frame["level"].map(LEVEL_ORDER) if "level" in frame else 0
+    frame = frame.assign(_lvl=order).sort_values(["indicator", "_lvl", "kommunenr", "year"], kind="mergesort")
+    return frame.drop(columns="_lvl").reset_index(drop=True)
+
+
+def _compute(names: list[str], inputs: Inputs) -> pd.DataFrame:
+    frames = [computations.COMPUTATIONS[name](inputs) for name in names]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+
+
+# ---------------------------------------------------------------- comparisons
+
+def _small_flags(facts: pd.DataFrame) -> pd.DataFrame:
+    pop = facts[(facts["indicator"] == "folkemengde") & (facts["level"] == "kommune")]
+    return pop.assign(small=pop["value"] < SMALL_LIMIT)[["kommunenr", "year", "small"]]
+
+
+def compute_comparisons(facts: pd.DataFrame, participants: list[str]) -> pd.DataFrame:
+    """One row per municipality, year and indicator with its county, Norway, the small municipalities
+    (median, quartiles, n and rank, 1 = highest) and the network participants' median."""
+    muni = facts[facts["level"] == "kommune"]
+    muni = muni.merge(_small_flags(facts), on=["kommunenr", "year"], how="left")
+    muni["small"] = muni["small"].fillna(False).astype(bool)
+    muni["county"] = muni["kommunenr"].str[:2]  # 2024 codes: the first two digits are the county
+    keys = ["year", "indicator"]
+    county = facts[facts["level"] == "fylke"][["kommunenr", *keys, "value", "se"]]
+    county = county.rename(columns={"kommunenr": "county", "value": "county_value", "se": "county_se"})
+    country = facts[facts["level"] == "land"][[*keys, "value", "se"]]
+    country = country.rename(columns={"value": "country_value", "se": "country_se"})
+    out = muni.merge(county, on=["county", *keys], how="left").merge(country, on=keys, how="left")
+    small = out[out["small"]].groupby(keys)["value"]
+    stats = pd.DataFrame({"small_median": small.median(), "small_q1": small.quantile(0.25),
+                          "small_q3": small.quantile(0.75), "small_n": small.count()}).reset_index()
+    network = out[out["kommunenr"].isin(participants)].groupby(keys)["value"].median()
+    out = out.merge(stats, on=keys, how="left").merge(
+        network.rename("network_median").reset_index(), on=keys, how="left")
+    out["small_n"] = out["small_n"].fillna(0).astype(int)
+    ranks = out.loc[out["small"]].groupby(keys)["value"].rank(ascending=False, method="min")
+    out["rank_small"] = ranks.reindex(out.index)
+    out["n_ranked"] = out["small_n"]
+    comparable = out["indicator"].map({i: ind.comparable for i, ind in indicators.CATALOGUE.items()})
+    coverage = out["indicator"].map({i: ind.coverage for i, ind in indicators.CATALOGUE.items()})
+    out["small_group"] = np.where(coverage == indicators.NL_TR, "små kommuner i Nordland og Trøndelag",
+                                  "små kommuner i Norge")
+    for side in ("county", "country"):
+        verdict = robustness.differs(out["value"], out[f"{side}_value"], out["se"], out[f"{side}_se"])
+        out[f"vs_{side}"] = np.where(comparable.to_numpy(dtype=bool), verdict, robustness.UNAVAILABLE)
+    columns = ["kommunenr", "year", "indicator", "value", "count", "robustness", "county", "county_value",
+               "country_value", "small_median", "small_q1", "small_q3", "small_n", "network_median",
+               "rank_small", "n_ranked", "vs_county", "vs_country", "small_group", "unit"]
+    return _sorted(out[columns])
+
+
+# ---------------------------------------------------------------- writing
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write without index or timestamps, atomically (a reader never sees half a file)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.replace_schema_metadata({})  # pandas metadata is not needed to read it back
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    tmp.replace(path)
+
+
+def _write_state(state: dict, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _archive_previous(processed: Path, old: dict | None, new: dict) -> str | None:
+    """Keep the previous facts when the input vintages changed (not for a code-only rebuild)."""
+    if not old or old.get("inputs") == new["inputs"] or not (processed / FACTS).exists():
+        return None
+    label = _label(old)
+    history = processed / HISTORY
+    history.mkdir(exist_ok=True)
+    shutil.copyfile(processed / FACTS, history / f"facts-{label}.parquet")
+    (history / f"state-{label}.json").write_text(json.dumps(old, sort_keys=True, indent=2), encoding="utf-8")
+    return label
+
+
+# ---------------------------------------------------------------- build
+
+def _changed_computations(old: dict | None, new: dict, force: bool, processed: Path) -> list[str]:
+    names = sorted(computations.COMPUTATIONS)
+    whole = (force or old is None or old.get("format") != STATE_FORMAT or old.get("code") != new["code"]
+             or not (processed / FACTS).exists() or not (processed / COMPARISONS).exists())
+    if whole:
+        return names
+    old_inputs = old.get("inputs", {})
+    changed = {tid for tid in set(old_inputs) | set(new["inputs"])
+               if old_inputs.get(tid, {}).get("fingerprint") != new["inputs"].get(tid, {}).get("fingerprint")}
+    return [name for name in names if computation_tables(name) & changed]
+
+
+def build(force: bool = False, settings: Settings | None = None) -> BuildResult:
+    """Build (or bring up to date) the fact base in `settings.processed_dir`.
+
+    Parameters
+    ----------
+    force : bool
+        Recompute everything even when no input changed.
+    settings : Settings, optional
+        Defaults to `get_settings()` (SAMFUNN_DATA_DIR, SAMFUNN_SNAPSHOT_DIR, ...).
+
+    Returns
+    -------
+    BuildResult saying what was recomputed.
+    """
+    started = time.perf_counter()
+    settings = settings or get_settings()
+    processed = settings.processed_dir
+    sources = find_sources(settings, _all_tables())
+    if POPULATION_TABLE not in sources:
+        raise FactbaseError(
+            f"table {POPULATION_TABLE} (population) is neither in the store nor in the snapshot at "
+            f"{settings.snapshot_dir}; run `samfunn fetch {POPULATION_TABLE}` or restore data/raw/snapshot")
+    new_state = _state_for(sources, _participants())
+    old_state = _read_state(processed)
+    todo = _changed_computations(old_state, new_state, force, processed)
+    missing = sorted(_all_tables() - set(sources))
+    if not todo and old_state is not None and old_state.get("participants") == new_state["participants"]:
+        rows = pq.read_metadata(processed / FACTS).num_rows
+        return BuildResult(True, facts_rows=rows, seconds=time.perf_counter() - started)
+    runnable = [name for name in todo if computation_tables(name) <= set(sources)]
+    inputs = Inputs(lambda table_id: sources[table_id].load())
+    fresh = _label_facts(_compute(runnable, inputs), sources)
+    if set(todo) == set(computations.COMPUTATIONS):
+        facts = fresh
+    else:
+        redone = {i for i, ind in indicators.CATALOGUE.items() if ind.computation in todo}
+        kept = pd.read_parquet(processed / FACTS)
+        facts = _sorted(pd.concat([kept[~kept["indicator"].isin(redone)], fresh], ignore_index=True))
+    comparisons_frame = compute_comparisons(facts, new_state["participants"])
+    processed.mkdir(parents=True, exist_ok=True)
+    archived = _archive_previous(processed, old_state, new_state)
+    _write_parquet(facts, processed / FACTS)
+    _write_parquet(comparisons_frame, processed / COMPARISONS)
+    _write_state(new_state, processed / STATE)
+    return BuildResult(False, recomputed=runnable, missing_tables=missing, facts_rows=len(facts),
+                       comparison_rows=len(comparisons_frame), archived=archived,
+                       seconds=time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------- reading
+
+def _ensure_built(settings: Settings) -> Path:
+    processed = settings.processed_dir
+    if not (processed / FACTS).exists() or not (processed / COMPARISONS).exists():
+        build(settings=settings)
+    return processed
+
+
+def resolve_region(kommune) -> str:
+    """A region code from a municipality code or name ("1811", "Bindal", "Raarvihke"); "0" and
+    2-digit county codes pass through. Unknown names raise UnknownMunicipalityError with suggestions."""
+    text = str(kommune).strip()
+    if text == "0" or (len(text) == 2 and text.isdigit()):
+        return text
+    from samfunn_data import municipalities
+
+    return municipalities.lookup(text).code
+
+
+def _years_filter(year) -> list[int] | None:
+    if year is None:
+        return None
+    if np.ndim(year) == 0:
+        return [int(year)]
+    return [int(y) for y in year]
+
+
+def _read(path: Path, kommune, year) -> pd.DataFrame:
+    filters = []
+    if kommune is not None:
+        filters.append(("kommunenr", "==", resolve_region(kommune)))
+    years = _years_filter(year)
+    if years is not None:
+        filters.append(("year", "in", years))
+    return pd.read_parquet(path, filters=filters or None)
+
+
+def load(kommune=None, year=None, settings: Settings | None = None) -> pd.DataFrame:
+    """The long fact table, built first if `data/processed` has none.
+
+    Parameters
+    ----------
+    kommune : str, optional
+        Municipality code or name (bokmål or Sámi, any case), a county code or "0" for Norway.
+    year : int or list of int, optional
+        Only these years.
+    """
+    settings = settings or get_settings()
+    return _read(_ensure_built(settings) / FACTS, kommune, year)
+
+
+def comparisons(kommune=None, year=None, settings: Settings | None = None) -> pd.DataFrame:
+    """The comparison table (see `compute_comparisons`), built first if missing."""
+    settings = settings or get_settings()
+    return _read(_ensure_built(settings) / COMPARISONS, kommune, year)
+
+
+def _visible_in(frame: pd.DataFrame, report_year: int) -> pd.Series:
+    """Which facts a report for `report_year` may use (see `as_of`)."""
+    catalogue = indicators.CATALOGUE
+    kind = frame["indicator"].map({i: ind.kind for i, ind in catalogue.items()})
+    on_jan_1 = frame["indicator"].map({i: ind.reference_date == "1. januar" for i, ind in catalogue.items()})
+    year = frame["year"]
+    stock_ok = (kind == "stock") & ((year < report_year) | ((year == report_year) & on_jan_1.astype(bool)))
+    flow_ok = (kind == "flow") & (year <= report_year - 1)
+    projection_ok = (kind == "projection") & (year == report_year)
+    static_ok = (kind == "static") & (year <= report_year)
+    return stock_ok | flow_ok | projection_ok | static_ok
+
+
+def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
+    """The facts for `kommune` as they stood in report year `year`.
+
+    Stocks counted on 1 January up to and including `year`; stocks counted later in a year (4th quarter,
+    1 October, 31 December) and flows (calendar years) up to `year - 1`; projections (SSB's 2024
+    projections, labelled with their vintage) as % change from `year`'s population; static
+    classifications valid in `year`. Nothing later.
+    """
+    facts = load(kommune, settings=settings)
+    return facts[_visible_in(facts, int(year)).to_numpy()].reset_index(drop=True)
+
+
+def previous_builds(settings: Settings | None = None) -> list[str]:
+    """Labels of archived earlier builds (newest vintage first)."""
+    history = (settings or get_settings()).processed_dir / HISTORY
+    labels = [p.name[len("facts-"):-len(".parquet")] for p in history.glob("facts-*.parquet")]
+    return sorted(labels, reverse=True)
+
+
+CHANGE_COLUMNS = ["kommunenr", "indicator", "title", "unit", "from_year", "from_value", "to_year", "to_value",
+                  "change", "assessment", "robustness", "from_vintage", "to_vintage"]
+
+
+def _time_se(frame: pd.DataFrame, side: str) -> np.ndarray:
+    """Noise of a value for comparisons over time: its standard error, or for register counts the
+    Poisson error √count (the random year-to-year variation of a count of that size)."""
+    measure = frame["indicator"].map({i: ind.measure for i, ind in indicators.CATALOGUE.items()})
+    se = frame[f"se_{side}"].to_numpy(float)
+    poisson = np.sqrt(frame[f"count_{side}"].to_numpy(float))
+    return np.where(np.isnan(se) & (measure == "count").to_numpy(), poisson, se)
+
+
+def _titled(frame: pd.DataFrame) -> pd.DataFrame:
+    titles = {i: ind.title for i, ind in indicators.CATALOGUE.items()}
+    return frame.assign(title=frame["indicator"].map(titles))
+
+
+def _changes_since_year(facts: pd.DataFrame, since_year: int) -> pd.DataFrame:
+    facts = facts[facts["kind"] != "projection"]
+    latest = facts.loc[facts.groupby("indicator")["year"].idxmax()]
+    then = facts[facts["year"] == since_year]
+    pairs = latest.merge(then, on=["kommunenr", "indicator"], suffixes=("_to", "_from"))
+    pairs = pairs[pairs["year_to"] > pairs["year_from"]]
+    return pairs
+
+
+def changes(kommune, since_year: int | None = None, *, vintage: str | None = None,
+            settings: Settings | None = None) -> pd.DataFrame:
+    """Indicators whose value changed for `kommune`.
+
+    Parameters
+    ----------
+    since_year : int, optional
+        Compare each indicator's latest year with its value in `since_year` (what is new since then).
+    vintage : str, optional
+        "previous" or a label from `previous_builds()`: compare the same years between that earlier
+        build and the current one (SSB's revisions). Rows appear only where the value differs.
+
+    Returns
+    -------
+    DataFrame with CHANGE_COLUMNS; `assessment` says whether the change is larger than noise
+    explains ("higher"/"lower" = the new value is clearly higher/lower; see `robustness.differs`).
+    """
+    settings = settings or get_settings()
+    code = resolve_region(kommune)
+    facts = load(code, settings=settings)
+    kinds = {i: ind.kind for i, ind in indicators.CATALOGUE.items()}
+    facts = facts.assign(kind=facts["indicator"].map(kinds))
+    if vintage is not None:
+        pairs = _changes_between_builds(facts, code, vintage, settings)
+    else:
+        if since_year is None:
+            since_year = int(facts.loc[facts["indicator"] == "folkemengde", "year"].max()) - 1
+        pairs = _changes_since_year(facts, int(since_year))
+    if pairs.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    pairs = pairs.rename(columns={
+        "value_from": "from_value", "value_to": "to_value", "year_from": "from_year", "year_to": "to_year",
+        "vintage_from": "from_vintage", "vintage_to": "to_vintage", "robustness_to": "robustness",
+        "unit_to": "unit"})
+    pairs["change"] = pairs["to_value"] - pairs["from_value"]
+    pairs["assessment"] = robustness.differs(pairs["to_value"], pairs["from_value"],
+                                             _time_se(pairs, "to"), _time_se(pairs, "from"))
+    order = {i: n for n, i in enumerate(indicators.CATALOGUE)}
+    pairs = pairs.assign(_o=pairs["indicator"].map(order)).sort_values(["_o", "to_year"]).drop(columns="_o")
+    return _titled(pairs)[CHANGE_COLUMNS].reset_index(drop=True)
+
+
+def _changes_between_builds(facts: pd.DataFrame, code: str, vintage: str, settings: Settings) -> pd.DataFrame:
+    labels = previous_builds(settings)
+    if not labels:
+        raise FactbaseError("no earlier build is kept yet: history/ fills when a rebuild sees new SSB "
+                            "vintages; compare years with --since instead")
+    label = labels[0] if vintage == "previous" else vintage
+    if label not in labels:
+        raise FactbaseError(f"no earlier build {label!r}; kept builds: {', '.join(labels)}")
+    path = settings.processed_dir / HISTORY / f"facts-{label}.parquet"
+    old = pd.read_parquet(path, filters=[("kommunenr", "==", code)])
+    pairs = facts.merge(old, on=["kommunenr", "indicator", "year"], suffixes=("_to", "_from"))
+    pairs["year_to"] = pairs["year_from"] = pairs["year"]
+    decimals = pairs["indicator"].map({i: ind.decimals for i, ind in indicators.CATALOGUE.items()})
+    tolerance = 0.5 * 10.0 ** (-decimals.astype(float))
+    return pairs[(pairs["value_to"] - pairs["value_from"]).abs() >= tolerance]

@@ -1,0 +1,262 @@
+"""The indicator catalogue, declared as data.
+
+Each `Indicator` says what a figure is (Norwegian title and explanation, unit, chapter), where it comes
+from (SSB tables and the selection used), how it is computed (the name of a function in
+`samfunn_data.computations`), whether it is a stock, a flow, a projection or static, and which count the
+small-numbers rule (`samfunn_data.robustness`) grades it on. The README's indicator table is generated
+from this catalogue by `indicator_table_markdown()` (run `python scripts/gen_indicator_docs.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+THEMES = ("befolkning", "alder", "endringer", "framskriving", "levekar", "sysselsetting", "utdanning",
+          "sentralitet")
+KINDS = ("stock", "flow", "projection", "static")
+
+NATIONWIDE = "hele landet"
+NL_TR = "Nordland og Trøndelag"
+
+# Which regional levels an indicator has: nationwide tables give all three; tables that cover only
+# Nordland and Trøndelag give municipalities and, for counts, the two county sums when every
+# municipality of the county is present that year (a sum is exact only then); medians never.
+ALL_LEVELS = ("kommune", "fylke", "land")
+NL_TR_WITH_COUNTY_SUMS = ("kommune", "fylke")
+MUNICIPAL_ONLY = ("kommune",)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure in the fact base. `computation` names a function in `samfunn_data.computations`."""
+
+    id: str
+    title: str
+    description: str
+    unit: str
+    theme: str
+    kind: str
+    source_tables: tuple[str, ...]
+    query: str
+    computation: str
+    measure: str  # robustness.MEASURES: decides the count, the grade and the standard error
+    count_basis: str
+    polarity: int | None = None  # +1 higher is generally good for the community, -1 bad, None neutral
+    decimals: int = 0
+    reference_date: str = "1. januar"  # for flows: "kalenderår"
+    coverage: str = NATIONWIDE
+    levels: tuple[str, ...] = ALL_LEVELS
+    comparable: bool = True  # False: absolute counts, not compared across levels (vs_county/country)
+
+
+Q07459 = "07459: Region=alle, Kjonn=1,2, Alder=000-105+, ContentsCode=Personer1, Tid=alle"
+Q06913 = "06913: Region=Nordland/Trøndelag, ContentsCode=Folkemengde,Fodselsoverskudd,Nettoinnflytting"
+Q06944 = "06944: Region=Nordland/Trøndelag, HusholdType=0000, ContentsCode=InntSkatt,AntallHushold"
+Q14288 = "14288: Region=kommuner (MMMM) og fylker (MMMM, HHMH, LLML), Tid=2025-2050"
+Q07984 = "07984: Region=Nordland/Trøndelag, NACE2007=00-99,01-03,10-33,84,85,86-88, Alder=15-74, 4. kvartal"
+Q09429 = "09429: Region=Nordland/Trøndelag, Nivaa=00,03a,04a, Kjonn=0, 1. oktober"
+QKLASS = "KLASS 128 sentralitet (standard 2020): klasse (parentCode) og indeks (notes)"
+
+CATALOGUE: dict[str, Indicator] = {}
+
+
+def _add(**fields) -> None:
+    indicator = Indicator(**fields)
+    CATALOGUE[indicator.id] = indicator
+
+
+# -- befolkning ------------------------------------------------------------------------------------
+_add(id="folkemengde", title="Folkemengde", unit="personer", theme="befolkning", kind="stock",
+     description="Innbyggere per 1. januar.", source_tables=("07459",), query=Q07459,
+     computation="population_totals", measure="count", count_basis="innbyggere", comparable=False)
+
+for _k in (1, 5, 10):
+    _add(id=f"endring_{_k}ar", title=f"Befolkningsendring siste {_k} år" if _k > 1 else
+         "Befolkningsendring siste år", unit="personer", theme="befolkning", kind="stock",
+         description=f"Folkemengde 1. januar minus folkemengde 1. januar {_k} år før.",
+         source_tables=("07459",), query=Q07459, computation="population_totals", measure="net",
+         count_basis="endringen i antall personer (netto)", polarity=1, comparable=False)
+    _add(id=f"endring_{_k}ar_pst", title=f"Befolkningsendring siste {_k} år, prosent" if _k > 1 else
+         "Befolkningsendring siste år, prosent", unit="prosent", theme="befolkning", kind="stock",
+         description=f"Endringen i folkemengde over {_k} år i prosent av folkemengden {_k} år før.",
+         source_tables=("07459",), query=Q07459, computation="population_totals", measure="net",
+         count_basis="endringen i antall personer (netto)", polarity=1, decimals=1)
+
+# -- alder -----------------------------------------------------------------------------------------
+AGE_GROUPS = {"0_5": (0, 5), "6_15": (6, 15), "16_66": (16, 66), "67_79": (67, 79), "80_pluss": (80, None)}
+for _gid, (_lo, _hi) in AGE_GROUPS.items():
+    _label = f"{_lo}–{_hi} år" if _hi is not None else f"{_lo} år og eldre"
+    _add(id=f"antall_{_gid}", title=f"Innbyggere {_label}", unit="personer", theme="alder", kind="stock",
+         description=f"Antall innbyggere {_label} per 1. januar.", source_tables=("07459",), query=Q07459,
+         computation="age_structure", measure="count", count_basis=f"innbyggere {_label}", comparable=False)
+    _add(id=f"andel_{_gid}", title=f"Andel {_label}", unit="prosent", theme="alder", kind="stock",
+         description=f"Innbyggere {_label} i prosent av alle innbyggere per 1. januar.",
+         source_tables=("07459",), query=Q07459, computation="age_structure", measure="share",
+         count_basis=f"innbyggere {_label} (eller de utenfor gruppen, om færre)", decimals=1)
+
+_add(id="forsorgerbrok", title="Forsørgerbrøk", unit="per 100", theme="alder", kind="stock",
+     description="Innbyggere 0–15 år og 67 år og eldre per 100 innbyggere 16–66 år.",
+     source_tables=("07459",), query=Q07459, computation="age_structure", measure="ratio",
+     count_basis="innbyggere 0–15 og 67+", polarity=-1, decimals=1)
+_add(id="eldrebrok", title="Eldrebrøk", unit="per 100", theme="alder", kind="stock",
+     description="Innbyggere 80 år og eldre per 100 innbyggere 20–66 år.",
+     source_tables=("07459",), query=Q07459, computation="age_structure", measure="ratio",
+     count_basis="innbyggere 80+", polarity=-1, decimals=1)
+_add(id="kvinner_per_100_menn_20_39", title="Kvinner per 100 menn 20–39 år", unit="per 100", theme="alder",
+     kind="stock", description="Kvinner 20–39 år per 100 menn 20–39 år per 1. januar.",
+     source_tables=("07459",), query=Q07459, computation="age_structure", measure="ratio",
+     count_basis="kvinner 20–39 år", decimals=1)
+_add(id="medianalder", title="Medianalder", unit="år", theme="alder", kind="stock",
+     description="Alderen som deler innbyggerne i to like store halvdeler, per 1. januar (lineær "
+                 "interpolasjon innenfor ettårig aldersgruppe; 105+ regnes som 105).",
+     source_tables=("07459",), query=Q07459, computation="age_structure", measure="median",
+     count_basis="innbyggere", decimals=1)
+
+# -- endringer (flows, 06913; Nordland and Trøndelag only) ------------------------------------------
+_FLOWS = {"fodselsoverskudd": ("Fødselsoverskudd", "Levendefødte minus døde i løpet av året."),
+          "nettoinnflytting": ("Nettoinnflytting", "Innflyttinger minus utflyttinger (innenlands og fra/til "
+                                                   "utlandet) i løpet av året.")}
+for _fid, (_title, _desc) in _FLOWS.items():
+    _common = dict(theme="endringer", kind="flow", source_tables=("06913",), query=Q06913,
+                   computation="population_flows", measure="net", reference_date="kalenderår",
+                   coverage=NL_TR, levels=NL_TR_WITH_COUNTY_SUMS, polarity=1,
+                   count_basis="nettotallet (bruttotallene finnes ikke i dataene)")
+    _add(id=_fid, title=_title, unit="personer", description=_desc, comparable=False, **_common)
+    _add(id=f"{_fid}_per_1000", title=f"{_title} per 1000 innbyggere", unit="per 1000", decimals=1,
+         description=f"{_desc} Per 1000 av middelfolkemengden (snittet av 1. januar i året og 1. januar "
+                     "året etter, fra 06913).", **_common)
+    _add(id=f"{_fid}_3ar", title=f"{_title}, sum siste 3 år", unit="personer", comparable=False,
+         description=f"Summen for året og de to foregående årene. {_desc}", **_common)
+    _add(id=f"{_fid}_3ar_per_1000", title=f"{_title} per 1000, snitt siste 3 år", unit="per 1000",
+         decimals=1, description="Summen for året og de to foregående årene per 1000 av summen av "
+                                 "middelfolkemengdene (et årlig snitt).", **_common)
+
+# -- levekår (06944) ----------------------------------------------------------------------------------
+_add(id="medianinntekt", title="Medianinntekt etter skatt for husholdninger", unit="kroner", theme="levekar",
+     kind="flow", description="Median inntekt etter skatt for alle husholdninger i kalenderåret (kroner). "
+     "Dataene har bare kommunene i Nordland og Trøndelag; fylke og land er ikke tilgjengelig og lages "
+     "ikke av kommunetall (en median kan ikke summeres).", source_tables=("06944",), query=Q06944,
+     computation="household_income", measure="median", count_basis="husholdninger", polarity=1,
+     reference_date="kalenderår", coverage=NL_TR, levels=MUNICIPAL_ONLY)
+_add(id="husholdninger", title="Antall husholdninger", unit="husholdninger", theme="levekar", kind="stock",
+     description="Antall privathusholdninger i inntektsstatistikken for året (ved utgangen av året). "
+     "Fylkestall er summen av kommunene når alle kommunene i fylket er med.",
+     source_tables=("06944",), query=Q06944, computation="household_income", measure="count",
+     count_basis="husholdninger", reference_date="31. desember", coverage=NL_TR,
+     levels=NL_TR_WITH_COUNTY_SUMS, comparable=False)
+
+# -- sentralitet (KLASS 128) --------------------------------------------------------------------------
+_add(id="sentralitetsklasse", title="Sentralitetsklasse", unit="klasse", theme="sentralitet", kind="static",
+     description="SSBs sentralitetsklasse 1 (mest sentral) til 6 (minst sentral), standard 2020.",
+     source_tables=("klass-128",), query=QKLASS, computation="centrality", measure="static",
+     count_basis="ingen (klassifikasjon)", reference_date="gyldighetsperioden", coverage=NL_TR,
+     levels=MUNICIPAL_ONLY)
+_add(id="sentralitetsindeks", title="Sentralitetsindeks", unit="indeks", theme="sentralitet", kind="static",
+     description="SSBs sentralitetsindeks 0–1000 (høyere er mer sentralt), standard 2020.",
+     source_tables=("klass-128",), query=QKLASS, computation="centrality", measure="static",
+     count_basis="ingen (klassifikasjon)", reference_date="gyldighetsperioden", coverage=NL_TR,
+     levels=MUNICIPAL_ONLY)
+
+# -- framskriving (14288, SSB's 2024 projections) -----------------------------------------------------
+PROJECTION_YEARS = (2030, 2040, 2050)
+PROJECTION_FIRST_REPORT_YEAR = 2020  # % change from the report year is given for report years from here
+_ALTERNATIVES = {"": ("MMMM", "hovedalternativet"), "_lav": ("LLML", "lav nasjonal vekst (LLML)"),
+                 "_hoy": ("HHMH", "høy nasjonal vekst (HHMH)")}
+for _y in PROJECTION_YEARS:
+    for _suffix, (_code, _alt) in _ALTERNATIVES.items():
+        _levels = ALL_LEVELS if not _suffix else ("fylke", "land")
+        _common = dict(theme="framskriving", kind="projection", source_tables=("14288", "07459"),
+                       query=Q14288, computation="projections", measure="projection",
+                       count_basis="ingen (modellresultat)", reference_date="1. januar framskrivingsåret",
+                       levels=_levels)
+        _where = "" if not _suffix else " Bare for fylker (og landet som summen av fylkene)."
+        _add(id=f"framskrevet_{_y}{_suffix}", title=f"Framskrevet folkemengde {_y}, {_alt}",
+             unit="personer", comparable=False,
+             description=f"SSBs befolkningsframskriving (2024), {_alt}, folkemengde 1. januar {_y}.{_where}",
+             **_common)
+        _add(id=f"framskrevet_{_y}{_suffix}_pst", title=f"Framskrevet endring til {_y}, {_alt}",
+             unit="prosent", decimals=1,
+             description=f"Framskrevet folkemengde {_y} ({_alt}) i prosent endring fra folkemengden "
+                         f"1. januar i rapportåret (rapportår fra {PROJECTION_FIRST_REPORT_YEAR}).{_where}",
+             **_common)
+
+# -- sysselsetting (07984 against 07459) --------------------------------------------------------------
+INDUSTRIES = {"primaer": ("01-03", "jordbruk, skogbruk og fiske"), "industri": ("10-33", "industri"),
+              "offentlig_adm": ("84", "offentlig administrasjon og forsvar"),
+              "undervisning": ("85", "undervisning"), "helse_sosial": ("86-88", "helse- og sosialtjenester")}
+_EMP = dict(theme="sysselsetting", kind="stock", computation="employment", reference_date="4. kvartal",
+            coverage=NL_TR, levels=NL_TR_WITH_COUNTY_SUMS)
+_add(id="sysselsatte", title="Sysselsatte 15–74 år (bosted)", unit="personer", measure="count",
+     description="Sysselsatte 15–74 år bosatt i kommunen, 4. kvartal.", source_tables=("07984",),
+     query=Q07984, count_basis="sysselsatte", comparable=False, **_EMP)
+_add(id="sysselsatte_per_100", title="Sysselsatte per 100 innbyggere 15–74 år", unit="per 100",
+     measure="ratio", decimals=1, polarity=1,
+     description="Sysselsatte 15–74 år etter bosted i 4. kvartal år t per 100 innbyggere 15–74 år "
+                 "1. januar år t+1 (07459): den folkemengden som ligger nærmest i tid.",
+     source_tables=("07984", "07459"), query=Q07984 + "; " + Q07459, count_basis="sysselsatte", **_EMP)
+for _iid, (_nace, _label) in INDUSTRIES.items():
+    _add(id=f"sysselsatte_{_iid}", title=f"Sysselsatte i {_label}", unit="personer", measure="count",
+         description=f"Sysselsatte 15–74 år bosatt i kommunen, næring {_nace} ({_label}), 4. kvartal.",
+         source_tables=("07984",), query=Q07984, count_basis="sysselsatte i næringen", comparable=False,
+         **_EMP)
+    _add(id=f"andel_sysselsatte_{_iid}", title=f"Andel sysselsatte i {_label}", unit="prosent",
+         measure="share", decimals=1,
+         description=f"Sysselsatte i næring {_nace} ({_label}) i prosent av alle sysselsatte bosatt i "
+                     "kommunen. Dataene har bare fem næringer, så andelene summerer seg ikke til 100.",
+         source_tables=("07984",), query=Q07984, count_basis="sysselsatte i næringen", **_EMP)
+
+# -- utdanning (09429) --------------------------------------------------------------------------------
+_EDU = dict(theme="utdanning", kind="stock", source_tables=("09429",), query=Q09429,
+            computation="education", measure="share", decimals=1, reference_date="1. oktober",
+            coverage=NL_TR, levels=NL_TR_WITH_COUNTY_SUMS)
+_add(id="andel_hoyere_utdanning", title="Andel 16 år og eldre med høyere utdanning", unit="prosent",
+     description="Innbyggere 16+ med universitets- eller høgskoleutdanning (kort og lang) i prosent av alle "
+                 "16+ (1. oktober).", count_basis="innbyggere 16+ med høyere utdanning", polarity=1, **_EDU)
+_add(id="andel_hoyere_utdanning_kort", title="Andel 16+ med kort høyere utdanning", unit="prosent",
+     description="Universitets- og høgskolenivå, kort (til og med 4 år), i prosent av alle 16+.",
+     count_basis="innbyggere 16+ med kort høyere utdanning", **_EDU)
+_add(id="andel_hoyere_utdanning_lang", title="Andel 16+ med lang høyere utdanning", unit="prosent",
+     description="Universitets- og høgskolenivå, lang (over 4 år), i prosent av alle 16+.",
+     count_basis="innbyggere 16+ med lang høyere utdanning", **_EDU)
+
+
+
+def get(indicator_id: str) -> Indicator:
+    """The catalogue entry for `indicator_id`; a KeyError names close matches."""
+    try:
+        return CATALOGUE[indicator_id]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(indicator_id, CATALOGUE, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"no indicator {indicator_id!r} in the catalogue.{hint}") from None
+
+
+def by_table(table_id: str) -> list[Indicator]:
+    """Indicators that read `table_id` (so a change in that table means recomputing them)."""
+    return [ind for ind in CATALOGUE.values() if table_id in ind.source_tables]
+
+
+def as_frame():
+    """The catalogue as a DataFrame, one row per indicator (for notebooks)."""
+    import pandas as pd
+
+    rows = [{**ind.__dict__, "source_tables": ", ".join(ind.source_tables), "levels": ", ".join(ind.levels)}
+            for ind in CATALOGUE.values()]
+    return pd.DataFrame(rows)
+
+
+_KIND_NB = {"stock": "beholdning", "flow": "strøm", "projection": "framskriving", "static": "fast"}
+
+
+def indicator_table_markdown() -> str:
+    """The README's indicator table (markdown), generated from the catalogue so it cannot drift."""
+    lines = ["| id | tittel | enhet | type | tidspunkt | kilde | dekning | nivåer |",
+             "|---|---|---|---|---|---|---|---|"]
+    for theme in THEMES:
+        for ind in (i for i in CATALOGUE.values() if i.theme == theme):
+            cells = [f"`{ind.id}`", ind.title, ind.unit, _KIND_NB[ind.kind], ind.reference_date,
+                     " + ".join(ind.source_tables), ind.coverage, ", ".join(ind.levels)]
+            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
