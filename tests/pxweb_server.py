@@ -281,11 +281,14 @@ class ServerState:
     max_cells: int = 800_000
     max_calls: int = 30
     window: float = 60.0
+    advertised_cells: int | None = None  # what /config claims, to test a server stricter than its config
+    advertised_calls: int | None = None
     too_many_status: int = 400  # 400 (current PxWebApi) or 403 (spec / older SSB)
     slow_seconds: float = 3.0
     faults: deque = field(default_factory=deque)  # consumed by data requests, oldest first
     log: list = field(default_factory=list)  # (time, method, path, status)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    admitted: list = field(default_factory=list)  # monotonic times of every call the limiter let through
     _calls: deque = field(default_factory=deque)
 
     def inject(self, *faults: str) -> None:
@@ -313,6 +316,7 @@ class ServerState:
                     retry_after=wait,
                 )
             self._calls.append(now)
+            self.admitted.append(now)
 
     def statuses(self, path_part: str = "/data") -> list[int]:
         with self.lock:
@@ -385,19 +389,23 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self, method: str) -> None:
         parts = urlsplit(self.path)
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
-        status = 500
+        self._method = method
         try:
             body = self._body() if method == "POST" else None
-            status = self._route(method, parts.path.rstrip("/"), params, body)
+            self._route(method, parts.path.rstrip("/"), params, body)
         except Problem as p:
-            status = p.status
             self._problem(p, v0=parts.path.startswith(V0_PREFIX))
         except (ValueError, KeyError) as exc:
-            status = 400
             self._problem(Problem(400, "Bad request", str(exc)), v0=parts.path.startswith(V0_PREFIX))
-        finally:
-            with self.state.lock:
-                self.state.log.append((time.monotonic(), method, parts.path, status))
+
+    def send_response(self, code, message=None):
+        # Log before any byte goes out, so a test that got its answer always finds the call logged.
+        self._record(code)
+        super().send_response(code, message)
+
+    def _record(self, status: int) -> None:
+        with self.state.lock:
+            self.state.log.append((time.monotonic(), self._method, urlsplit(self.path).path, status))
 
     def _body(self) -> dict:
         length = int(self.headers.get("Content-Length") or 0)
@@ -415,8 +423,8 @@ class Handler(BaseHTTPRequestHandler):
                     "appVersion": "loopback",
                     "languages": [{"id": "no"}],
                     "defaultLanguage": "no",
-                    "maxDataCells": st.max_cells,
-                    "maxCallsPerTimeWindow": st.max_calls,
+                    "maxDataCells": st.advertised_cells or st.max_cells,
+                    "maxCallsPerTimeWindow": st.advertised_calls or st.max_calls,
                     "timeWindow": st.window,
                     "defaultDataFormat": "json-stat2",
                     "dataFormats": ["json-stat2"],
@@ -465,6 +473,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "503":
             raise Problem(503, "Service unavailable", "injected fault")
         if fault == "drop":
+            self._record(0)
             self.close_connection = True
             return 0
         if fault == "truncate":

@@ -85,6 +85,7 @@ class _BaseClient:
         self._config: dict | None = None
         self._budget: SharedBudget | None = None
         self._metadata: dict[str, dict] = {}
+        self.max_url = q.MAX_GET_URL
 
     # -- limits -----------------------------------------------------------------------------------------
 
@@ -283,7 +284,7 @@ class V2Client(_BaseClient):
         return codes, list(meta.get("role", {}).get("time", []))
 
     def request_for(self, query: q.Query) -> q.HttpRequest:
-        return q.v2_request(query, self.base_url)
+        return q.v2_request(query, self.base_url, self.max_url)
 
 
 def _category_codes(dimension: dict) -> list[str]:
