@@ -56,6 +56,7 @@ class IndicatorStatus:
     latest_year: int | None  # newest year the fact base had by then; None = missing
     expected_year: int  # newest year one could have: Y for stocks, Y-1 for flows
     robustness: str | None  # "solid" | "indicative" | "too few" | None
+    static: bool = False  # a classification (centrality): valid for years, its age is not a lag
 
     @property
     def available(self) -> bool:
@@ -63,7 +64,9 @@ class IndicatorStatus:
 
     @property
     def lag(self) -> int | None:
-        return None if self.latest_year is None else max(self.expected_year - self.latest_year, 0)
+        if self.latest_year is None or self.static:
+            return None
+        return max(self.expected_year - self.latest_year, 0)
 
 
 @dataclass
@@ -127,10 +130,17 @@ def core_indicators() -> list[tuple[str, object]]:
     return [(i, CATALOGUE[i]) for i in CORE_INDICATORS if i in CATALOGUE]
 
 
-def _expected_year(kind: str, year: int) -> int:
-    # A stock is dated 1 January of its year, a flow belongs to the calendar year it happened in, so in
-    # year Y the newest possible flow is Y-1 (factbase.as_of applies the same rule).
-    return year - 1 if kind == "flow" else year
+def _expected_year(indicator, year: int) -> int:
+    """The newest year an indicator can have in application year `year` (the rule of factbase.as_of).
+
+    Stocks counted on 1 January belong to that year; stocks counted later in a year (4th quarter,
+    1 October) and flows (calendar years) can be known at the earliest the year after.
+    """
+    kind = getattr(indicator, "kind", "stock")
+    on_jan_1 = getattr(indicator, "reference_date", "1. januar") == "1. januar"
+    if kind in ("projection", "static") or (kind == "stock" and on_jan_1):
+        return year
+    return year - 1
 
 
 def indicator_statuses(code: str, year: int, facts: pd.DataFrame | None = None) -> list[IndicatorStatus]:
@@ -139,27 +149,19 @@ def indicator_statuses(code: str, year: int, facts: pd.DataFrame | None = None) 
 
     if facts is None:
         facts = factbase.as_of(code, year)
-    facts = facts[facts["kommunenr"] == code] if "kommunenr" in facts else facts
+    facts = facts[(facts["kommunenr"] == code) & facts["value"].notna()]
     statuses = []
     for ind_id, indicator in core_indicators():
-        rows = facts[(facts["indicator"] == ind_id) & facts["value"].notna()]
-        kind = getattr(indicator, "kind", "stock")
-        if kind in ("projection", "static") or rows.empty:
-            latest = None if rows.empty else int(rows["year"].max())
-            # A projection's "year" is the target year; what counts is that it exists as of Y.
-            newest = rows[rows["year"] == latest] if latest is not None else rows
-            latest_shown = None if rows.empty else (year if kind == "projection" else latest)
-        else:
-            latest_shown = int(rows["year"].max())
-            newest = rows[rows["year"] == latest_shown]
-        grade = None
-        if not newest.empty and "robustness" in newest:
-            grade = newest["robustness"].iloc[-1]
+        rows = facts[facts["indicator"] == ind_id]
+        latest = grade = None
+        if not rows.empty:
+            latest = int(rows["year"].max())
+            grade = rows.loc[rows["year"] == latest, "robustness"].iloc[-1]
             grade = None if pd.isna(grade) else str(grade)
-        statuses.append(
-            IndicatorStatus(ind_id, getattr(indicator, "title", ind_id), latest_shown,
-                            _expected_year(kind, year) if kind != "projection" else year, grade)
-        )
+        statuses.append(IndicatorStatus(
+            ind_id, indicator.title, latest, _expected_year(indicator, year), grade,
+            static=indicator.kind == "static",
+        ))
     return statuses
 
 
@@ -275,7 +277,7 @@ def check_year(year: int) -> None:
     """Fail early, with the years the data has, when 1 January `year` is not in the population table."""
     from samfunn_data import factbase
 
-    facts = factbase.load()
+    facts = factbase.load("0")  # Norway's row exists for every year the population table has
     years = facts.loc[facts["indicator"] == "folkemengde", "year"]
     if years.empty or year not in set(years.astype(int)):
         span = f"{int(years.min())}–{int(years.max())}" if not years.empty else "ingen år"
@@ -287,13 +289,7 @@ def check_year(year: int) -> None:
 
 def screen(applications: list[Application], year: int) -> list[Assessment]:
     """Screen valid applications; sorted by category, then by municipality number."""
-    from samfunn_data import factbase
-
-    facts = factbase.load()
-    assessments = []
-    for application in applications:
-        own = factbase.as_of(application.kommune.code, year) if facts is not None else None
-        assessments.append(assess(application, year, own))
+    assessments = [assess(application, year) for application in applications]
     return sorted(assessments, key=lambda a: (CATEGORY_ORDER[a.category], a.kommune.code))
 
 

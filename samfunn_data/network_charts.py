@@ -1,0 +1,307 @@
+"""Figures for the researchers' network overview: index chart, small multiples and county maps.
+
+Drawn with plain matplotlib (the project has no GIS stack): the snapshot's GeoJSON rings become
+PathPatches on an equirectangular plot whose aspect is corrected for latitude, which at 62–70° N is
+close enough for orientation maps. Colours are ordered light-to-dark (cividis) so they survive
+grey-scale printing; the participants are outlined, missing values hatched.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.collections import PatchCollection
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+
+from samfunn_data.formatting import axis_formatter, fmt_value
+from samfunn_data.network import (
+    ADDITIVE_UNITS,
+    GROUP_LABELS,
+    PARTICIPANTS,
+    SMALL_NL_TR,
+    SMALL_NORWAY,
+    group_summary,
+)
+
+MAP_CREDIT = "Kartgrunnlag: © Kartverket (CC BY 4.0), forenklet av robhop/fylker-og-kommuner"
+GROUP_STYLE = {  # grey-scale safe: line style and weight carry the meaning, not only the colour
+    PARTICIPANTS: {"color": "#1b1b1b", "lw": 2.6, "ls": "-"},
+    SMALL_NL_TR: {"color": "#1f6fb2", "lw": 2.0, "ls": "--"},
+    SMALL_NORWAY: {"color": "#7a7a7a", "lw": 1.6, "ls": "-."},
+    "18": {"color": "#b35806", "lw": 1.2, "ls": ":"},
+    "50": {"color": "#542788", "lw": 1.2, "ls": ":"},
+    "0": {"color": "#4d4d4d", "lw": 1.4, "ls": (0, (1, 1))},
+}
+COUNTY_NAMES = {"18": "Nordland", "50": "Trøndelag"}
+
+
+def _shade_period(ax, period) -> None:
+    if period is not None:
+        ax.axvspan(period[0] - 0.5, period[1] + 0.5, color="#e8e8e8", zorder=0, lw=0)
+
+
+# ---------------------------------------------------------------- time series
+
+
+def index_chart(index_df: pd.DataFrame, base_year: int, period=(2020, 2023), title: str | None = None):
+    """Participants (thin, labelled) and groups (thick) as indices, base_year = 100."""
+    fig, ax = plt.subplots(figsize=(10, 5.6), layout="constrained")
+    _shade_period(ax, period)
+    for key, sub in index_df.groupby("gruppe", sort=False):
+        sub = sub.sort_values("year")
+        style = GROUP_STYLE.get(key)
+        if style is None:  # a single participant
+            ax.plot(sub["year"], sub["indeks"], color="#9a9a9a", lw=1.0)
+            last = sub.iloc[-1]
+            ax.annotate(str(last["navn"]), (last["year"], last["indeks"]), xytext=(4, 0),
+                        textcoords="offset points", fontsize=8, va="center", color="#555")
+        else:
+            ax.plot(sub["year"], sub["indeks"], label=GROUP_LABELS.get(key, key), color=style["color"],
+                    lw=style["lw"], ls=style["ls"])
+    ax.axhline(100, color="#999", lw=0.8)
+    ax.set_ylabel(f"Indeks, {base_year} = 100")
+    ax.set_xlabel("1. januar")
+    ax.yaxis.set_major_formatter(axis_formatter(0))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.set_title(title or f"Folketall som indeks ({base_year} = 100); tynne linjer: hver deltaker; "
+                 "grått felt: nettverksperioden", fontsize=10, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def _plot_indicator(ax, panel_df, indicator: str, title: str, unit: str, decimals: int, period) -> None:
+    summary = group_summary(panel_df, indicator)
+    _shade_period(ax, period)
+    comp = summary[summary["gruppe"] == SMALL_NL_TR]
+    ax.fill_between(comp["year"], comp["q1"], comp["q3"], color="#1f6fb2", alpha=0.15, lw=0)
+    for key, sub in summary.groupby("gruppe", sort=False):
+        if sub["median"].notna().sum() == 0:
+            continue
+        style = GROUP_STYLE[key]
+        ax.plot(sub["year"], sub["median"], color=style["color"], lw=style["lw"] * 0.7, ls=style["ls"],
+                label=GROUP_LABELS.get(key, key))
+    ax.set_title(title, fontsize=9, loc="left")
+    ax.yaxis.set_major_formatter(axis_formatter(decimals))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
+    ax.tick_params(labelsize=7)
+    ax.set_ylabel(unit, fontsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020, 2023), ncols: int = 3,
+                    title: str = ""):
+    """One small chart per indicator: the median of each group over time, comparison group's IQR shaded."""
+    from samfunn_data.indicators import CATALOGUE
+
+    indicators = [i for i in indicators if panel_df.loc[panel_df["indicator"] == i, "value"].notna().any()]
+    if not indicators:
+        return None
+    nrows = int(np.ceil(len(indicators) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows + 0.9), layout="constrained",
+                             squeeze=False)
+    for ax, ind in zip(axes.flat, indicators, strict=False):
+        meta = CATALOGUE.get(ind)
+        decimals = 0 if meta is None or meta.unit in ("kroner", "personer") else 1
+        _plot_indicator(ax, panel_df, ind, meta.title if meta else ind, meta.unit if meta else "", decimals,
+                        period)
+    for ax in list(axes.flat)[len(indicators):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    handles.append(Patch(color="#1f6fb2", alpha=0.15))
+    labels.append("Kvartilbredde, andre små i NL/TR")
+    fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
+    fig.suptitle(title or "Median i hver gruppe; grått felt: nettverksperioden", fontsize=11, x=0.01,
+                 ha="left")
+    return fig
+
+
+# ---------------------------------------------------------------- maps
+
+
+@lru_cache(maxsize=4)
+def _geojson(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def geo_dir() -> Path:
+    from samfunn_data.config import get_settings
+
+    return get_settings().snapshot_dir / "geo"
+
+
+def _rings(geometry: dict) -> list:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry["type"] == "MultiPolygon":
+        return geometry["coordinates"]
+    return []
+
+
+def _path(geometry: dict) -> MplPath:
+    polys = [MplPath(np.asarray(ring)[:, :2], closed=True) for poly in _rings(geometry) for ring in poly]
+    return MplPath.make_compound_path(*polys)
+
+
+def _label_point(geometry: dict) -> tuple[float, float]:
+    """Middle of the bounding box of the largest outer ring: good enough to place a name."""
+    largest = max((np.asarray(poly[0]) for poly in _rings(geometry)), key=len)
+    return float(largest[:, 0].mean()), float(largest[:, 1].mean())
+
+
+def municipality_features(counties=("18", "50"), directory: Path | None = None) -> dict[str, dict]:
+    """{kommunenr: feature} for the municipalities of the given counties (2024 codes)."""
+    path = (directory or geo_dir()) / "kommuner-2024.geojson"
+    if not path.exists():
+        from samfunn_data.errors import SnapshotError
+
+        raise SnapshotError(f"Fant ikke kommunegrensene {path}; snapshotet mangler geo/ "
+                            "(kjør make snapshot).")
+    doc = _geojson(str(path))
+    return {f["properties"]["kommunenummer"]: f for f in doc["features"]
+            if f["properties"]["kommunenummer"][:2] in counties}
+
+
+def _draw_county(ax, feats: dict, values: pd.Series, norm, cmap, highlight: set[str]) -> None:
+    patches, colours, missing = [], [], []
+    for code, feat in feats.items():
+        patch = PathPatch(_path(feat["geometry"]))
+        value = values.get(code, np.nan)
+        if pd.isna(value):
+            missing.append(PathPatch(_path(feat["geometry"])))
+        else:
+            patches.append(patch)
+            colours.append(cmap(norm(value)))
+    ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", lw=0.3))
+    if missing:
+        ax.add_collection(PatchCollection(missing, facecolor="#f2f2f2", edgecolor="#999", hatch="///",
+                                          lw=0.3))
+    for code in sorted(highlight & set(feats)):
+        geom = feats[code]["geometry"]
+        ax.add_patch(PathPatch(_path(geom), facecolor="none", edgecolor="#d7301f", lw=2.2, zorder=5))
+        x, y = _label_point(geom)
+        ax.annotate(feats[code]["properties"].get("kommunenavn", code), (x, y), fontsize=8, weight="bold",
+                    ha="center", zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                                 "alpha": 0.8})
+    ax.autoscale_view()
+    lat = np.mean(ax.get_ylim())
+    ax.set_aspect(1 / np.cos(np.radians(lat)))
+    ax.set_axis_off()
+
+
+def county_maps(values: pd.Series, title: str, unit: str | None = None, highlight=(), counties=("18", "50"),
+                source: str = "", directory: Path | None = None):
+    """Nordland and Trøndelag side by side, municipalities coloured by `values` (index: kommunenr).
+
+    Participants (`highlight`) are outlined in red and named; municipalities without a value are hatched.
+    """
+    from matplotlib.colors import BoundaryNorm
+
+    feats = municipality_features(counties, directory)
+    values = pd.Series(values, dtype=float)
+    present = values.dropna()
+    cmap = matplotlib.colormaps["cividis_r"]
+    if present.empty:
+        bounds = np.array([0.0, 1.0])
+    else:
+        bounds = np.unique(np.quantile(present, np.linspace(0, 1, 6)))
+        if len(bounds) < 2:
+            bounds = np.array([bounds[0] - 0.5, bounds[0] + 0.5])
+    norm = BoundaryNorm(bounds, cmap.N)
+    fig, axes = plt.subplots(1, len(counties), figsize=(12, 8.2), layout="constrained",
+                             gridspec_kw={"width_ratios": [1.0] * len(counties)})
+    axes = np.atleast_1d(axes)
+    for ax, county in zip(axes, counties, strict=True):
+        own = {k: v for k, v in feats.items() if k.startswith(county)}
+        _draw_county(ax, own, values, norm, cmap, set(highlight))
+        ax.set_title(COUNTY_NAMES.get(county, county), fontsize=11)
+    sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+    bar = fig.colorbar(sm, ax=list(axes), orientation="horizontal", fraction=0.04, shrink=0.6, pad=0.02)
+    bar.set_ticks(bounds)
+    bar.set_ticklabels([fmt_value(b, unit, 1 if unit not in ("personer", "kroner") else 0) for b in bounds])
+    bar.set_label(f"{title} (klassegrenser: kvintiler)", fontsize=9)
+    handles = [Patch(facecolor="none", edgecolor="#d7301f", lw=2, label="Deltaker i nettverket"),
+               Patch(facecolor="#f2f2f2", edgecolor="#999", hatch="///", label="Mangler i dataene")]
+    fig.legend(handles=handles, loc="outside upper right", fontsize=8, frameon=False)
+    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
+    credit = MAP_CREDIT + (f". {source}" if source else "")
+    fig.text(0.01, 0.005, credit, fontsize=7, color="#555", ha="left", va="bottom")
+    return fig
+
+
+# ---------------------------------------------------------------- what the notebook calls
+
+
+def _done(fig):
+    """Close the figure in pyplot so a notebook shows it once (as the returned value), not twice."""
+    if fig is not None:
+        plt.close(fig)
+    return fig
+
+
+THEME_TITLES = {"befolkning": "Befolkning", "alder": "Alderssammensetning",
+                "endringer": "Befolkningsendringer", "levekar": "Levekår og økonomi",
+                "sysselsetting": "Sysselsetting", "utdanning": "Utdanning"}
+
+
+def theme_indicators(theme: str) -> list[str]:
+    """The indicators of a theme that can be compared across units of different size (no counts)."""
+    from samfunn_data.indicators import CATALOGUE
+
+    return [i for i, ind in CATALOGUE.items()
+            if ind.theme == theme and ind.unit not in ADDITIVE_UNITS and ind.kind in ("stock", "flow")]
+
+
+def theme_figures(panel_df: pd.DataFrame, period=(2020, 2023)) -> list[tuple[str, object]]:
+    """(title, figure) per chapter: every comparable indicator of the fact base as small multiples."""
+    out = []
+    for theme, title in THEME_TITLES.items():
+        heading = f"{title}: median i hver gruppe; grått felt: nettverksperioden"
+        fig = small_multiples(panel_df, theme_indicators(theme), period, title=heading)
+        if fig is not None:
+            out.append((title, _done(fig)))
+    return out
+
+
+def show_theme_figures(panel_df: pd.DataFrame, period=(2020, 2023)) -> None:
+    """Display every theme's small multiples under a heading (for the notebook)."""
+    from IPython.display import Markdown, display
+
+    for title, fig in theme_figures(panel_df, period):
+        display(Markdown(f"### {title}"))
+        display(fig)
+
+
+def population_index_chart(panel_df: pd.DataFrame, base_year: int = 2020, period=(2020, 2023)):
+    """Population of each participant and of each group (sum) as an index, base_year = 100."""
+    from samfunn_data.network import index_series
+
+    return _done(index_chart(index_series(panel_df, "folkemengde", base_year), base_year, period))
+
+
+def indicator_map(indicator: str, year: int, facts: pd.DataFrame | None = None,
+                  directory: Path | None = None):
+    """Map of Nordland and Trøndelag coloured by `indicator` in `year`, participants outlined."""
+    from samfunn_data import municipalities
+    from samfunn_data.indicators import CATALOGUE
+
+    if facts is None:
+        from samfunn_data import factbase
+
+        facts = factbase.load(year=year)
+    rows = facts[(facts["indicator"] == indicator) & (facts["year"] == year) & (facts["level"] == "kommune")]
+    values = rows.set_index("kommunenr")["value"]
+    meta = CATALOGUE.get(indicator)
+    participants = [str(c) for c in municipalities.network().participants]
+    tables = ", ".join(sorted(rows["source_table"].dropna().unique())) or "–"
+    title = f"{meta.title if meta else indicator}, {year}"
+    fig = county_maps(values, title, meta.unit if meta else None, participants,
+                      source=f"Kilde: SSB tabell {tables}", directory=directory)
+    return _done(fig)

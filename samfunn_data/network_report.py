@@ -1,0 +1,67 @@
+"""Render the researchers' network overview: check parameters, execute the notebook, export HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from samfunn_data.config import PROJECT_ROOT, get_settings
+from samfunn_data.errors import ReportError
+
+TEMPLATE = PROJECT_ROOT / "notebooks" / "network_overview.ipynb"
+EXECUTION_TIMEOUT = 600  # seconds per cell: a hung cell fails the report instead of blocking
+
+
+def _check(parameters: dict) -> None:
+    """Fail before a kernel starts on parameters the notebook cannot use."""
+    from samfunn_data.indicators import CATALOGUE
+    from samfunn_data.network import COMPARISONS, Period
+
+    if parameters["comparison"] not in COMPARISONS:
+        allowed = ", ".join(COMPARISONS)
+        raise ReportError(f"Ukjent sammenligningsgruppe {parameters['comparison']!r}; bruk {allowed}.")
+    if parameters["map_indicator"] not in CATALOGUE:
+        raise ReportError(f"Ukjent indikator {parameters['map_indicator']!r} for kartet; "
+                          "se samfunn_data.indicators.CATALOGUE.")
+    for key in ("before", "during"):
+        try:
+            period = Period.parse(parameters[key])
+        except ValueError as exc:
+            raise ReportError(f"{key}={parameters[key]!r} er ikke en periode som 2015-2019.") from exc
+        if period.first > period.last:
+            raise ReportError(f"{key}={parameters[key]!r}: første år er etter siste år.")
+
+
+def render_network_report(years="2010-2026", comparison="sma_nl_tr", before="2015-2019", during="2020-2023",
+                          reference_year=2020, map_indicator="endring_5ar_pst", map_year=2024,
+                          out_dir: Path | None = None) -> dict[str, Path]:
+    """Execute the network notebook with papermill and write its HTML; returns the output paths."""
+    import papermill
+
+    from samfunn_data.network import Period
+    from samfunn_data.report_html import write_notebook_html
+
+    try:
+        span = Period.parse(years)
+    except ValueError as exc:
+        raise ReportError(f"years={years!r} er ikke et tidsrom som 2010-2026.") from exc
+    out = Path(out_dir) if out_dir else get_settings().reports_dir / "network"
+    parameters = {
+        "start_year": span.first, "end_year": span.last, "comparison": comparison,
+        "reference_year": int(reference_year), "before": before, "during": during, "index_base_year": 2020,
+        "map_indicator": map_indicator, "map_year": int(map_year), "export_dir": str(out),
+    }
+    _check(parameters)
+    out.mkdir(parents=True, exist_ok=True)
+    notebook, page = out / "network_overview.ipynb", out / "network_overview.html"
+    try:
+        nb = papermill.execute_notebook(
+            str(TEMPLATE), str(notebook), parameters=parameters, kernel_name="python3", progress_bar=False,
+            execution_timeout=EXECUTION_TIMEOUT, cwd=str(TEMPLATE.parent),
+        )
+    except papermill.PapermillExecutionError as exc:
+        page.unlink(missing_ok=True)
+        raise ReportError(f"Nettverksoversikten feilet i celle {exc.exec_count}: {exc.ename}: {exc.evalue} "
+                          f"(se {notebook})") from exc
+    write_notebook_html(nb, page, "Læringsnettverket i tall")
+    return {"notebook": notebook, "html": page, "csv": out / "network_panel.csv",
+            "parquet": out / "network_panel.parquet"}

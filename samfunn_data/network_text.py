@@ -1,0 +1,249 @@
+"""Bokmål text and formatted tables for the network overview, written from the numbers in `network`.
+
+Every sentence states its numbers and says when small numbers make a difference impossible to tell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
+from samfunn_data.network import GROUP_LABELS, PARTICIPANTS, group_codes
+
+VERDICT = {"higher": "høyere vekst under", "lower": "lavere vekst under", "no clear difference":
+           "ingen klar forskjell", "unavailable": "kan ikke vurderes"}
+# The figures a planstrategi fact base leads with (one or two per chapter), for the "newest year" table.
+KEY_INDICATORS = ["folkemengde", "endring_5ar_pst", "andel_0_5", "andel_80_pluss", "forsorgerbrok",
+                  "kvinner_per_100_menn_20_39", "fodselsoverskudd_3ar_per_1000",
+                  "nettoinnflytting_3ar_per_1000",
+                  "medianinntekt", "sysselsatte_per_100", "andel_hoyere_utdanning", "sentralitetsindeks"]
+GRADE_TEXT = {"solid": "solid", "indicative": "usikker", "too few": "for få"}
+
+
+def _pp(value) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    return fmt_number(value, 2, signed=True) + " prosentpoeng"
+
+
+def _annual(value) -> str:
+    return MISSING if pd.isna(value) else fmt_pct(value, 2, signed=True) + " per år"
+
+
+def counts_table(panel_df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The groups with number of municipalities and inhabitants, formatted for reading."""
+    from samfunn_data.network import group_counts
+
+    table = group_counts(panel_df, year)
+    for col in table.columns[1:]:
+        table[col] = table[col].map(lambda v: MISSING if pd.isna(v) else fmt_int(v))
+    return table.set_index("gruppe")
+
+
+def intro(panel_df: pd.DataFrame, reference_year: int, comparison: str, years) -> str:
+    """Opening paragraph: who is compared with whom, and how the groups were formed."""
+    participants = panel_df.loc[panel_df["deltaker"]].drop_duplicates("kommunenr")
+    names = ", ".join(f"{r.navn} ({r.kommunenr})" for r in participants.itertuples())
+    n_comp = len(group_codes(panel_df, comparison))
+    n_small = len(group_codes(panel_df, "sma_norge"))
+    first, last = int(panel_df["year"].min()), int(panel_df["year"].max())
+    return (
+        f"Deltakerne i læringsnettverket (2020–2023) er {names}. De sammenlignes med "
+        f"**{GROUP_LABELS[comparison].lower()}** ({fmt_int(n_comp)} kommuner), alle kommuner i Norge "
+        f"under 2 500 innbyggere ({fmt_int(n_small)}), Nordland, Trøndelag og hele landet, for årene "
+        f"{first}–{last}.\n\n"
+        f"Gruppene er satt sammen etter folketallet 1. januar {reference_year} og holdes faste over tid, "
+        "så en kurve ikke hopper fordi en kommune går over eller under 2 500. En kommune er «liten» når den "
+        "hadde under 2 500 innbyggere den datoen. Tall fra tabeller som bare dekker Nordland og Trøndelag "
+        "(fødselsoverskudd, nettoinnflytting, inntekt, sysselsetting, utdanning) finnes ikke for små "
+        "kommuner i resten av landet; der mangler gruppen «alle små i Norge»."
+    )
+
+
+def _row(bd: pd.DataFrame, key: str) -> pd.Series | None:
+    rows = bd[bd["enhet"] == key]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _components_text(bd, panel_df, before, during) -> str:
+    from samfunn_data.network import component_coverage
+
+    first, last = component_coverage(panel_df)
+    if first is None:
+        return ("Fødselsoverskudd og nettoinnflytting finnes ikke i dataene, så endringen kan ikke deles i "
+                "komponenter.")
+    text = (f"Fødselsoverskudd og nettoinnflytting finnes i dataene for {first}–{last} (SSB tabell 06913, "
+            "bare Nordland og Trøndelag). ")
+    for a, b in (before, during):
+        if a < first or b > last:
+            text += (f"For perioden {a}–{b} mangler komponentene for {a}–{min(b, first - 1)}"
+                     if a < first else f"For perioden {a}–{b} mangler komponentene etter {last}")
+            text += ", så der kan vi bare sammenligne den samlede befolkningsendringen. "
+    lines = []
+    for key in (PARTICIPANTS, bd.attrs.get("comparison")):
+        row = _row(bd, key)
+        if row is None or pd.isna(row["fodselsoverskudd_under"]):
+            continue
+        person_years = (during[1] - during[0] + 1) * (row["start_under"] + row["end_under"]) / 2
+
+        def per_1000(v, person_years=person_years):
+            return fmt_number(v / person_years * 1000, 1)
+
+        lines.append(
+            f"- {row['navn']}: fødselsoverskudd {fmt_int(row['fodselsoverskudd_under'], signed=True)} og "
+            f"nettoinnflytting {fmt_int(row['nettoinnflytting_under'], signed=True)} personer i {during[0]}–"
+            f"{during[1]} (om lag {per_1000(row['fodselsoverskudd_under'])} og "
+            f"{per_1000(row['nettoinnflytting_under'])} per 1 000 innbyggere per år)."
+        )
+    return text + ("\n\n" + "\n".join(lines) if lines else "")
+
+
+def _uncertainty_text(bd: pd.DataFrame, panel_df: pd.DataFrame, year: int) -> str:
+    pop = panel_df[(panel_df["indicator"] == "folkemengde") & (panel_df["year"] == year)
+                   & panel_df["deltaker"]]
+    if pop.empty:
+        return ""
+    smallest = pop.loc[pop["value"].idxmin()]
+    family = 4 / smallest["value"] * 100
+    return (
+        f"**Små tall.** Deltakerne har til sammen {fmt_int(pop['value'].sum())} innbyggere; den minste, "
+        f"{smallest['navn']}, hadde {fmt_int(smallest['value'])} 1. januar {year}. At én familie på fire "
+        f"flytter, er {fmt_pct(family, 1)} av folketallet der. De årlige endringene i enkeltkommuner svinger "
+        "derfor mye av tilfeldige grunner. Vurderingen over sammenligner forskjellen mellom periodene "
+        "med kommunenes egne år-til-år-svingninger (95 %-nivå, regelen i faktagrunnlaget for nettotall); "
+        "med bare fire–fem år i hver periode er også det anslaget usikkert, så «ingen klar forskjell» betyr "
+        "at tallene er for små til å si noe, ikke at det ikke var noen endring.\n\n"
+        "**Beskrivende, ikke årsak.** Kommunene søkte seg inn i nettverket og ble valgt ut; de ble ikke "
+        "trukket tilfeldig, og mye annet skjedde i de samme årene (blant annet koronapandemien). "
+        "En forskjell mellom deltakere og sammenligningskommuner viser ikke at nettverket var årsaken."
+    )
+
+
+def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
+    """The before/during comparison in plain bokmål, with numbers and what noise allows us to say."""
+    from samfunn_data.robustness import differs
+
+    before = tuple(int(x) for x in bd.attrs["before"].split("–"))
+    during = tuple(int(x) for x in bd.attrs["during"].split("–"))
+    parts = [
+        f"Befolkningsendringen regnes fra 1. januar i periodens første år til 1. januar året etter siste år: "
+        f"**før** = {before[0]}–{before[1]}, **under** = {during[0]}–{during[1]}. «Per år» er snittet av de "
+        "årlige endringene i prosent."
+    ]
+    lines = []
+    for key in (PARTICIPANTS, bd.attrs["comparison"], "18", "50", "0"):
+        row = _row(bd, key)
+        if row is None:
+            continue
+        lines.append(
+            f"- {row['navn']}: {_annual(row['annual_for'])} før ({fmt_int(row['change_for'], signed=True)} "
+            f"personer), {_annual(row['annual_under'])} under ({fmt_int(row['change_under'], signed=True)} "
+            f"personer); forskjell {_pp(row['forskjell_pp'])}: {VERDICT[row['vurdering']]}."
+        )
+    parts.append("\n".join(lines))
+    p, c = _row(bd, PARTICIPANTS), _row(bd, bd.attrs["comparison"])
+    if p is not None and c is not None:
+        se_p = np.hypot(p["se_for"], p["se_under"])
+        se_c = np.hypot(c["se_for"], c["se_under"])
+        verdict = differs(p["forskjell_pp"], c["forskjell_pp"], se_p, se_c)
+        says = {"higher": "mer positiv for deltakerne enn for sammenligningsgruppen, og mer enn "
+                          "tilfeldige svingninger forklarer",
+                "lower": "mer negativ for deltakerne enn for sammenligningsgruppen, og mer enn tilfeldige "
+                         "svingninger forklarer",
+                "no clear difference": "ikke klart forskjellig mellom deltakerne og sammenligningsgruppen; "
+                                       "forskjellen er innenfor det tilfeldige svingninger kan forklare",
+                "unavailable": "ikke mulig å vurdere med disse dataene"}[verdict]
+        parts.append(
+            f"Endringen fra før til under var {_pp(p['forskjell_pp'])} for deltakerne og "
+            f"{_pp(c['forskjell_pp'])} for {GROUP_LABELS[bd.attrs['comparison']].lower()}: {says}."
+        )
+    parts.append(_components_text(bd, panel_df, before, during))
+    parts.append(_uncertainty_text(bd, panel_df, during[0]))
+    return "\n\n".join(x for x in parts if x)
+
+
+def before_during_table(bd: pd.DataFrame) -> pd.DataFrame:
+    """The comparison as a table of formatted strings, one row per unit."""
+    from samfunn_data.robustness import grade
+
+    before, during = bd.attrs["before"], bd.attrs["during"]
+    n_during = int(during.split("–")[1]) - int(during.split("–")[0]) + 1
+
+    def component(v):
+        if pd.isna(v):
+            return "mangler i dataene"
+        g = grade(abs(v), "net", pooled_years=n_during)
+        return f"{fmt_int(v, signed=True)} ({GRADE_TEXT.get(g, g)})"
+
+    out = pd.DataFrame({
+        "Enhet": bd["navn"],
+        f"Innbyggere 1.1.{before.split('–')[0]}": bd["start_for"].map(fmt_int),
+        f"Endring {before}": bd["change_for"].map(lambda v: fmt_int(v, signed=True)),
+        f"Per år {before}": bd["annual_for"].map(lambda v: fmt_pct(v, 2, signed=True)),
+        f"Endring {during}": bd["change_under"].map(lambda v: fmt_int(v, signed=True)),
+        f"Per år {during}": bd["annual_under"].map(lambda v: fmt_pct(v, 2, signed=True)),
+        "Forskjell": bd["forskjell_pp"].map(_pp),
+        "Vurdering": bd["vurdering"].map(VERDICT),
+        f"Fødselsoverskudd {before}": bd["fodselsoverskudd_for"].map(component),
+        f"Fødselsoverskudd {during}": bd["fodselsoverskudd_under"].map(component),
+        f"Nettoinnflytting {during}": bd["nettoinnflytting_under"].map(component),
+    })
+    return out.set_index("Enhet")
+
+
+def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, comparison: str) -> pd.DataFrame:
+    """Participants' newest values up to `year` beside the comparison median and Norway, with counts."""
+    from samfunn_data.indicators import CATALOGUE
+    from samfunn_data.network import group_summary
+
+    participants = panel_df.loc[panel_df["deltaker"]].drop_duplicates("kommunenr")
+    rows = []
+    for ind in indicators:
+        data = panel_df[(panel_df["indicator"] == ind) & (panel_df["year"] <= year)
+                        & panel_df["value"].notna()]
+        if data.empty:
+            continue
+        latest = int(data["year"].max())
+        now = data[data["year"] == latest].set_index("kommunenr")
+        meta = CATALOGUE.get(ind)
+        unit = meta.unit if meta else None
+        row = {"Indikator": meta.title if meta else ind, "År": str(latest)}
+        for p in participants.itertuples():
+            if p.kommunenr in now.index:
+                r = now.loc[p.kommunenr]
+                grade = GRADE_TEXT.get(r["robustness"], "")
+                count = "" if pd.isna(r["count"]) else f"n={fmt_int(r['count'])}"
+                extra = ", ".join(x for x in (count, grade) if x)
+                row[p.navn] = fmt_value(r["value"], unit) + (f" ({extra})" if extra else "")
+            else:
+                row[p.navn] = MISSING
+        summary = group_summary(panel_df[panel_df["year"] == latest], ind, [comparison, "0"])
+        med = summary.loc[summary["gruppe"] == comparison, "median"]
+        label = f"Median {GROUP_LABELS[comparison].lower()}"
+        row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit)
+        country = summary.loc[summary["gruppe"] == "0", "median"]
+        row["Norge"] = fmt_value(country.iloc[0] if len(country) else np.nan, unit)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("Indikator")
+
+
+def sources_text(panel_df: pd.DataFrame) -> str:
+    """Every SSB table in the panel with its vintage, and the attribution."""
+    pairs = panel_df[["source_table", "vintage"]].dropna().drop_duplicates().sort_values("source_table")
+    lines = [f"- SSB tabell {t} (hentet/versjon {v})" for t, v in pairs.itertuples(index=False)]
+    return ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken (CC BY 4.0):\n\n" + "\n".join(lines)
+            + "\n\nKartgrunnlag: © Kartverket (CC BY 4.0), forenklet av robhop/fylker-og-kommuner.")
+
+
+def export_text(paths: dict, panel_df: pd.DataFrame) -> str:
+    """Where the panel was written and what it holds."""
+    n_units = panel_df["kommunenr"].nunique()
+    return (
+        f"Panelet ({fmt_int(len(panel_df))} rader: {fmt_int(n_units)} enheter × år × indikator) er "
+        "lagret som\n\n"
+        f"- CSV: `{paths['csv']}`\n- Parquet: `{paths['parquet']}`\n\n"
+        "Én rad per enhet, år og indikator (tidy), med kolonnene kommunenr, navn, level, fylke, deltaker, "
+        "liten_nl_tr, liten_norge, year, indicator, value, unit, count, robustness, source_table og vintage. "
+        "Les den med `pandas.read_parquet` eller i R med `arrow::read_parquet`."
+    )
