@@ -9,6 +9,8 @@ does not hold, so such queries are never answered here.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -107,3 +109,84 @@ def _select(frame: pd.DataFrame, expanded: q.Query, dims: list[str]) -> pd.DataF
         dims, kind="stable"
     )
     return picked.iloc[order.index.to_numpy()].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- plain reader (registry, notebooks)
+# `read_table`, `manifest` and `geo_path` read the folder named by Settings.snapshot_dir (env
+# SAMFUNN_SNAPSHOT_DIR). Tables are cached per process: the registry asks for 07459 many times.
+
+GEO_FILES = {"kommuner": "kommuner-2024.geojson", "fylker": "fylker-2024.geojson"}
+_GEO_ALIASES = {"municipalities": "kommuner", "counties": "fylker"}
+
+
+def _snapshot_dir() -> Path:
+    from samfunn_data.config import get_settings
+
+    return get_settings().snapshot_dir
+
+
+def _available(folder: Path) -> str:
+    names = sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
+    return ", ".join(names) or "none"
+
+
+@functools.lru_cache(maxsize=32)
+def _read_parquet_cached(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    # mtime and size are part of the key so a re-imported file is read again, never served stale.
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise SnapshotError(
+            f"snapshot file {path} cannot be read ({exc}); restore it with `git checkout` or re-run "
+            "`make snapshot`"
+        ) from None
+
+
+def read_table(table_id: str) -> pd.DataFrame:
+    """The snapshot table `table_id` ("07459", "klass-128", ...) as a DataFrame with its attrs.
+
+    Raises SnapshotError naming the tables that exist when the file is missing or unreadable.
+    """
+    folder = _snapshot_dir()
+    path = folder / f"{table_id}.parquet"
+    if not path.is_file():
+        raise SnapshotError(
+            f"the embedded snapshot has no table {table_id!r} in {folder} (it has: {_available(folder)}); "
+            "check the table id or re-run `make snapshot`"
+        )
+    stat = path.stat()
+    # A shallow copy: with copy-on-write the caller can change its frame without touching the cache.
+    return _read_parquet_cached(str(path), stat.st_mtime_ns, stat.st_size).copy(deep=False)
+
+
+def manifest() -> dict:
+    """The snapshot's MANIFEST.json (provenance of every file) as a dict."""
+    path = _snapshot_dir() / "MANIFEST.json"
+    if not path.is_file():
+        raise SnapshotError(f"{path} is missing; the snapshot has no provenance. Re-run `make snapshot`")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise SnapshotError(f"{path} is not valid JSON ({exc}); re-run `make snapshot`") from None
+
+
+def geo_path(kind: str) -> Path:
+    """Path of the boundary GeoJSON: kind "kommuner"/"municipalities" or "fylker"/"counties" (2024)."""
+    key = _GEO_ALIASES.get(kind, kind)
+    if key not in GEO_FILES:
+        raise SnapshotError(f"unknown boundary layer {kind!r}; use 'kommuner' or 'fylker'")
+    path = _snapshot_dir() / "geo" / GEO_FILES[key]
+    if not path.is_file():
+        raise SnapshotError(f"{path} is missing; re-run `make snapshot`")
+    return path
+
+
+def verify() -> list[str]:
+    """Files whose sha256 differs from MANIFEST.json (empty when the snapshot is intact)."""
+    folder = _snapshot_dir()
+    bad = []
+    for key, entry in sorted(manifest().get("tables", {}).items()):
+        path = folder / entry.get("file", f"{key}.parquet")
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+            bad.append(str(path.relative_to(folder)))
+    return bad
