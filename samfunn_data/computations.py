@@ -33,14 +33,25 @@ def level_of(codes: pd.Series) -> pd.Series:
 
 
 def _years(tid: pd.Series) -> np.ndarray:
-    # Tid is "2024" for years, "2024K4" for quarters: the year is the first four characters.
-    return tid.astype(str).str[:4].astype(int).to_numpy()
+    """Tid is "2024" for years, "2024K4" for quarters: the year is the first four characters."""
+    codes, categories = _factorize(tid)
+    return np.array([int(str(c)[:4]) for c in categories], dtype=np.int64)[codes]
+
+
+def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and their distinct values; free for categorical columns (how sources are read)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), np.asarray(column.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(column)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def long_frame(regions, years, indicator: str, value, count, se=np.nan, pooled=1) -> pd.DataFrame:
     """Rows for one indicator, dropping cells without a value."""
-    frame = pd.DataFrame({"kommunenr": np.asarray(regions, dtype=object), "year": np.asarray(years, int),
-                          "indicator": indicator, "value": np.asarray(value, float)})
+    # object dtype here, str once at the end: converting every small frame to str costs more than the math
+    frame = pd.DataFrame({"kommunenr": pd.Series(np.asarray(regions, dtype=object), dtype=object),
+                          "year": np.asarray(years, int), "indicator": indicator,
+                          "value": np.asarray(value, float)})
     n = len(frame)
     frame["count"] = np.broadcast_to(np.asarray(count, float), (n,))
     frame["se"] = np.broadcast_to(np.asarray(se, float), (n,))
@@ -60,14 +71,21 @@ class PopulationCube:
     @classmethod
     def from_tidy(cls, df: pd.DataFrame) -> PopulationCube:
         df = df[df["value"].notna()]
-        region_idx, regions = pd.factorize(df["Region"], sort=True)
+        region_codes, region_values = _factorize(df["Region"])
+        used = np.unique(region_codes)  # a categorical may list regions without rows
+        order = sorted(used, key=lambda i: str(region_values[i]))
+        position = np.full(len(region_values), -1)
+        position[order] = np.arange(len(order))
+        region_idx = position[region_codes]
+        regions = [str(region_values[i]) for i in order]
         year_values = _years(df["Tid"])
         first, last = int(year_values.min()), int(year_values.max())
         year_idx = year_values - first
-        alder_idx, alder_codes = pd.factorize(df["Alder"])
+        alder_idx, alder_codes = _factorize(df["Alder"])
         age_of_code = np.array([int(str(code).rstrip("+")) for code in alder_codes])
         age_idx = np.minimum(age_of_code[alder_idx], MAX_AGE)
-        sex_idx = (df["Kjonn"].astype(str).to_numpy() == "2").astype(np.int64)
+        sex_codes, sex_values = _factorize(df["Kjonn"])
+        sex_idx = (np.array([str(v) == "2" for v in sex_values])[sex_codes]).astype(np.int64)
         n_regions, n_years, n_ages = len(regions), last - first + 1, MAX_AGE + 1
         flat = ((region_idx * n_years + year_idx) * 2 + sex_idx) * n_ages + age_idx
         size = n_regions * n_years * 2 * n_ages
@@ -106,14 +124,24 @@ class PopulationCube:
 class Inputs:
     """The tidy tables a build reads, loaded once on first use through `reader(table_id)`."""
 
-    def __init__(self, reader: Callable[[str], pd.DataFrame]):
+    # 07459 feeds only the cube; reading just these columns saves most of its read time
+    CUBE_COLUMNS = ["Region", "Kjonn", "Alder", "Tid", "value"]
+
+    def __init__(self, reader: Callable[..., pd.DataFrame]):
         self._reader = reader
         self._tables: dict[str, pd.DataFrame] = {}
         self._cube: PopulationCube | None = None
 
     def table(self, table_id: str) -> pd.DataFrame:
+        """The tidy table; code columns as str except for 07459, which only feeds the cube."""
         if table_id not in self._tables:
-            self._tables[table_id] = self._reader(table_id)
+            if table_id == "07459":
+                frame = self._reader(table_id, columns=self.CUBE_COLUMNS)
+            else:
+                frame = self._reader(table_id)
+                frame = frame.astype({c: object for c in frame.columns
+                                      if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+            self._tables[table_id] = frame
         return self._tables[table_id]
 
     def cube(self) -> PopulationCube:

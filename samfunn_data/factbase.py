@@ -150,10 +150,10 @@ def _label_facts(raw: pd.DataFrame, sources: dict[str, Source]) -> pd.DataFrame:
     """Add level, unit, robustness grade, source tables and vintages to computed rows."""
     catalogue = indicators.CATALOGUE
     raw = raw[raw["indicator"].isin(list(catalogue))]
+    raw = raw.astype({"kommunenr": "str", "indicator": "str"})
     facts = raw.assign(level=level_of(raw["kommunenr"]))
-    allowed = np.array([lvl in catalogue[i].levels for i, lvl in zip(facts["indicator"], facts["level"],
-                                                                       strict=True)], dtype=bool)
-    facts = facts[allowed].copy()
+    allowed = pd.MultiIndex.from_tuples([(i, lvl) for i, ind in catalogue.items() for lvl in ind.levels])
+    facts = facts[pd.MultiIndex.from_arrays([facts["indicator"], facts["level"]]).isin(allowed)].copy()
     meta = pd.DataFrame({
         "indicator": list(catalogue),
         "unit": [ind.unit for ind in catalogue.values()],
@@ -171,11 +171,26 @@ def _label_facts(raw: pd.DataFrame, sources: dict[str, Source]) -> pd.DataFrame:
     return _sorted(facts[FACT_COLUMNS])
 
 
+def indicator_codes(ids: pd.Series) -> np.ndarray:
+    """Position of each indicator id in the catalogue (-1 if unknown): a fast key for attributes and order
+    (a dict `map` over hundreds of thousands of str values is several times slower)."""
+    return pd.Categorical(ids, categories=list(indicators.CATALOGUE)).codes.astype(np.int64)
+
+
+def attribute(ids: pd.Series, name: str) -> np.ndarray:
+    """A catalogue attribute (e.g. "kind", "measure") for each indicator id in `ids`."""
+    values = np.array([getattr(ind, name) for ind in indicators.CATALOGUE.values()] + [None], dtype=object)
+    return values[indicator_codes(ids)]
+
+
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    """A stable, total order so the same inputs give the same bytes."""
-    order = frame["level"].map(LEVEL_ORDER) if "level" in frame else 0
-    frame = frame.assign(_lvl=order).sort_values(["indicator", "_lvl", "kommunenr", "year"], kind="mergesort")
-    return frame.drop(columns="_lvl").reset_index(drop=True)
+    """A total order (catalogue order, level, region, year) so the same inputs give the same bytes."""
+    levels = np.zeros(len(frame), dtype=np.int64)
+    if "level" in frame:
+        levels = pd.Categorical(frame["level"], categories=list(LEVEL_ORDER)).codes
+    regions = pd.factorize(frame["kommunenr"], sort=True)[0]
+    order = np.lexsort((frame["year"].to_numpy(), regions, levels, indicator_codes(frame["indicator"])))
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def _compute(names: list[str], inputs: Inputs) -> pd.DataFrame:
@@ -213,13 +228,13 @@ def compute_comparisons(facts: pd.DataFrame, participants: list[str]) -> pd.Data
     ranks = out.loc[out["small"]].groupby(keys)["value"].rank(ascending=False, method="min")
     out["rank_small"] = ranks.reindex(out.index)
     out["n_ranked"] = out["small_n"]
-    comparable = out["indicator"].map({i: ind.comparable for i, ind in indicators.CATALOGUE.items()})
-    coverage = out["indicator"].map({i: ind.coverage for i, ind in indicators.CATALOGUE.items()})
+    comparable = attribute(out["indicator"], "comparable").astype(bool)
+    coverage = attribute(out["indicator"], "coverage")
     out["small_group"] = np.where(coverage == indicators.NL_TR, "små kommuner i Nordland og Trøndelag",
                                   "små kommuner i Norge")
     for side in ("county", "country"):
         verdict = robustness.differs(out["value"], out[f"{side}_value"], out["se"], out[f"{side}_se"])
-        out[f"vs_{side}"] = np.where(comparable.to_numpy(dtype=bool), verdict, robustness.UNAVAILABLE)
+        out[f"vs_{side}"] = np.where(comparable, verdict, robustness.UNAVAILABLE)
     columns = ["kommunenr", "year", "indicator", "value", "count", "robustness", "county", "county_value",
                "country_value", "small_median", "small_q1", "small_q3", "small_n", "network_median",
                "rank_small", "n_ranked", "vs_county", "vs_country", "small_group", "unit"]
@@ -269,7 +284,8 @@ def _changed_computations(old: dict | None, new: dict, force: bool, processed: P
     return [name for name in names if computation_tables(name) & changed]
 
 
-def build(force: bool = False, settings: Settings | None = None) -> BuildResult:
+def build(force: bool = False, settings: Settings | None = None,
+          participants: list[str] | None = None) -> BuildResult:
     """Build (or bring up to date) the fact base in `settings.processed_dir`.
 
     Parameters
@@ -278,6 +294,8 @@ def build(force: bool = False, settings: Settings | None = None) -> BuildResult:
         Recompute everything even when no input changed.
     settings : Settings, optional
         Defaults to `get_settings()` (SAMFUNN_DATA_DIR, SAMFUNN_SNAPSHOT_DIR, ...).
+    participants : list of str, optional
+        Network participants for the comparison; default: network.toml via the registry.
 
     Returns
     -------
@@ -291,7 +309,7 @@ def build(force: bool = False, settings: Settings | None = None) -> BuildResult:
         raise FactbaseError(
             f"table {POPULATION_TABLE} (population) is neither in the store nor in the snapshot at "
             f"{settings.snapshot_dir}; run `samfunn fetch {POPULATION_TABLE}` or restore data/raw/snapshot")
-    new_state = _state_for(sources, _participants())
+    new_state = _state_for(sources, sorted(participants) if participants is not None else _participants())
     old_state = _read_state(processed)
     todo = _changed_computations(old_state, new_state, force, processed)
     missing = sorted(_all_tables() - set(sources))
@@ -299,7 +317,7 @@ def build(force: bool = False, settings: Settings | None = None) -> BuildResult:
         rows = pq.read_metadata(processed / FACTS).num_rows
         return BuildResult(True, facts_rows=rows, seconds=time.perf_counter() - started)
     runnable = [name for name in todo if computation_tables(name) <= set(sources)]
-    inputs = Inputs(lambda table_id: sources[table_id].load())
+    inputs = Inputs(lambda table_id, columns=None: sources[table_id].load(columns=columns))
     fresh = _label_facts(_compute(runnable, inputs), sources)
     if set(todo) == set(computations.COMPUTATIONS):
         facts = fresh
@@ -378,15 +396,14 @@ def comparisons(kommune=None, year=None, settings: Settings | None = None) -> pd
 
 def _visible_in(frame: pd.DataFrame, report_year: int) -> pd.Series:
     """Which facts a report for `report_year` may use (see `as_of`)."""
-    catalogue = indicators.CATALOGUE
-    kind = frame["indicator"].map({i: ind.kind for i, ind in catalogue.items()})
-    on_jan_1 = frame["indicator"].map({i: ind.reference_date == "1. januar" for i, ind in catalogue.items()})
-    year = frame["year"]
-    stock_ok = (kind == "stock") & ((year < report_year) | ((year == report_year) & on_jan_1.astype(bool)))
+    kind = attribute(frame["indicator"], "kind")
+    on_jan_1 = attribute(frame["indicator"], "reference_date") == "1. januar"
+    year = frame["year"].to_numpy()
+    stock_ok = (kind == "stock") & ((year < report_year) | ((year == report_year) & on_jan_1))
     flow_ok = (kind == "flow") & (year <= report_year - 1)
     projection_ok = (kind == "projection") & (year == report_year)
     static_ok = (kind == "static") & (year <= report_year)
-    return stock_ok | flow_ok | projection_ok | static_ok
+    return stock_ok | flow_ok | projection_ok | static_ok  # numpy bool array
 
 
 def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
@@ -398,7 +415,7 @@ def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
     classifications valid in `year`. Nothing later.
     """
     facts = load(kommune, settings=settings)
-    return facts[_visible_in(facts, int(year)).to_numpy()].reset_index(drop=True)
+    return facts[_visible_in(facts, int(year))].reset_index(drop=True)
 
 
 def previous_builds(settings: Settings | None = None) -> list[str]:
@@ -415,15 +432,14 @@ CHANGE_COLUMNS = ["kommunenr", "indicator", "title", "unit", "from_year", "from_
 def _time_se(frame: pd.DataFrame, side: str) -> np.ndarray:
     """Noise of a value for comparisons over time: its standard error, or for register counts the
     Poisson error √count (the random year-to-year variation of a count of that size)."""
-    measure = frame["indicator"].map({i: ind.measure for i, ind in indicators.CATALOGUE.items()})
+    measure = attribute(frame["indicator"], "measure")
     se = frame[f"se_{side}"].to_numpy(float)
     poisson = np.sqrt(frame[f"count_{side}"].to_numpy(float))
-    return np.where(np.isnan(se) & (measure == "count").to_numpy(), poisson, se)
+    return np.where(np.isnan(se) & (measure == "count"), poisson, se)
 
 
 def _titled(frame: pd.DataFrame) -> pd.DataFrame:
-    titles = {i: ind.title for i, ind in indicators.CATALOGUE.items()}
-    return frame.assign(title=frame["indicator"].map(titles))
+    return frame.assign(title=attribute(frame["indicator"], "title"))
 
 
 def _changes_since_year(facts: pd.DataFrame, since_year: int) -> pd.DataFrame:
@@ -455,8 +471,7 @@ def changes(kommune, since_year: int | None = None, *, vintage: str | None = Non
     settings = settings or get_settings()
     code = resolve_region(kommune)
     facts = load(code, settings=settings)
-    kinds = {i: ind.kind for i, ind in indicators.CATALOGUE.items()}
-    facts = facts.assign(kind=facts["indicator"].map(kinds))
+    facts = facts.assign(kind=attribute(facts["indicator"], "kind"))
     if vintage is not None:
         pairs = _changes_between_builds(facts, code, vintage, settings)
     else:
@@ -472,8 +487,7 @@ def changes(kommune, since_year: int | None = None, *, vintage: str | None = Non
     pairs["change"] = pairs["to_value"] - pairs["from_value"]
     pairs["assessment"] = robustness.differs(pairs["to_value"], pairs["from_value"],
                                              _time_se(pairs, "to"), _time_se(pairs, "from"))
-    order = {i: n for n, i in enumerate(indicators.CATALOGUE)}
-    pairs = pairs.assign(_o=pairs["indicator"].map(order)).sort_values(["_o", "to_year"]).drop(columns="_o")
+    pairs = pairs.iloc[np.lexsort((pairs["to_year"].to_numpy(), indicator_codes(pairs["indicator"])))]
     return _titled(pairs)[CHANGE_COLUMNS].reset_index(drop=True)
 
 
@@ -489,6 +503,5 @@ def _changes_between_builds(facts: pd.DataFrame, code: str, vintage: str, settin
     old = pd.read_parquet(path, filters=[("kommunenr", "==", code)])
     pairs = facts.merge(old, on=["kommunenr", "indicator", "year"], suffixes=("_to", "_from"))
     pairs["year_to"] = pairs["year_from"] = pairs["year"]
-    decimals = pairs["indicator"].map({i: ind.decimals for i, ind in indicators.CATALOGUE.items()})
-    tolerance = 0.5 * 10.0 ** (-decimals.astype(float))
+    tolerance = 0.5 * 10.0 ** (-attribute(pairs["indicator"], "decimals").astype(float))
     return pairs[(pairs["value_to"] - pairs["value_from"]).abs() >= tolerance]

@@ -1,0 +1,16 @@
+"""`samfunn build [--force]`: build or bring up to date the fact base in data/processed."""
+
+from __future__ import annotations
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--force", action="store_true",
+                        help="recompute everything even when no input table changed")
+
+
+def run(args) -> int:
+    from samfunn_data import factbase
+
+    result = factbase.build(force=args.force)
+    print(result.summary())
+    return 0
