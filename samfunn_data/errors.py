@@ -57,6 +57,14 @@ class MunicipalityChangedError(UnknownMunicipalityError):
         super().__init__(message, suggestions=self.successors)
 
 
+class AmbiguousMunicipalityError(UnknownMunicipalityError):
+    """A name fits several municipalities (Herøy 1515/1818); `suggestions` holds every candidate."""
+
+
+class DataUnavailableError(SamfunnError, LookupError):
+    """The data hold no figure for what was asked (e.g. a year outside the snapshot's coverage)."""
+
+
 class FactbaseError(SamfunnError):
     """The fact base cannot be built or does not hold what was asked for."""
 
