@@ -154,12 +154,12 @@ def _offline(stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query
         raise OfflineError(_nothing_stored(query, f"SSB could not be reached ({exc})")) from exc
     frame = _local(stored, snap, query, offline=True)
     what = "the embedded snapshot" if stored is None else "the stored copy"
+    when = frame.attrs["vintage"] or "an unknown date (see the snapshot's MANIFEST.json)"
     _warn_once(
         query.table_id,
         str(frame.attrs["vintage"]),
-        f"SSB could not be reached; table {query.table_id} comes from {what} with vintage "
-        f"{frame.attrs['vintage']} ({'retrieved' if stored else 'snapshot of'} that date). Figures published "
-        "since then are missing.",
+        f"SSB could not be reached; table {query.table_id} comes from {what} with vintage {when}. "
+        "Figures SSB published since then are missing.",
     )
     return frame
 

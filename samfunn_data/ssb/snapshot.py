@@ -59,15 +59,20 @@ class Snapshot:
     def covers(self, table_id: str) -> bool:
         return self.path(table_id).is_file()
 
+    def _file_key(self, table_id: str) -> tuple[str, int, int]:
+        path = self.path(table_id)
+        stat = path.stat()
+        return str(path), stat.st_mtime_ns, stat.st_size
+
     def answer(self, query: q.Query) -> SnapshotAnswer | None:
         """The rows `query` asks for, or None (with the reason logged) when the snapshot cannot say."""
         if not self.covers(query.table_id):
             return None
         reason = _unanswerable(query)
-        frame = None if reason else pd.read_parquet(self.path(query.table_id))
+        frame = None if reason else _read_parquet_cached(*self._file_key(query.table_id))
         if frame is not None:
             dims = [c for c in frame.columns if c not in VALUE_COLUMNS]
-            available = {d: _codes(frame[d], d in TIME_COLUMNS) for d in dims}
+            available = _available_codes(*self._file_key(query.table_id))
             missing = [d for d in dims if query.selection(d) is None]
             try:
                 expanded = q.expand(query, available, [d for d in dims if d in TIME_COLUMNS])
@@ -89,6 +94,14 @@ def _unanswerable(query: q.Query) -> str | None:
     if with_codelist:
         return f"it holds no codelists (asked for {with_codelist})"
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _available_codes(path: str, mtime_ns: int, size: int) -> dict[str, list[str]]:
+    """Codes per dimension of one snapshot file, cached like the file itself (keyed by mtime and size)."""
+    frame = _read_parquet_cached(path, mtime_ns, size)
+    dims = [c for c in frame.columns if c not in VALUE_COLUMNS]
+    return {d: _codes(frame[d], d in TIME_COLUMNS) for d in dims}
 
 
 def _codes(column: pd.Series, is_time: bool) -> list[str]:
