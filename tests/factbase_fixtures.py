@@ -113,14 +113,16 @@ def projections_14288() -> pd.DataFrame:
 
 
 def centrality_klass() -> pd.DataFrame:
-    return pd.DataFrame({"code": ["06", "1811", "1812", "1850", "5001"], "name": ["x", "Bindal", "Sømna",
-                         "Tysfjord", "Trondheim"], "level": ["1", "2", "2", "2", "2"],
-                         "parentCode": ["", "06", "05", "06", "01"], "index": [None, 426.0, 530.0, 405.0, 950.0],
-                         "validFrom": [None] * 5, "validTo": [None] * 5})
+    return pd.DataFrame({
+        "code": ["06", "1811", "1812", "1850", "5001"],
+        "name": ["x", "Bindal", "Sømna", "Tysfjord", "Trondheim"],
+        "level": ["1", "2", "2", "2", "2"], "parentCode": ["", "06", "05", "06", "01"],
+        "index": [None, 426.0, 530.0, 405.0, 950.0], "validFrom": [None] * 5, "validTo": [None] * 5})
 
 
-TABLES = {"07459": population_07459, "06913": flows_06913, "07984": employment_07984, "09429": education_09429,
-          "06944": income_06944, "14288": projections_14288, "klass-128": centrality_klass}
+TABLES = {"07459": population_07459, "06913": flows_06913, "07984": employment_07984,
+          "09429": education_09429, "06944": income_06944, "14288": projections_14288,
+          "klass-128": centrality_klass}
 
 
 def write_snapshot(folder: Path, tables=None, vintage: str = "2026-01-01") -> Path:
@@ -132,3 +134,43 @@ def write_snapshot(folder: Path, tables=None, vintage: str = "2026-01-01") -> Pa
         manifest["tables"][table_id] = {"vintage": vintage}
     (folder / "MANIFEST.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
+
+
+def fixture_inputs(overrides: dict | None = None):
+    """`Inputs` over the fixture tables (optionally replacing some frames)."""
+    from samfunn_data.computations import Inputs
+
+    frames = {table_id: make() for table_id, make in TABLES.items()}
+    frames.update(overrides or {})
+
+    def reader(table_id, columns=None):
+        if table_id not in frames:
+            raise FileNotFoundError(table_id)
+        frame = frames[table_id]
+        return frame if columns is None else frame[columns]
+
+    return Inputs(reader)
+
+
+_REAL: dict = {}
+REAL_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "raw" / "snapshot"
+
+
+def real_settings():
+    """Settings that build the fact base from the committed snapshot into a temporary folder, once
+    per test session (the build takes a few seconds)."""
+    import tempfile
+
+    from samfunn_data import factbase
+    from samfunn_data.config import Settings
+
+    if "settings" not in _REAL:
+        data_dir = Path(tempfile.mkdtemp(prefix="samfunn-real-factbase-"))
+        settings = Settings(data_dir=data_dir, snapshot_dir=REAL_SNAPSHOT)
+        factbase.build(settings=settings)
+        _REAL["settings"] = settings
+    return _REAL["settings"]
+
+
+def real_snapshot_present() -> bool:
+    return (REAL_SNAPSHOT / "07459.parquet").exists()
