@@ -346,3 +346,16 @@ def test_offline_falls_back_to_the_snapshot_with_a_warning(pxweb, ssb_settings, 
         df["value"].tolist()
         == snapshot.query("Region == '5033' and Alder == '000' and Tid == '2024'")["value"].tolist()
     )
+
+
+def test_snapshot_says_why_it_cannot_answer(snapshot):
+    no_age = Query.build("07459", {"Region": "5033", "ContentsCode": "Personer1", "Tid": "2024"})
+    with pytest.raises(OfflineError, match=r"leaves out \['Alder'\]"):
+        get(no_age, refresh="never")
+    agg = Query.build(
+        "07459",
+        {"Region": "K-5033", "Alder": "000", "ContentsCode": "Personer1", "Tid": "2024"},
+        codelist={"Region": "agg_KommSummer"},
+    )
+    with pytest.raises(OfflineError, match="holds no codelists"):
+        get(agg, refresh="never")

@@ -59,11 +59,12 @@ def get(
     client = client or make_client(settings)
     store = RawStore(settings.store_dir)
     stored = store.newest(query.table_id, q.query_key(query, client.api))
-    snap = _snapshot_answer(Snapshot(settings.snapshot_dir), query, stored)
+    snapshot = Snapshot(settings.snapshot_dir)
+    snap = _snapshot_answer(snapshot, query, stored)
 
     if policy == "never":
         if stored is None and snap is None:
-            raise OfflineError(_nothing_stored(query, "refresh='never' was asked for"))
+            raise OfflineError(_nothing_stored(query, "refresh='never' was asked for", snapshot.last_reason))
         return _local(stored, snap, query, offline=False)
 
     updated = None
@@ -73,7 +74,7 @@ def get(
         except SsbApiError as exc:
             if not is_unreachable(exc):
                 raise
-            return _offline(stored, snap, query, exc)
+            return _offline(stored, snap, query, exc, snapshot.last_reason)
         if _current(stored, snap, updated):
             return _local(stored, snap, query, offline=False)
 
@@ -82,7 +83,7 @@ def get(
     except SsbApiError as exc:
         if not is_unreachable(exc):
             raise
-        return _offline(stored, snap, query, exc)
+        return _offline(stored, snap, query, exc, snapshot.last_reason)
     frame = merge_parts([decode_jsonstat(part.content) for part in result.parts])
     vintage = store.save(result, table_updated=updated or frame.attrs.get("updated"))
     return _mark_fetched(frame, vintage, query, "fetched")
@@ -149,9 +150,11 @@ def _local(
     return frame
 
 
-def _offline(stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query, exc: SsbApiError):
+def _offline(
+    stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query, exc: SsbApiError, why_not: str | None
+):
     if stored is None and snap is None:
-        raise OfflineError(_nothing_stored(query, f"SSB could not be reached ({exc})")) from exc
+        raise OfflineError(_nothing_stored(query, f"SSB could not be reached ({exc})", why_not)) from exc
     frame = _local(stored, snap, query, offline=True)
     what = "the embedded snapshot" if stored is None else "the stored copy"
     when = frame.attrs["vintage"] or "an unknown date (see the snapshot's MANIFEST.json)"
@@ -197,8 +200,10 @@ def fetch_command(query: q.Query) -> str:
     return shlex.join(words)
 
 
-def _nothing_stored(query: q.Query, why: str) -> str:
+def _nothing_stored(query: q.Query, why: str, snapshot_reason: str | None = None) -> str:
+    snapshot_note = f" ({snapshot_reason})" if snapshot_reason else ""
     return (
-        f"No stored data for table {query.table_id} answers this query and {why}. When online, run "
-        f"`{fetch_command(query)}` (or call samfunn_data.ssb.get(query, refresh='if-stale')) to fetch it."
+        f"No stored data for table {query.table_id} answers this query{snapshot_note} and {why}. "
+        f"When online, run `{fetch_command(query)}` "
+        "(or call samfunn_data.ssb.get(query, refresh='if-stale')) to fetch it."
     )

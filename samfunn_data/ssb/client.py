@@ -273,7 +273,10 @@ class V2Client(_BaseClient):
         return self._metadata[table_id]
 
     def codelist(self, codelist_id: str) -> dict:
-        return self._get_json(f"{self.base_url}/codelists/{codelist_id}")
+        key = f"codelist:{codelist_id}"
+        if key not in self._metadata:
+            self._metadata[key] = self._get_json(f"{self.base_url}/codelists/{codelist_id}")
+        return self._metadata[key]
 
     def available(self, table_id: str, query: q.Query) -> tuple[dict[str, list[str]], list[str]]:
         meta = self.metadata(table_id)

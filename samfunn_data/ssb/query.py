@@ -57,7 +57,7 @@ class Query:
     def build(
         cls,
         table_id: str,
-        select: Mapping[str, str | Iterable[str]],
+        select: Mapping[str, str | int | Iterable[str]],
         codelist: Mapping[str, str] | None = None,
         output_values: Mapping[str, str] | None = None,
         lang: str = "no",
@@ -95,7 +95,9 @@ class Query:
         return replace(self, selections=sels)
 
 
-def _as_values(values: str | Iterable[str]) -> tuple[str, ...]:
+def _as_values(values: str | int | Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, int):
+        values = str(values)  # Tid=2024 written as a number
     if isinstance(values, str):
         return split_codes(values)
     return tuple(str(v).strip() for v in values)

@@ -39,6 +39,7 @@ class Snapshot:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self._manifest: dict | None = None
+        self.last_reason: str | None = None  # why the last `answer` returned None, for error messages
 
     def manifest(self) -> dict:
         if self._manifest is None:
@@ -86,6 +87,7 @@ class Snapshot:
                     result.attrs = dict(frame.attrs)
                     return SnapshotAnswer(result, self.vintage(query.table_id), self.path(query.table_id))
         log.info("snapshot of %s cannot answer this query: %s", query.table_id, reason)
+        self.last_reason = f"the embedded snapshot has table {query.table_id}, but {reason}"
         return None
 
 
