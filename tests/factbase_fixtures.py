@@ -8,10 +8,12 @@ and "50" (5001); years 2019-2022.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
+REAL_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "raw" / "snapshot"
 YEARS = [2019, 2020, 2021, 2022]
 # persons per (sex, age) in 1811 in 2019; men aged 30 grow by 2 a year
 AGES_1811 = {("1", 3): 10, ("1", 10): 20, ("1", 30): 30, ("1", 70): 15, ("1", 85): 5,
@@ -132,6 +134,10 @@ def write_snapshot(folder: Path, tables=None, vintage: str = "2026-01-01") -> Pa
     for table_id in tables or TABLES:
         TABLES[table_id]().to_parquet(folder / f"{table_id}.parquet", index=False)
         manifest["tables"][table_id] = {"vintage": vintage}
+    for registry_table in ("regions-2024", "klass-131-changes"):  # the real registry, for name lookups
+        source = REAL_SNAPSHOT / f"{registry_table}.parquet"
+        if source.exists():
+            shutil.copyfile(source, folder / source.name)
     (folder / "MANIFEST.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
 
@@ -153,7 +159,6 @@ def fixture_inputs(overrides: dict | None = None):
 
 
 _REAL: dict = {}
-REAL_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "raw" / "snapshot"
 
 
 def real_settings():
