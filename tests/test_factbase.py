@@ -214,3 +214,42 @@ def test_build_and_changes_commands(settings, monkeypatch, capsys):
     assert "folkemengde" in out and "2020" in out and "2022" in out
     assert cli.main(["changes", "1811", "--vintage", "previous"]) == 1
     assert "no earlier build" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- fetched vintages in the raw store
+
+def _jsonstat_09429(values: list[float]) -> bytes:
+    dims = {"Region": ["1811"], "Nivaa": ["00", "03a", "04a"], "Kjonn": ["0"], "ContentsCode": ["Personer"],
+            "Tid": ["2021"]}
+    doc = {"version": "2.0", "class": "dataset", "label": "09429", "id": list(dims),
+           "size": [len(codes) for codes in dims.values()], "value": values,
+           "dimension": {dim: {"label": dim, "category": {"index": {c: i for i, c in enumerate(codes)},
+                                                          "label": {c: c for c in codes}}}
+                         for dim, codes in dims.items()}}
+    return json.dumps(doc).encode()
+
+
+def test_a_fetched_vintage_in_the_store_wins_over_the_snapshot_cell_by_cell(settings):
+    from datetime import UTC, datetime
+
+    from samfunn_data.ssb.client import FetchResult, RawResponse
+    from samfunn_data.ssb.query import HttpRequest, Query
+    from samfunn_data.ssb.store import RawStore
+
+    build(settings)
+    query = Query.build("09429", {"Region": "1811", "Nivaa": "00,03a,04a", "Kjonn": "0",
+                                  "ContentsCode": "Personer", "Tid": "2021"})
+    request = HttpRequest("GET", "http://127.0.0.1:1/api/pxwebapi/v2/tables/09429/data")
+    response = RawResponse(request, 200, _jsonstat_09429([150.0, 30.0, 20.0]), "application/json", "v2")
+    RawStore(settings.store_dir).save(FetchResult(query, (response,), "v2"), None,
+                                      now=datetime(2026, 11, 2, tzinfo=UTC))
+    result = build(settings)
+    assert result.recomputed == ["education"]
+    facts = factbase.load(settings=settings)
+    row = one(facts, kommunenr="1811", year=2021, indicator="andel_hoyere_utdanning")
+    assert row["value"] == pytest.approx(100 * 50 / 150)  # the fetched 04a = 20 replaced the snapshot's 6
+    assert row["vintage"] == "2026-11-02 / 2026-01-01"
+    # 1812 was not fetched: its snapshot figure stays
+    kept = one(facts, kommunenr="1812", year=2021, indicator="andel_hoyere_utdanning")["value"]
+    assert kept == pytest.approx(100 * 10 / 90)
+    assert build(settings).skipped  # the store is unchanged: nothing to do
