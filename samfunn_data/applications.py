@@ -236,21 +236,23 @@ def municipality_message(text: str, exc: UnknownMunicipalityError) -> str:
             f"Kommunenummeret «{text}» finnes ikke lenger; kommunen ble{when} erstattet av {names}. "
             "Skriv dagens kommunenummer eller navn"
         )
+    if type(exc).__name__ == "AmbiguousMunicipalityError":
+        options = ", ".join(_describe(s, county=True) for s in exc.suggestions)
+        return f"«{text}» passer for flere kommuner: {options}. Skriv kommunenummeret"
     hint = ", ".join(_describe(s) for s in exc.suggestions[:5])
     tail = f" Mente du: {hint}?" if hint else " Skriv kommunenummer (4 sifre) eller kommunenavn."
     return f"Fant ingen kommune «{text}».{tail}"
 
 
-def _describe(item: object) -> str:
-    """'1806 Narvik' for a Municipality, a code or a name, whichever the registry handed us."""
-    code, name = getattr(item, "code", None), getattr(item, "name", None)
-    if code and name:
-        return f"{code} {name}"
-    try:
-        found = municipalities.lookup(str(item))
-        return f"{found.code} {found.name}"
-    except Exception:  # a suggestion that itself does not resolve is still worth showing as written
-        return str(item)
+def _describe(item: object, county: bool = False) -> str:
+    """'1806 Narvik' (or '1818 Herøy (Nordland)') for a Municipality, a code or a name."""
+    if not getattr(item, "code", None):
+        try:
+            item = municipalities.lookup(str(item))
+        except Exception:  # a suggestion that itself does not resolve is still worth showing as written
+            return str(item)
+    text = f"{item.code} {item.name}"
+    return f"{text} ({item.county_name})" if county and getattr(item, "county_name", None) else text
 
 
 # ---------------------------------------------------------------- validating rows
@@ -261,7 +263,8 @@ def _validate_row(row: int, record: dict[str, str], year: int) -> tuple[Applicat
     raw_kommune = record["kommune"]
 
     def fail(field: str, message: str) -> None:
-        errors.append(RowError(row, raw_kommune, field, message))
+        ending = "" if message.endswith(("?", "!", ".")) else "."
+        errors.append(RowError(row, raw_kommune, field, message + ending))
 
     for field in COLUMNS:
         if not record[field]:
@@ -322,7 +325,7 @@ def validate(frame: pd.DataFrame, year: int, header_row: int = 1) -> ReadResult:
             first = seen[application.kommune.code]
             row_errors = [RowError(row, record["kommune"], "kommune",
                                    f"{application.kommune.name} har allerede en søknad på rad {first}; "
-                                   "slå radene sammen eller slett den ene")]
+                                   "slå radene sammen eller slett den ene.")]
             application = None
         errors.extend(row_errors)
         if application is not None:

@@ -261,15 +261,19 @@ def before_during(panel_df: pd.DataFrame, before="2015-2019", during="2020-2023"
     names = panel_df.drop_duplicates("kommunenr").set_index("kommunenr")["navn"]
     for code in group_codes(panel_df, PARTICIPANTS):
         units.append((code, str(names.get(code, code)), [code]))
+    needed = before.years + during.years + [during.last + 1]
     for group in (PARTICIPANTS, comparison):
-        units.append((group, GROUP_LABELS[group] + " samlet", group_codes(panel_df, group)))
+        # Members without population for every year of both periods would break the sum; they are left
+        # out and the row's `kommuner` says how many were summed.
+        complete = pop.reindex(columns=needed).notna().all(axis=1)
+        codes = [c for c in group_codes(panel_df, group) if complete.get(c, False)]
+        units.append((group, GROUP_LABELS[group] + " samlet", codes))
     for region in ("18", "50", "0"):
         units.append((region, GROUP_LABELS[region], [region]))
     rows = []
     for key, label, codes in units:
-        series = pop.reindex(codes).sum(min_count=1) if len(codes) > 1 else pop.reindex(codes).iloc[0]
-        if len(codes) > 1 and pop.reindex(codes).isna().any(axis=None):
-            series = pop.reindex(codes).sum(min_count=len(codes))
+        block = pop.reindex(codes)
+        series = block.sum(min_count=len(codes)) if len(codes) > 1 else block.iloc[0]
         row = {"enhet": key, "navn": label, "kommuner": len(codes) if key not in ("18", "50", "0") else pd.NA}
         for tag, period in (("for", before), ("under", during)):
             stats = _period_stats(series, period)

@@ -8,7 +8,6 @@ grey-scale printing; the participants are outlined, missing values hatched.
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -126,11 +125,6 @@ def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020,
 # ---------------------------------------------------------------- maps
 
 
-@lru_cache(maxsize=4)
-def _geojson(path: str) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
 def geo_dir() -> Path:
     from samfunn_data.config import get_settings
 
@@ -146,6 +140,7 @@ def _rings(geometry: dict) -> list:
 
 
 def _path(geometry: dict) -> MplPath:
+    """All rings of a (multi)polygon as one path, so holes stay holes when filled."""
     polys = [MplPath(np.asarray(ring)[:, :2], closed=True) for poly in _rings(geometry) for ring in poly]
     return MplPath.make_compound_path(*polys)
 
@@ -156,40 +151,48 @@ def _label_point(geometry: dict) -> tuple[float, float]:
     return float(largest[:, 0].mean()), float(largest[:, 1].mean())
 
 
-def municipality_features(counties=("18", "50"), directory: Path | None = None) -> dict[str, dict]:
-    """{kommunenr: feature} for the municipalities of the given counties (2024 codes)."""
-    path = (directory or geo_dir()) / "kommuner-2024.geojson"
-    if not path.exists():
+@lru_cache(maxsize=2)
+def _boundaries(directory: str) -> tuple[dict, dict]:
+    from samfunn_data.charts import load_boundaries  # the report's reader of the snapshot's geo/
+
+    path = Path(directory)
+    if not (path / "kommuner-2024.geojson").exists():
         from samfunn_data.errors import SnapshotError
 
-        raise SnapshotError(f"Fant ikke kommunegrensene {path}; snapshotet mangler geo/ "
-                            "(kjør make snapshot).")
-    doc = _geojson(str(path))
-    return {f["properties"]["kommunenummer"]: f for f in doc["features"]
-            if f["properties"]["kommunenummer"][:2] in counties}
+        raise SnapshotError(f"Fant ikke kommunegrensene i {path}; snapshotet mangler geo/.")
+    municipal, county, _credit = load_boundaries(path)
+    return municipal, county
 
 
-def _draw_county(ax, feats: dict, values: pd.Series, norm, cmap, highlight: set[str]) -> None:
+def municipality_geometries(counties=("18", "50"), directory: Path | None = None) -> tuple[dict, dict]:
+    """({kommunenr: geometry} for the counties' municipalities, {county: geometry}), 2024 borders."""
+    municipal, county = _boundaries(str(directory or geo_dir()))
+    return ({c: g for c, g in municipal.items() if c[:2] in counties},
+            {c: g for c, g in county.items() if c in counties})
+
+
+def _draw_county(ax, geoms: dict, values: pd.Series, norm, cmap, highlight: set[str], names: dict,
+                 outline: dict | None) -> None:
     patches, colours, missing = [], [], []
-    for code, feat in feats.items():
-        patch = PathPatch(_path(feat["geometry"]))
+    for code, geom in geoms.items():
         value = values.get(code, np.nan)
         if pd.isna(value):
-            missing.append(PathPatch(_path(feat["geometry"])))
+            missing.append(PathPatch(_path(geom)))
         else:
-            patches.append(patch)
+            patches.append(PathPatch(_path(geom)))
             colours.append(cmap(norm(value)))
     ax.add_collection(PatchCollection(patches, facecolor=colours, edgecolor="white", lw=0.3))
     if missing:
         ax.add_collection(PatchCollection(missing, facecolor="#f2f2f2", edgecolor="#999", hatch="///",
                                           lw=0.3))
-    for code in sorted(highlight & set(feats)):
-        geom = feats[code]["geometry"]
+    if outline is not None:
+        ax.add_patch(PathPatch(_path(outline), facecolor="none", edgecolor="#444", lw=0.8))
+    for code in sorted(highlight & set(geoms)):
+        geom = geoms[code]
         ax.add_patch(PathPatch(_path(geom), facecolor="none", edgecolor="#d7301f", lw=2.2, zorder=5))
         x, y = _label_point(geom)
-        ax.annotate(feats[code]["properties"].get("kommunenavn", code), (x, y), fontsize=8, weight="bold",
-                    ha="center", zorder=6, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                                 "alpha": 0.8})
+        ax.annotate(names.get(code, code), (x, y), fontsize=8, weight="bold", ha="center", zorder=6,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
     ax.autoscale_view()
     lat = np.mean(ax.get_ylim())
     ax.set_aspect(1 / np.cos(np.radians(lat)))
@@ -204,7 +207,10 @@ def county_maps(values: pd.Series, title: str, unit: str | None = None, highligh
     """
     from matplotlib.colors import BoundaryNorm
 
-    feats = municipality_features(counties, directory)
+    from samfunn_data import municipalities
+
+    geoms, county_geoms = municipality_geometries(counties, directory)
+    names = {c: municipalities.lookup(c).name for c in highlight}
     values = pd.Series(values, dtype=float)
     present = values.dropna()
     cmap = matplotlib.colormaps["cividis_r"]
@@ -219,14 +225,16 @@ def county_maps(values: pd.Series, title: str, unit: str | None = None, highligh
                              gridspec_kw={"width_ratios": [1.0] * len(counties)})
     axes = np.atleast_1d(axes)
     for ax, county in zip(axes, counties, strict=True):
-        own = {k: v for k, v in feats.items() if k.startswith(county)}
-        _draw_county(ax, own, values, norm, cmap, set(highlight))
+        own = {k: v for k, v in geoms.items() if k.startswith(county)}
+        _draw_county(ax, own, values, norm, cmap, set(highlight), names, county_geoms.get(county))
         ax.set_title(COUNTY_NAMES.get(county, county), fontsize=11)
     sm = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(sm, ax=list(axes), orientation="horizontal", fraction=0.04, shrink=0.6, pad=0.02)
     bar.set_ticks(bounds)
     bar.set_ticklabels([fmt_value(b, unit, 1 if unit not in ("personer", "kroner") else 0) for b in bounds])
     bar.set_label(f"{title} (klassegrenser: kvintiler)", fontsize=9)
+    bar.ax.xaxis.set_label_position("top")
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # keep the bottom strip free for the credit
     handles = [Patch(facecolor="none", edgecolor="#d7301f", lw=2, label="Deltaker i nettverket"),
                Patch(facecolor="#f2f2f2", edgecolor="#999", hatch="///", label="Mangler i dataene")]
     fig.legend(handles=handles, loc="outside upper right", fontsize=8, frameon=False)

@@ -27,8 +27,16 @@ def _pp(value) -> str:
     return fmt_number(value, 2, signed=True) + " prosentpoeng"
 
 
-def _annual(value) -> str:
-    return MISSING if pd.isna(value) else fmt_pct(value, 2, signed=True) + " per år"
+def _lower_first(text: str) -> str:
+    """'Andre små kommuner i Nordland' -> 'andre små kommuner i Nordland' (names keep their capitals)."""
+    return text[:1].lower() + text[1:]
+
+
+def _period_phrase(row, tag: str, when: str) -> str:
+    if pd.isna(row[f"annual_{tag}"]):
+        return f"tall for {when} mangler i dataene"
+    return (f"{fmt_pct(row[f'annual_{tag}'], 2, signed=True)} per år {when} "
+            f"({fmt_int(row[f'change_{tag}'], signed=True)} personer)")
 
 
 def counts_table(panel_df: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -50,7 +58,7 @@ def intro(panel_df: pd.DataFrame, reference_year: int, comparison: str, years) -
     first, last = int(panel_df["year"].min()), int(panel_df["year"].max())
     return (
         f"Deltakerne i læringsnettverket (2020–2023) er {names}. De sammenlignes med "
-        f"**{GROUP_LABELS[comparison].lower()}** ({fmt_int(n_comp)} kommuner), alle kommuner i Norge "
+        f"**{_lower_first(GROUP_LABELS[comparison])}** ({fmt_int(n_comp)} kommuner), alle kommuner i Norge "
         f"under 2 500 innbyggere ({fmt_int(n_small)}), Nordland, Trøndelag og hele landet, for årene "
         f"{first}–{last}.\n\n"
         f"Gruppene er satt sammen etter folketallet 1. januar {reference_year} og holdes faste over tid, "
@@ -136,11 +144,10 @@ def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
         row = _row(bd, key)
         if row is None:
             continue
-        lines.append(
-            f"- {row['navn']}: {_annual(row['annual_for'])} før ({fmt_int(row['change_for'], signed=True)} "
-            f"personer), {_annual(row['annual_under'])} under ({fmt_int(row['change_under'], signed=True)} "
-            f"personer); forskjell {_pp(row['forskjell_pp'])}: {VERDICT[row['vurdering']]}."
-        )
+        verdict = "" if pd.isna(row["forskjell_pp"]) else (
+            f"; forskjell {_pp(row['forskjell_pp'])}: {VERDICT[row['vurdering']]}")
+        lines.append(f"- {row['navn']}: {_period_phrase(row, 'for', 'før')}, "
+                     f"{_period_phrase(row, 'under', 'under')}{verdict}.")
     parts.append("\n".join(lines))
     p, c = _row(bd, PARTICIPANTS), _row(bd, bd.attrs["comparison"])
     if p is not None and c is not None:
@@ -156,7 +163,7 @@ def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
                 "unavailable": "ikke mulig å vurdere med disse dataene"}[verdict]
         parts.append(
             f"Endringen fra før til under var {_pp(p['forskjell_pp'])} for deltakerne og "
-            f"{_pp(c['forskjell_pp'])} for {GROUP_LABELS[bd.attrs['comparison']].lower()}: {says}."
+            f"{_pp(c['forskjell_pp'])} for {_lower_first(GROUP_LABELS[bd.attrs['comparison']])}: {says}."
         )
     parts.append(_components_text(bd, panel_df, before, during))
     parts.append(_uncertainty_text(bd, panel_df, during[0]))
@@ -220,7 +227,7 @@ def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, compa
                 row[p.navn] = MISSING
         summary = group_summary(panel_df[panel_df["year"] == latest], ind, [comparison, "0"])
         med = summary.loc[summary["gruppe"] == comparison, "median"]
-        label = f"Median {GROUP_LABELS[comparison].lower()}"
+        label = f"Median {_lower_first(GROUP_LABELS[comparison])}"
         row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit)
         country = summary.loc[summary["gruppe"] == "0", "median"]
         row["Norge"] = fmt_value(country.iloc[0] if len(country) else np.nan, unit)

@@ -178,15 +178,14 @@ def plan_status(plan_year: int | None, year: int) -> tuple[int | None, str]:
     age = year - plan_year
     elections = elections_since(plan_year, year)
     if age <= PLAN_CYCLE_YEARS:
-        text = f"Vedtatt {plan_year}, {age} år gammel: innenfor én fireårig planperiode."
+        text = f"{age} år gammel: innenfor én fireårig planperiode"
     elif age <= 2 * PLAN_CYCLE_YEARS:
-        text = f"Vedtatt {plan_year}, {age} år gammel: eldre enn én planperiode."
+        text = f"{age} år gammel: eldre enn én planperiode"
     else:
-        text = f"Vedtatt {plan_year}, {age} år gammel: mer enn to planperioder gammel."
+        text = f"{age} år gammel: mer enn to planperioder gammel"
     if elections:
-        valg = ", ".join(str(e) for e in elections)
-        text += f" Kommunestyrevalg siden: {valg}; planstrategien skal ta stilling til om den bør revideres."
-    return age, text
+        text += f" (kommunestyrevalg siden: {', '.join(str(e) for e in elections)})"
+    return age, text + "."
 
 
 def _population(code: str, year: int) -> int | None:
@@ -224,9 +223,6 @@ def _statistics_findings(a: Assessment) -> tuple[list[str], list[str]]:
                             f"{a.kommune.name} ({a.year}); for tynt til å bygge på.")
     elif missing:
         notes.append(f"Mangler i faktagrunnlaget: {', '.join(missing)}.")
-    if a.too_few:
-        notes.append("For små tall til å tolke alene (slå sammen flere år): "
-                     + ", ".join(s.title for s in a.too_few) + ".")
     if not a.application.har_statistikk:
         notes.append("Kommunen oppgir at den mangler statistikk/faktagrunnlag; samfunn-data har "
                      f"{a.n_available} av {total} kjerneindikatorer som utgangspunkt.")

@@ -28,6 +28,8 @@ table.sortable th::after{content:" \\2195";color:#888;font-size:.8em}
 table.sortable th[aria-sort=ascending]::after{content:" \\2191";color:#000}
 table.sortable th[aria-sort=descending]::after{content:" \\2193";color:#000}
 td.num{text-align:right;white-space:nowrap}
+.scroll{overflow-x:auto} table.matrix{width:auto} table.matrix td{min-width:6.5rem}
+#soknader td:nth-child(5){min-width:16rem} #soknader td:nth-child(6){min-width:10rem}
 .cat{font-weight:600;white-space:nowrap;border-radius:4px;padding:.1rem .35rem}
 .cat-0{background:#d8efd9;border:1px solid #2e7d32} .cat-1{background:#fff2c6;border:1px dashed #a66d00}
 .cat-2{background:#f6d5d5;border:2px dotted #b3261e}
@@ -94,8 +96,8 @@ def _applicant_row(a) -> str:
     if a.too_few:
         stats += f'<br><span class="small">{len(a.too_few)} for små tall</span>'
     cells = [
-        _td(f"<b>{escape(a.kommune.name)}</b><br><span class=small>{a.kommune.code}</span>", a.kommune.name),
-        _td(escape(a.kommune.county_name), a.kommune.county_name),
+        _td(f"<b>{escape(a.kommune.name)}</b><br><span class=small>{a.kommune.code} · "
+            f"{escape(a.kommune.county_name)}<br>rad {app.row}</span>", a.kommune.name),
         _td(population + prev, -1 if a.population is None else a.population, "num"),
         _td("Ja" if a.eligible else "Nei", int(a.eligible)),
         _td(f'<span class="cat cat-{order}">{escape(a.category)}</span>', order),
@@ -108,15 +110,14 @@ def _applicant_row(a) -> str:
         _td(stats, a.n_available, "num"),
         _td(escape(app.framdriftsplan)),
         _td(escape(app.kontaktperson)),
-        _td(str(app.row), app.row, "num"),
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-_HEADERS = ["Kommune", "Fylke", "Folketall 1. jan.", "Kvalifisert", "Kategori", "Begrunnelse og merknader",
+_HEADERS = ["Kommune", "Folketall 1. jan.", "Kvalifisert", "Kategori", "Begrunnelse og merknader",
             "Samfunnsdel vedtatt", "Personell&shy;ressurs", "Har statistikk (oppgitt)",
             "Kjerne&shy;indikatorer",
-            "Framdriftsplan", "Kontaktperson", "Rad"]
+            "Framdriftsplan", "Kontaktperson"]
 
 
 def _indicator_cell(status) -> str:
@@ -145,7 +146,8 @@ def _indicator_matrix(assessments) -> str:
         "<p class=lead>Nyeste år faktagrunnlaget hadde for hver kjerneindikator i søknadsåret "
         "(beholdninger per 1. januar, hendelser for året før), med robusthet for små tall: "
         "<i>solid</i>, <i>usikker</i> eller <i>for få</i> (for få hendelser til å tolke ett år alene).</p>"
-        f"<table><thead><tr><th>Indikator</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f'<div class="scroll"><table class="matrix"><thead><tr><th>Indikator</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -209,7 +211,8 @@ def render_page(result) -> str:
     rows = "".join(_applicant_row(a) for a in result.assessments)
     head = "".join(f"<th scope=col>{h}</th>" for h in _HEADERS)
     table = (
-        f'<table class="sortable" id="soknader"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+        f'<div class="scroll"><table class="sortable" id="soknader"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
         if result.assessments else "<p>Ingen gyldige søknader å vurdere.</p>"
     )
     created = dt.date.today().isoformat()

@@ -109,7 +109,7 @@ def test_every_kind_of_bad_row_is_reported_and_the_good_rows_survive():
     for e in result.errors:
         by_row.setdefault(e.row, []).append(e)
     # rows as a spreadsheet numbers them (header = 1); row 9 is blank and skipped silently
-    assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 10, 11]
+    assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 10, 11, 13]
     assert by_row[3][0].field == "kommune" and "Tydal" in by_row[3][0].message  # suggestion
     retired = by_row[4][0].message
     assert "1850" in retired and "1806" in retired and "1875" in retired and "2020" in retired
@@ -119,8 +119,10 @@ def test_every_kind_of_bad_row_is_reported_and_the_good_rows_survive():
     assert by_row[8][0].field == "har_statistikk"
     assert {e.field for e in by_row[10]} == {"samfunnsdel_vedtatt", "kontaktperson"}  # all, not the first
     assert "rad 2" in by_row[11][0].message  # the duplicate names the first application
+    ambiguous = by_row[13][0].message  # Herøy is both 1515 (Møre og Romsdal) and 1818 (Nordland)
+    assert "1515" in ambiguous and "1818" in ambiguous and "kommunenummeret" in ambiguous
     assert [a.kommune.code for a in result.applications] == ["5033", "1824"]
-    assert result.n_rows == 10
+    assert result.n_rows == 11
 
 
 def test_encodings_and_delimiters_give_the_same_applications(tmp_path):
@@ -204,9 +206,9 @@ def test_an_applicant_crossing_2500_is_eligible_in_one_year_and_not_the_other(tm
     rows = {}
     for year in (year_a, year_b):
         result = screening.screen_file(path, year, tmp_path / str(year))
-        out = pd.read_csv(result.paths["csv"], dtype={"kommunenr": str})
+        out = pd.read_csv(result.paths["csv"], dtype=str)
         rows[year] = out.iloc[0]
-        assert rows[year]["folketall"] == pop.loc[code, year]
+        assert int(rows[year]["folketall"]) == pop.loc[code, year]
         assert rows[year]["eligible"] == str(bool(pop.loc[code, year] < 2500)).lower()
     assert rows[year_a]["eligible"] != rows[year_b]["eligible"]
     ineligible = rows[year_a] if rows[year_a]["eligible"] == "false" else rows[year_b]
@@ -216,10 +218,10 @@ def test_an_applicant_crossing_2500_is_eligible_in_one_year_and_not_the_other(tm
 def test_the_example_file_screens_cleanly_with_the_expected_decisions(tmp_path):
     result = screening.screen_file(EXAMPLE, 2020, tmp_path)
     assert result.ok and len(result.assessments) == 8
-    out = pd.read_csv(result.paths["csv"], dtype={"kommunenr": str}).set_index("kommune")
+    out = pd.read_csv(result.paths["csv"], dtype=str).set_index("kommune")
     pop = _population_from_snapshot()
     for name, row in out.iterrows():
-        assert row["folketall"] == pop.loc[row["kommunenr"], 2020], name
+        assert int(row["folketall"]) == pop.loc[row["kommunenr"], 2020], name
     assert out.loc["Vefsn", "eligible"] == "false" and out.loc["Vefsn", "kategori"] == "Ikke aktuell"
     assert out.loc["Utsira", "eligible"] == "false" and "Rogaland" in out.loc["Utsira", "begrunnelse"]
     assert out.loc["Træna", "eligible"] == "true" and out.loc["Træna", "kategori"] == "Aktuell"
@@ -229,6 +231,8 @@ def test_the_example_file_screens_cleanly_with_the_expected_decisions(tmp_path):
     assert "medianinntekt" in out.loc["Utsira", "kjerneindikatorer_mangler"]
     assert pd.isna(out.loc["Træna", "kjerneindikatorer_mangler"])
     assert out.loc["Træna", "kjerneindikatorer_tilgjengelig"] == out.loc["Træna", "kjerneindikatorer_totalt"]
+    assert out.loc["Rennebu", "eligible"] == "true"  # 2 486 on 1 January 2020, 2 501 a year before
+    assert "krysset grensen" in out.loc["Rennebu", "merknader"]
 
 
 def test_statistics_adequacy_follows_the_fact_base(tmp_path):
@@ -268,12 +272,12 @@ def test_cli_on_bad_rows_screens_the_good_ones_lists_every_bad_row_and_fails(tmp
     code = main(["screen", str(BAD_ROWS), "--year", "2020", "--out", str(out)])
     assert code != 0
     err = capsys.readouterr().err
-    for row in (3, 4, 5, 6, 7, 8, 10, 11):
+    for row in (3, 4, 5, 6, 7, 8, 10, 11, 13):
         assert f"rad {row} " in err or f"rad {row}," in err
     frame = pd.read_csv(out / "screening.csv", dtype=str)
     assert list(frame["kommunenr"]) == ["5033", "1824"] or sorted(frame["kommunenr"]) == ["1824", "5033"]
     errors = pd.read_csv(out / "screening_errors.csv")
-    assert sorted(set(errors["rad"])) == [3, 4, 5, 6, 7, 8, 10, 11]
+    assert sorted(set(errors["rad"])) == [3, 4, 5, 6, 7, 8, 10, 11, 13]
     page = (out / "screening.html").read_text(encoding="utf-8")
     assert "Feil i søknadsfilen" in page and "Tydall" in page and "1806" in page
 
