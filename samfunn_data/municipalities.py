@@ -398,6 +398,12 @@ def network(path: Path | str | None = None) -> NetworkConfig:
         raise ConfigError(f"{path} is missing; it defines the network (participants, period, rule)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    raw = data.get("network", {}).get("participants", [])
+    if not all(isinstance(c, str) for c in raw):
+        # An integer loses leading zeros (0301 -> 301), so codes must be quoted.
+        raise ConfigError(
+            f'{path}: participants must be 4-digit municipality numbers as strings, e.g. "1835"'
+        )
     try:
         net, rule = data["network"], data["candidates"]
         config = NetworkConfig(
