@@ -1,0 +1,253 @@
+"""What one report (municipality, year) may show: the fact base as it stood in the report year.
+
+Everything here reads the fact base (`factbase.as_of`, `factbase.comparisons`) or, for the two figures
+the long fact table cannot hold (the age-by-sex pyramid and the yearly projection path), the same SSB
+tables the fact base was built from (`sources.find_sources`: newest fetched vintage, else the snapshot),
+so every number keeps its table id and vintage. Tables are cached per process: the report runner keeps a
+kernel warm across reports, so a table is read once per worker, not once per report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from samfunn_data.config import get_settings
+
+SMALL_LIMIT = 2500
+
+
+@dataclass
+class ReportData:
+    """The facts one report may use. ``facts`` and ``comparisons`` hold only what was known in ``year``."""
+
+    kommunenr: str
+    name: str
+    county: str
+    county_name: str
+    year: int
+    facts: pd.DataFrame
+    comparisons: pd.DataFrame
+    _latest: dict = field(default_factory=dict, repr=False)
+
+    def row(self, indicator: str, year: int | None = None) -> pd.Series | None:
+        """The comparison row of ``indicator`` for ``year`` (default: the latest visible year), or None."""
+        rows = self.comparisons[self.comparisons["indicator"] == indicator]
+        if year is not None:
+            rows = rows[rows["year"] == year]
+        rows = rows[rows["value"].notna()]
+        if rows.empty:
+            return None
+        return rows.sort_values("year").iloc[-1]
+
+    def value(self, indicator: str, year: int | None = None) -> float | None:
+        row = self.row(indicator, year)
+        return None if row is None else float(row["value"])
+
+    def series(self, indicator: str) -> pd.DataFrame:
+        """All visible years of ``indicator`` with comparisons, oldest first."""
+        rows = self.comparisons[self.comparisons["indicator"] == indicator]
+        return rows.sort_values("year").reset_index(drop=True)
+
+    def fact(self, indicator: str, year: int | None = None) -> pd.Series | None:
+        """The fact row (with source table and vintage) of ``indicator``."""
+        rows = self.facts[(self.facts["indicator"] == indicator) & self.facts["value"].notna()]
+        if year is not None:
+            rows = rows[rows["year"] == year]
+        return None if rows.empty else rows.sort_values("year").iloc[-1]
+
+
+def municipality(kommunenr: str):
+    """The registry entry (code, name, county, county_name) of a municipality."""
+    from samfunn_data import municipalities
+
+    return municipalities.lookup(str(kommunenr))
+
+
+def load(kommunenr: str, year: int) -> ReportData:
+    """Facts and comparisons for ``kommunenr`` as they stood in ``year`` (see `factbase.as_of`)."""
+    from samfunn_data import factbase
+
+    muni = municipality(kommunenr)
+    year = int(year)
+    facts = factbase.as_of(muni.code, year)
+    comps = factbase.comparisons(muni.code)
+    visible = facts[["indicator", "year"]].drop_duplicates()
+    comps = comps.merge(visible, on=["indicator", "year"], how="inner")
+    return ReportData(muni.code, muni.name, muni.county, muni.county_name, year, facts, comps)
+
+
+# -- series for charts ----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _population_table(settings_key: tuple) -> pd.DataFrame:
+    """Population on 1 January for every region and year (from the fact base)."""
+    from samfunn_data import factbase
+
+    facts = factbase.load()
+    pop = facts.loc[facts["indicator"] == "folkemengde", ["kommunenr", "level", "year", "value"]]
+    return pop.reset_index(drop=True)
+
+
+def _settings_key() -> tuple:
+    s = get_settings()
+    return (str(s.data_dir), str(s.snapshot_dir))
+
+
+def population_index(data: ReportData, span: int = 20) -> pd.DataFrame:
+    """Population indexed to 100 in a base year, up to 1 January of the report year.
+
+    Columns: year, kommune, fylke, land, små (median of the indices of the municipalities with under
+    2,500 inhabitants in the report year, all of Norway). Base year: the first year with data, at most
+    ``span`` years before the report year.
+    """
+    pop = _population_table(_settings_key())
+    pop = pop[pop["year"] <= data.year]
+    own = pop[pop["kommunenr"] == data.kommunenr].set_index("year")["value"]
+    if own.empty:
+        return pd.DataFrame(columns=["year", "kommune", "fylke", "land", "små"])
+    base = max(int(own.index.min()), data.year - span)
+    wide = pop[pop["year"] >= base].pivot_table(index="year", columns="kommunenr", values="value")
+    wide[data.county] = _county_series(wide, data.county, data.year)
+    index = wide / wide.loc[base] * 100
+    munis = pop[(pop["level"] == "kommune") & (pop["year"] == data.year) & (pop["value"] < SMALL_LIMIT)]
+    small = [c for c in munis["kommunenr"] if c in index.columns and not np.isnan(index.loc[base, c])]
+    out = pd.DataFrame({
+        "year": index.index.astype(int),
+        "kommune": index[data.kommunenr].to_numpy(),
+        "fylke": index[data.county].to_numpy() if data.county in index else np.nan,
+        "land": index["0"].to_numpy() if "0" in index else np.nan,
+        "små": index[small].median(axis=1).to_numpy() if small else np.nan,
+    })
+    out.attrs.update(base_year=base, n_small=len(small))
+    return out
+
+
+def _county_series(wide: pd.DataFrame, county: str, year: int) -> pd.Series:
+    """The county's population; for years before the county existed in its present form (e.g. Trøndelag
+    before 2018) the sum of its present municipalities, used only where every one of them has a figure
+    (then the sum is exact on today's borders)."""
+    members = [c for c in wide.columns if len(c) == 4 and c[:2] == county]
+    own = wide[county] if county in wide else pd.Series(np.nan, index=wide.index)
+    complete = wide[members].notna().all(axis=1) if members else pd.Series(False, index=wide.index)
+    summed = wide[members].sum(axis=1).where(complete)
+    return own.fillna(summed)
+
+
+@lru_cache(maxsize=8)
+def _table(table_id: str, settings_key: tuple) -> pd.DataFrame:
+    from samfunn_data.sources import find_sources
+
+    settings = get_settings()
+    source = find_sources(settings, [table_id]).get(table_id)
+    if source is None:
+        return pd.DataFrame()
+    frame = source.load()
+    frame.attrs["vintage"] = source.vintage
+    frame.attrs["origin"] = source.origin
+    return frame
+
+
+def source_table(table_id: str) -> pd.DataFrame:
+    """A tidy SSB table as the fact base reads it (cached per process)."""
+    return _table(table_id, _settings_key())
+
+
+AGE_BANDS = [(lo, lo + 4) for lo in range(0, 90, 5)] + [(90, None)]
+
+
+def _age_number(alder: pd.Series) -> np.ndarray:
+    return pd.to_numeric(alder.astype(str).str.rstrip("+"), errors="coerce").to_numpy()
+
+
+def age_pyramid(data: ReportData) -> pd.DataFrame:
+    """Persons by sex and five-year age band on 1 January of the report year, for the municipality and
+    Norway, with shares of each population's total (so shapes compare across sizes).
+
+    Columns: band (label), lo, region ("kommune"/"land"), menn, kvinner, menn_andel, kvinner_andel (percent).
+    """
+    table = source_table("07459")
+    if table.empty:
+        return pd.DataFrame()
+    tid = table["Tid"].astype(str)
+    region = table["Region"].astype(str)
+    part = table[(tid == str(data.year)) & region.isin([data.kommunenr, "0"])]
+    if part.empty:
+        return pd.DataFrame()
+    ages = _age_number(part["Alder"])
+    lows = np.minimum((ages // 5) * 5, 90)
+    frame = pd.DataFrame({"region": np.where(part["Region"].astype(str) == "0", "land", "kommune"),
+                          "sex": part["Kjonn"].astype(str).to_numpy(), "lo": lows,
+                          "value": part["value"].to_numpy()})
+    wide = frame.pivot_table(index=["region", "lo"], columns="sex", values="value", aggfunc="sum",
+                             fill_value=0).reset_index()
+    wide = wide.rename(columns={"1": "menn", "2": "kvinner"})
+    totals = wide.groupby("region")[["menn", "kvinner"]].sum().sum(axis=1)
+    wide["menn_andel"] = 100 * wide["menn"] / wide["region"].map(totals)
+    wide["kvinner_andel"] = 100 * wide["kvinner"] / wide["region"].map(totals)
+    wide["band"] = [f"{lo}–{lo + 4}" if lo < 90 else "90+" for lo in wide["lo"]]
+    wide.attrs["vintage"] = table.attrs.get("vintage")
+    return wide.sort_values(["region", "lo"]).reset_index(drop=True)
+
+
+def projection_paths(data: ReportData) -> pd.DataFrame:
+    """SSB's projected population per year (all years of the projection vintage) for the municipality (main
+    alternative) and its county (low, main, high), each indexed to its population on 1 January of the
+    report year (= 100), plus the observed municipal index for the report year and the ten years before.
+
+    Columns: year, series ("kommune_observert", "kommune_MMMM", "fylke_LLML", "fylke_MMMM", "fylke_HHMH"),
+    value (persons), index.
+    """
+    proj = source_table("14288")
+    pop = _population_table(_settings_key())
+    base_k = pop[(pop["kommunenr"] == data.kommunenr) & (pop["year"] == data.year)]["value"]
+    base_f = pop[(pop["kommunenr"] == data.county) & (pop["year"] == data.year)]["value"]
+    if proj.empty or base_k.empty:
+        return pd.DataFrame(columns=["year", "series", "value", "index"])
+    base_k, base_f = float(base_k.iloc[0]), (float(base_f.iloc[0]) if not base_f.empty else np.nan)
+    region = proj["Region"].astype(str)
+    code = proj["ContentsCode"].astype(str)
+    frames = []
+    own = proj[(region == data.kommunenr) & (code == "MMMM")]
+    frames.append(pd.DataFrame({"year": own["Tid"].astype(int), "series": "kommune_MMMM",
+                                "value": own["value"], "index": 100 * own["value"] / base_k}))
+    for alt in ("LLML", "MMMM", "HHMH"):
+        cty = proj[(region == data.county) & (code == alt)]
+        frames.append(pd.DataFrame({"year": cty["Tid"].astype(int), "series": f"fylke_{alt}",
+                                    "value": cty["value"], "index": 100 * cty["value"] / base_f}))
+    hist = pop[(pop["kommunenr"] == data.kommunenr) & pop["year"].between(data.year - 10, data.year)]
+    frames.append(pd.DataFrame({"year": hist["year"].astype(int), "series": "kommune_observert",
+                                "value": hist["value"], "index": 100 * hist["value"] / base_k}))
+    out = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
+    out.attrs["vintage"] = proj.attrs.get("vintage")
+    return out.sort_values(["series", "year"]).reset_index(drop=True)
+
+
+# -- sources --------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=2)
+def _manifest(settings_key: tuple) -> dict:
+    path = get_settings().snapshot_dir / "MANIFEST.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("tables", {})
+    except (OSError, ValueError):
+        return {}
+
+
+def manifest() -> dict:
+    """The snapshot's MANIFEST.json tables (titles, vintages, attributions); {} if missing."""
+    return _manifest(_settings_key())
+
+
+def tables_used(data: ReportData) -> list[str]:
+    """SSB table ids behind the facts this report shows (source_table may read "14288+07459")."""
+    ids: set[str] = set()
+    for value in data.facts["source_table"].dropna().unique():
+        ids.update(str(value).split("+"))
+    return sorted(ids)

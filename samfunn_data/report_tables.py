@@ -1,0 +1,179 @@
+"""HTML tables for the fact-base report: key figures with comparisons, sources, and what the data lacks.
+
+Tables are plain HTML (not a pandas Styler) so the exported page stays small, prints cleanly and pastes
+into Word as a table. Every number is formatted by `samfunn_data.formatting` and carries its year.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from samfunn_data import indicators
+from samfunn_data.formatting import MISSING, fmt_value
+from samfunn_data.robustness import HIGHER, INDICATIVE, LOWER, NO_CLEAR, SOLID, TOO_FEW
+
+GRADE_NB = {SOLID: "sikkert", INDICATIVE: "usikkert", TOO_FEW: "for få til å vurdere"}
+VERDICT_NB = {HIGHER: "høyere", LOWER: "lavere", NO_CLEAR: "ingen klar forskjell"}
+
+
+def _fmt(ind, value) -> str:
+    return fmt_value(value, ind.unit, ind.decimals)
+
+
+def _when(ind, year: int) -> str:
+    if ind.reference_date == "1. januar":
+        return f"1.1.{year}"
+    if ind.reference_date == "kalenderår":
+        return str(year)
+    if ind.kind == "projection":
+        return f"fra {year}"
+    return f"{year} ({ind.reference_date})"
+
+
+def _verdict(row) -> str:
+    parts = []
+    for side, where in (("vs_country", "landet"), ("vs_county", "fylket")):
+        v = row.get(side)
+        if v in VERDICT_NB:
+            parts.append(f"{VERDICT_NB[v]} enn {where}" if v != NO_CLEAR
+                         else f"ingen klar forskjell fra {where}")
+    return "; ".join(parts) or MISSING
+
+
+def _num(text: str) -> str:
+    return f'<td class="num">{html.escape(text)}</td>'
+
+
+def indicator_table(data, ids: list[str], caption: str) -> str:
+    """One row per indicator (latest year visible in the report): the municipality, its county, Norway,
+    the median small municipality, the robustness grade and the verdict on differences."""
+    rows = []
+    for ind_id in ids:
+        ind = indicators.CATALOGUE.get(ind_id)
+        row = data.row(ind_id)
+        if ind is None or row is None:
+            continue
+        grade = GRADE_NB.get(row.get("robustness"), "")
+        rows.append(
+            f"<tr><th scope=\"row\">{html.escape(ind.title)}</th>"
+            f"<td>{html.escape(_when(ind, int(row['year'])))}</td>"
+            + _num(_fmt(ind, row["value"])) + _num(_fmt(ind, row.get("county_value")))
+            + _num(_fmt(ind, row.get("country_value"))) + _num(_fmt(ind, row.get("small_median")))
+            + f'<td class="grade">{html.escape(grade)}</td><td>{html.escape(_verdict(row))}</td></tr>')
+    if not rows:
+        return f'<p class="note">Dataene har ingen tall for «{html.escape(caption)}» for dette året.</p>'
+    head = ("<tr><th scope=\"col\">Indikator</th><th scope=\"col\">Tidspunkt</th>"
+            f"<th scope=\"col\" class=\"num\">{html.escape(data.name)}</th>"
+            f"<th scope=\"col\" class=\"num\">{html.escape(data.county_name)}</th>"
+            "<th scope=\"col\" class=\"num\">Hele landet</th><th scope=\"col\" class=\"num\">Små kommuner "
+            "(median)</th><th scope=\"col\">Tallgrunnlag</th><th scope=\"col\">Forskjell</th></tr>")
+    return (f"<table><caption>{html.escape(caption)}</caption><thead>{head}</thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+AGE_IDS = ["antall_0_5", "andel_0_5", "antall_6_15", "andel_6_15", "antall_16_66", "andel_16_66",
+           "antall_67_79", "andel_67_79", "antall_80_pluss", "andel_80_pluss"]
+RATIO_IDS = ["forsorgerbrok", "eldrebrok", "kvinner_per_100_menn_20_39", "medianalder"]
+FLOW_IDS = ["fodselsoverskudd", "nettoinnflytting", "fodselsoverskudd_3ar", "nettoinnflytting_3ar",
+            "fodselsoverskudd_3ar_per_1000", "nettoinnflytting_3ar_per_1000"]
+PROJECTION_IDS = ["framskrevet_2030", "framskrevet_2030_pst", "framskrevet_2040", "framskrevet_2040_pst",
+                  "framskrevet_2050", "framskrevet_2050_pst"]
+LIVING_IDS = ["medianinntekt", "husholdninger", "sysselsatte_per_100", "andel_sysselsatte_primaer",
+              "andel_sysselsatte_industri", "andel_sysselsatte_offentlig_adm",
+              "andel_sysselsatte_undervisning",
+              "andel_sysselsatte_helse_sosial", "andel_hoyere_utdanning"]
+CENTRALITY_IDS = ["sentralitetsklasse", "sentralitetsindeks"]
+
+
+def county_range_table(data) -> str:
+    """The county's projected change under the low, main and high alternatives (% from the report year)."""
+    rows = []
+    for target in (2030, 2040, 2050):
+        cells = []
+        for suffix in ("_lav", "", "_hoy"):
+            row = data.row(f"framskrevet_{target}{suffix}_pst")
+            cells.append(_num(fmt_value(row.get("county_value") if row is not None else None, "prosent")))
+        rows.append(f"<tr><th scope=\"row\">{target}</th>{''.join(cells)}</tr>")
+    head = ("<tr><th scope=\"col\">År</th><th scope=\"col\" class=\"num\">Lav nasjonal vekst</th>"
+            "<th scope=\"col\" class=\"num\">Hovedalternativet</th>"
+            "<th scope=\"col\" class=\"num\">Høy nasjonal "
+            "vekst</th></tr>")
+    return (f"<table><caption>{html.escape(data.county_name)}: framskrevet endring fra {data.year} "
+            f"(prosent)</caption><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def grade_note() -> str:
+    return ('<p class="note">Tallgrunnlag: «sikkert» = minst 20 personer eller hendelser bak tallet, '
+            "«usikkert» = "
+            "10–19, «for få til å vurdere» = under 10. «Forskjell» sier bare «høyere» eller «lavere» når "
+            "forskjellen er større enn det tilfeldig variasjon kan forklare (95 %-nivå); ellers «ingen klar "
+            "forskjell». – betyr at tallet ikke finnes i dataene.</p>")
+
+
+# -- Datagrunnlag og kilder ------------------------------------------------------------------------------
+
+
+def sources_table(data, manifest: dict, tables: list[str],
+                  extra: tuple[str, ...] = ("geo/kommuner-2024",)) -> str:
+    """Every SSB table the report used: id, title, vintage (or that it is unknown), attribution, licence."""
+    rows = []
+    vintages = {}
+    for value in data.facts[["source_table", "vintage"]].drop_duplicates().itertuples(index=False):
+        for tid, vin in zip(str(value.source_table).split("+"), str(value.vintage).split("+"), strict=False):
+            vintages.setdefault(tid, vin)
+    for tid in [*tables, *extra]:
+        entry = manifest.get(tid, {})
+        title = entry.get("title") or "(tittel ikke oppgitt)"
+        vintage = entry.get("vintage") or vintages.get(tid)
+        vintage = "ukjent (utdrag hentet av en tredjepart)" if vintage in (None, "", "ukjent") else vintage
+        credit = (entry.get("attribution")
+                  or f"Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell {tid}")
+        licence = entry.get("licence", "CC BY 4.0")
+        rows.append(f"<tr><th scope=\"row\">{html.escape(tid)}</th><td>{html.escape(title)}</td>"
+                    f"<td>{html.escape(str(vintage))}</td><td>{html.escape(credit)}</td>"
+                    f"<td>{html.escape(licence)}</td></tr>")
+    head = ("<tr><th scope=\"col\">Tabell</th><th scope=\"col\">Tittel</th><th scope=\"col\">Versjon / hentet"
+            "</th><th scope=\"col\">Kreditering</th><th scope=\"col\">Lisens</th></tr>")
+    return (f"<table><caption>Tabeller brukt i rapporten</caption><thead>{head}</thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+KNOWN_GAPS = (
+    "Fødte og døde hver for seg, og innenlandsk og utenlandsk flytting hver for seg: dataene har bare "
+    "nettotallene (fødselsoverskudd og nettoinnflytting).",
+    "Framskrivinger etter alder (barn, arbeidsfør alder, 80+): dataene har bare totalt folketall i "
+    "framskrivingene, så rapporten kan ikke si hva framskrivingen betyr for barnehage, skole og eldreomsorg.",
+    "Framskrivingens lave og høye alternativ for kommunen: SSB publiserer bare hovedalternativet for "
+    "kommuner.",
+    "Medianinntekt for fylket og landet: dataene har bare kommunene i Nordland og Trøndelag, og en median "
+    "kan ikke regnes ut fra kommunetall.",
+    "Kommuneøkonomi (KOSTRA), pendling, helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+)
+
+
+def missing_html(data) -> str:
+    """What the report lacks because the data lacks it: known gaps plus catalogue indicators without value."""
+    absent = []
+    for ind in indicators.CATALOGUE.values():
+        if ind.kind == "projection" and ind.id.endswith(("_lav", "_hoy", "_lav_pst", "_hoy_pst")):
+            continue  # county-only by design
+        if data.row(ind.id) is None:
+            absent.append(ind.title)
+    items = [html.escape(g) for g in KNOWN_GAPS]
+    if absent:
+        items.append("Indikatorer uten tall for denne kommunen i " + str(data.year) + ": "
+                     + html.escape("; ".join(absent)) + ".")
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def attribution_html() -> str:
+    return ('<p class="note">Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. '
+            "Kart: © Kartverket (Administrative enheter, CC BY 4.0), forenklet av robhop/fylker-og-kommuner. "
+            "Beregninger og tekst er laget automatisk av samfunn-data fra disse tallene.</p>")
+
+
+def frame_html(frame: pd.DataFrame) -> str:
+    """A small DataFrame as a plain table (for ad-hoc use in notebooks)."""
+    return frame.to_html(index=False, border=0, na_rep=MISSING)
