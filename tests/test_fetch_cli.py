@@ -102,3 +102,11 @@ def test_samfunn_fetch_runs_as_a_program(pxweb, ssb_settings):
     )
     assert done.returncode == 0, done.stderr
     assert "4 rows" in done.stdout and "file: " in done.stdout
+
+
+def test_second_fetch_if_stale_says_it_was_already_current(pxweb, ssb_settings, capsys):
+    assert main(ARGS) == 0
+    assert "fetched and stored" in capsys.readouterr().out
+    assert main([*ARGS, "--refresh", "if-stale"]) == 0
+    assert "already in the store; SSB has not updated the table since" in capsys.readouterr().out
+    assert sum(1 for _t, _m, path, _s in pxweb.state.log if path.endswith("/data")) == 1

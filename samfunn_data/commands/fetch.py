@@ -71,14 +71,22 @@ def run(args: argparse.Namespace) -> int:
     )
     frame = api.get(query, refresh=args.refresh, settings=get_settings())
     attrs = frame.attrs
-    origin = {
-        "fetched": "stored",
-        "stale-fetched": "SSB could not be reached; showing the stored vintage",
-        "snapshot": "answered from the embedded snapshot (nothing fetched)",
-    }[attrs["origin"]]
-    print(f"table {args.table}: {len(frame)} rows, vintage {attrs['vintage']} ({origin})")
+    how = _origin(attrs, args.refresh)
+    print(f"table {args.table}: {len(frame)} rows, vintage {attrs['vintage']} ({how})")
     if attrs.get("label"):
         print(f"  {attrs['label']}")
     for path in attrs.get("source_files", []):
         print(f"  file: {path}")
     return 0
+
+
+def _origin(attrs: dict, refresh: str) -> str:
+    if attrs["origin"] == "stale-fetched":
+        return "SSB could not be reached; this is the newest stored vintage"
+    if attrs["origin"] == "snapshot":
+        return "answered from the embedded snapshot; nothing fetched"
+    if attrs.get("fetched_now"):
+        return "fetched and stored"
+    if refresh == "never":
+        return "already in the store; not checked against SSB"
+    return "already in the store; SSB has not updated the table since"

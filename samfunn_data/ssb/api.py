@@ -3,8 +3,8 @@
 Every frame returned carries where it came from in ``df.attrs``: ``origin`` ("fetched" = a response
 fetched now or a stored one SSB confirmed current, or stored with refresh="never"; "stale-fetched" = a
 stored response served because SSB could not be reached; "snapshot" = the embedded snapshot),
-``vintage`` (ISO date of retrieval, or the snapshot's vintage), ``table_id``, ``source_files`` and
-``query``.
+``vintage`` (ISO date of retrieval, or the snapshot's vintage), ``fetched_now`` (this call went to
+SSB for the data), ``table_id``, ``source_files`` and ``query``.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def get(
         return _offline(stored, snap, query, exc, snapshot.last_reason)
     frame = merge_parts([decode_jsonstat(part.content) for part in result.parts])
     vintage = store.save(result, table_updated=updated or frame.attrs.get("updated"))
-    return _mark_fetched(frame, vintage, query, "fetched")
+    return _mark_fetched(frame, vintage, query, "fetched", fetched_now=True)
 
 
 def fetch(
@@ -142,6 +142,7 @@ def _local(
     frame.attrs = dict(snap.frame.attrs)
     frame.attrs.update(
         origin="snapshot",
+        fetched_now=False,
         vintage=snap.vintage,
         table_id=query.table_id,
         source_files=[str(snap.path)],
@@ -167,9 +168,12 @@ def _offline(
     return frame
 
 
-def _mark_fetched(frame: pd.DataFrame, vintage: Vintage, query: q.Query, origin: str) -> pd.DataFrame:
+def _mark_fetched(
+    frame: pd.DataFrame, vintage: Vintage, query: q.Query, origin: str, fetched_now: bool = False
+) -> pd.DataFrame:
     frame.attrs.update(
         origin=origin,
+        fetched_now=fetched_now,
         vintage=vintage.date,
         retrieved_at=vintage.retrieved_at,
         table_id=query.table_id,

@@ -52,6 +52,7 @@ class FetchResult:
     parts: tuple[RawResponse, ...]
     api: str
     plan: tuple[q.Query, ...] = field(default=())
+    api_version: str | None = None  # /config apiVersion, e.g. "2.0.0"
 
 
 def is_unreachable(exc: SsbApiError) -> bool:
@@ -187,7 +188,8 @@ class _BaseClient:
         parts: list[RawResponse] = []
         for part in plan:
             parts.extend(self._fetch_part(part, depth=0))
-        return FetchResult(query, tuple(parts), self.api, tuple(plan))
+        version = (self._config or {}).get("apiVersion")
+        return FetchResult(query, tuple(parts), self.api, tuple(plan), version)
 
     def _fetch_part(self, part: q.Query, depth: int) -> list[RawResponse]:
         req = self.request_for(part)

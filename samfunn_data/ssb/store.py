@@ -157,6 +157,7 @@ class RawStore:
                 "method": part.request.method,
                 "body": body_text(part.request.body),
                 "api": result.api,
+                "api_version": result.api_version,
                 "retrieved_at": moment.astimezone(UTC).isoformat(timespec="seconds"),
                 "table_updated": table_updated,
                 "sha256": sha,
