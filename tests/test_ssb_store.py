@@ -359,3 +359,13 @@ def test_snapshot_says_why_it_cannot_answer(snapshot):
     )
     with pytest.raises(OfflineError, match="holds no codelists"):
         get(agg, refresh="never")
+
+
+def test_snapshot_wins_over_an_older_fetched_vintage(pxweb, ssb_settings, snapshot):
+    query = Query.build(
+        "07459", {"Region": "5033", "Alder": "000", "ContentsCode": "Personer1", "Tid": "2024"}
+    )
+    old = fast(ssb_settings).fetch(query)
+    RawStore(ssb_settings.store_dir).save(old, "2022-02-01T07:00:00Z", now=datetime(2023, 1, 1, tzinfo=UTC))
+    df = get(query, refresh="never")
+    assert df.attrs["origin"] == "snapshot" and df.attrs["vintage"] == "2024-06-01"

@@ -60,7 +60,8 @@ def get(
     store = RawStore(settings.store_dir)
     stored = store.newest(query.table_id, q.query_key(query, client.api))
     snapshot = Snapshot(settings.snapshot_dir)
-    snap = _snapshot_answer(snapshot, query, stored)
+    # Reading the snapshot costs a parquet read; only do it when the answer may come from it.
+    snap = None if policy == "always" else _snapshot_answer(snapshot, query, stored)
 
     if policy == "never":
         if stored is None and snap is None:
@@ -83,6 +84,8 @@ def get(
     except SsbApiError as exc:
         if not is_unreachable(exc):
             raise
+        if policy == "always":
+            snap = _snapshot_answer(snapshot, query, stored)
         return _offline(stored, snap, query, exc, snapshot.last_reason)
     frame = merge_parts([decode_jsonstat(part.content) for part in result.parts])
     vintage = store.save(result, table_updated=updated or frame.attrs.get("updated"))
@@ -117,11 +120,12 @@ def _snapshot_answer(snapshot: Snapshot, query: q.Query, stored: Vintage | None)
 
 
 def _current(stored: Vintage | None, snap: SnapshotAnswer | None, updated: str | None) -> bool:
+    """Is the local answer (the snapshot if present: it is only kept when newer) as new as SSB's table?"""
     if not updated:
         return False  # no stamp to compare (v0): refetch; the store keeps identical bytes only once
-    if stored is not None:
-        return _instant(stored.table_updated) == _instant(updated)
-    return snap is not None and snap.vintage is not None and updated[:10] <= snap.vintage[:10]
+    if snap is not None:
+        return snap.vintage is not None and updated[:10] <= snap.vintage[:10]
+    return stored is not None and _instant(stored.table_updated) == _instant(updated)
 
 
 def _instant(stamp: str | None) -> pd.Timestamp | None:
@@ -157,7 +161,7 @@ def _offline(
     if stored is None and snap is None:
         raise OfflineError(_nothing_stored(query, f"SSB could not be reached ({exc})", why_not)) from exc
     frame = _local(stored, snap, query, offline=True)
-    what = "the embedded snapshot" if stored is None else "the stored copy"
+    what = "the embedded snapshot" if frame.attrs["origin"] == "snapshot" else "the stored copy"
     when = frame.attrs["vintage"] or "an unknown date (see the snapshot's MANIFEST.json)"
     _warn_once(
         query.table_id,

@@ -176,7 +176,10 @@ class _BaseClient:
     def plan(self, query: q.Query) -> list[q.Query]:
         """The requests that answer `query`: the query itself if it fits, else expanded parts."""
         codes, times = self.available(query.table_id, query)
-        expanded = q.expand(query, codes, times) if _known(query, codes) else None
+        try:
+            expanded = q.expand(query, codes, times)
+        except QueryError:
+            expanded = None  # an unknown variable or value: let SSB see the query and say what is wrong
         if expanded is None or q.count_cells(expanded) <= self.max_cells:
             # Send what the user asked (expressions included); unknown codes get SSB's own error.
             return [query]
@@ -204,15 +207,6 @@ class _BaseClient:
             log.info("SSB refused %s as too large (%s); splitting it", req.url, resp.status_code)
             return [r for half in q.halve(part) for r in self._fetch_part(half, depth + 1)]
         raise problem_error(req.url, resp)
-
-
-def _known(query: q.Query, codes: dict[str, list[str]]) -> bool:
-    """Can the query be expanded client-side? If not, SSB should see it and say what is wrong."""
-    try:
-        q.expand(query, codes, ())
-    except QueryError:
-        return False
-    return True
 
 
 def _too_many_cells(resp: requests.Response) -> bool:
