@@ -429,13 +429,20 @@ CHANGE_COLUMNS = ["kommunenr", "indicator", "title", "unit", "from_year", "from_
                   "change", "assessment", "robustness", "from_vintage", "to_vintage"]
 
 
-def _time_se(frame: pd.DataFrame, side: str) -> np.ndarray:
-    """Noise of a value for comparisons over time: its standard error, or for register counts the
-    Poisson error √count (the random year-to-year variation of a count of that size)."""
-    measure = attribute(frame["indicator"], "measure")
-    se = frame[f"se_{side}"].to_numpy(float)
-    poisson = np.sqrt(frame[f"count_{side}"].to_numpy(float))
-    return np.where(np.isnan(se) & (measure == "count"), poisson, se)
+def _swing_se(facts: pd.DataFrame, pairs: pd.DataFrame) -> np.ndarray:
+    """Noise of a change over time from the unit's own year-to-year swings: the standard deviation of
+    its one-year differences times √(years apart); NaN with fewer than four one-year differences."""
+    series = facts.pivot_table(index="indicator", columns="year", values="value", aggfunc="first")
+    series = series.reindex(columns=range(int(series.columns.min()), int(series.columns.max()) + 1))
+    steps = series.diff(axis=1)
+    spread = steps.std(axis=1, ddof=1).where(steps.notna().sum(axis=1) >= robustness.MIN_YEARS_FOR_SPREAD)
+    apart = (pairs["to_year"] - pairs["from_year"]).to_numpy(float)
+    return spread.reindex(pairs["indicator"]).to_numpy(float) * np.sqrt(apart)
+
+
+def _tolerance(ids: pd.Series) -> np.ndarray:
+    """Half a unit of the last shown decimal: smaller differences are not changes."""
+    return 0.5 * 10.0 ** (-attribute(ids, "decimals").astype(float))
 
 
 def _titled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -465,8 +472,10 @@ def changes(kommune, since_year: int | None = None, *, vintage: str | None = Non
 
     Returns
     -------
-    DataFrame with CHANGE_COLUMNS; `assessment` says whether the change is larger than noise
-    explains ("higher"/"lower" = the new value is clearly higher/lower; see `robustness.differs`).
+    DataFrame with CHANGE_COLUMNS, only rows whose value changed by at least half a unit of the last
+    shown decimal. `assessment` says whether the change is larger than noise explains ("higher"/"lower"
+    = the new value is clearly higher/lower): over years, against the municipality's own year-to-year
+    swings (see `robustness`); for revisions, against each value's standard error.
     """
     settings = settings or get_settings()
     code = resolve_region(kommune)
@@ -485,8 +494,14 @@ def changes(kommune, since_year: int | None = None, *, vintage: str | None = Non
         "vintage_from": "from_vintage", "vintage_to": "to_vintage", "robustness_to": "robustness",
         "unit_to": "unit"})
     pairs["change"] = pairs["to_value"] - pairs["from_value"]
-    pairs["assessment"] = robustness.differs(pairs["to_value"], pairs["from_value"],
-                                             _time_se(pairs, "to"), _time_se(pairs, "from"))
+    pairs = pairs[pairs["change"].abs().to_numpy() >= _tolerance(pairs["indicator"])]
+    # over years: the unit's own swings; a revision of the same year: each value's standard error
+    per_value = robustness.differs(pairs["to_value"], pairs["from_value"], pairs["se_to"], pairs["se_from"])
+    if vintage is None:
+        swing = _swing_se(facts, pairs)
+        by_swing = robustness.differs(pairs["to_value"], pairs["from_value"], swing, np.nan)
+        per_value = np.where(np.isfinite(swing), by_swing, per_value)
+    pairs["assessment"] = per_value
     pairs = pairs.iloc[np.lexsort((pairs["to_year"].to_numpy(), indicator_codes(pairs["indicator"])))]
     return _titled(pairs)[CHANGE_COLUMNS].reset_index(drop=True)
 
@@ -503,5 +518,4 @@ def _changes_between_builds(facts: pd.DataFrame, code: str, vintage: str, settin
     old = pd.read_parquet(path, filters=[("kommunenr", "==", code)])
     pairs = facts.merge(old, on=["kommunenr", "indicator", "year"], suffixes=("_to", "_from"))
     pairs["year_to"] = pairs["year_from"] = pairs["year"]
-    tolerance = 0.5 * 10.0 ** (-attribute(pairs["indicator"], "decimals").astype(float))
-    return pairs[(pairs["value_to"] - pairs["value_from"]).abs() >= tolerance]
+    return pairs

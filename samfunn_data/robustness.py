@@ -49,6 +49,11 @@ approximation). Otherwise the answer is "no clear difference". Standard errors c
   people than its county): "unavailable".
 
 "unavailable" is also the answer when either value is missing.
+
+**Changes over time** (`factbase.changes`, `samfunn changes`). A change between two years of the same
+municipality is clear only if it exceeds 1.96 × the standard deviation of the municipality's own
+one-year changes in that indicator × √(years apart): steady trends stand out, zig-zag does not. With
+fewer than four one-year changes in the data, the values' standard errors are used as above.
 """
 
 from __future__ import annotations

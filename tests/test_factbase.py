@@ -189,8 +189,31 @@ def test_changes_since_a_year_with_assessment(settings):
     table = factbase.changes("1811", since_year=2019, settings=settings)
     row = one(table, indicator="folkemengde")
     assert (row["from_year"], row["from_value"], row["to_year"], row["to_value"]) == (2019, 180, 2022, 186)
-    assert row["change"] == 6 and row["assessment"] == "no clear difference"  # 6 people within sqrt noise
-    assert one(table, indicator="medianalder")["title"] == "Medianalder"
+    # only three one-year changes in the fixture: too few to judge a count's swings
+    assert row["change"] == 6 and row["assessment"] == "unavailable"
+    # a share falls back on its binomial standard errors: 11.1 % (20/180) -> 10.8 % (20/186)
+    share = one(table, indicator="andel_80_pluss")
+    assert share["to_value"] == pytest.approx(100 * 20 / 186)
+    assert share["assessment"] == "no clear difference"
+    assert share["title"] == "Andel 80 år og eldre"
+    # values that did not move (or by less than the last shown decimal: median age 30.43) are not changes
+    unchanged = {"antall_80_pluss", "sentralitetsklasse", "medianalder"}
+    assert not unchanged & set(table["indicator"])
+
+
+@pytest.mark.skipif(not fx.real_snapshot_present(), reason="the embedded snapshot is not imported")
+@pytest.mark.parametrize("code", ["5033", "1811", "1874"])
+def test_change_over_ten_years_is_judged_against_the_municipalitys_own_swings(code):
+    raw = pd.read_parquet(fx.REAL_SNAPSHOT / "07459.parquet", columns=["Region", "Tid", "value"])
+    totals = raw[raw["Region"] == code].groupby(raw["Tid"].astype(int))["value"].sum().sort_index()
+    steps = totals.diff().dropna()
+    noise = 1.96 * steps.std(ddof=1) * (10 ** 0.5)
+    change = totals[2026] - totals[2016]
+    expected = "no clear difference" if abs(change) <= noise else ("higher" if change > 0 else "lower")
+    table = factbase.changes(code, since_year=2016, settings=fx.real_settings())
+    row = one(table, indicator="folkemengde")
+    assert (row["from_year"], row["to_year"], row["change"]) == (2016, 2026, change)
+    assert row["assessment"] == expected
 
 
 def test_changes_against_an_earlier_build_needs_one(settings):
