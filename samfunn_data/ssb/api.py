@@ -138,7 +138,8 @@ def _instant(stamp: str | None) -> pd.Timestamp | None:
 def _local(
     stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query, offline: bool
 ) -> pd.DataFrame:
-    if stored is not None:
+    # `snap` is only set when the snapshot is newer than every fetched vintage, so it wins when present.
+    if snap is None and stored is not None:
         frame = merge_parts([decode_jsonstat(body) for body in stored.read()])
         return _mark_fetched(frame, stored, query, "stale-fetched" if offline else "fetched")
     assert snap is not None
