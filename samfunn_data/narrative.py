@@ -75,8 +75,8 @@ def _level_comparison(row, unit_fmt, where: str = "i landet", column: str = "cou
     if verdict == LOWER:
         return f", lavere enn {where} ({unit_fmt(other)})"
     if verdict == NO_CLEAR:
-        return f" ({where}: {unit_fmt(other)}; {TOO_SMALL})"
-    return f" ({where}: {unit_fmt(other)})"
+        return f", mot {unit_fmt(other)} {where}, men {TOO_SMALL}"
+    return f", mot {unit_fmt(other)} {where}"
 
 
 def elderly_sentence(data) -> str | None:
@@ -111,18 +111,13 @@ def flows_sentence(data) -> str | None:
     y1 = int(nat["year"])
     n, m = float(nat["value"]), float(mig["value"])
     if n < 0:
-        births = f"døde {fmt_int(-n)} flere enn det ble født"
+        births = f" ({fmt_int(-n)} flere døde enn fødte)"
     elif n > 0:
-        births = f"ble det født {fmt_int(n)} flere enn det døde"
+        births = f" ({fmt_int(n)} flere fødte enn døde)"
     else:
-        births = "var det like mange fødte som døde"
-    if m > 0:
-        moves = f"flyttet {fmt_int(m)} flere inn enn ut"
-    elif m < 0:
-        moves = f"flyttet {fmt_int(-m)} flere ut enn inn"
-    else:
-        moves = "flyttet like mange inn som ut"
-    text = f"I årene {y1 - 2}–{y1} {births}, og det {moves}"
+        births = " (like mange fødte som døde)"
+    text = (f"I årene {y1 - 2}–{y1} var fødselsoverskuddet {fmt_int(n)}{births} og nettoinnflyttingen "
+            f"{fmt_int(m)}")
     weak = [label for label, row in (("fødselsoverskuddet", nat), ("nettoinnflyttingen", mig))
             if row.get("robustness") == TOO_FEW]
     if weak:
@@ -222,12 +217,12 @@ def _flows_challenge(data) -> str | None:
                 "årene er for små til å si noe sikkert om retningen.")
     parts = []
     if nat["value"] < 0 and nat.get("robustness") != TOO_FEW:
-        parts.append("det dør flere enn det fødes, så folketallet kan bare holdes oppe med innflytting")
+        parts.append("døde det flere enn det ble født; uten innflytting går folketallet ned")
     if mig["value"] > 0 and mig.get("robustness") != TOO_FEW:
-        parts.append("kommunen har hatt netto innflytting, og det kan være viktig å beholde dem som "
-                     "flytter til (bolig, arbeid, inkludering)")
+        parts.append("flyttet det flere inn enn ut; det kan være viktig å beholde dem som flytter til "
+                     "(bolig, arbeid, inkludering)")
     if mig["value"] < 0 and mig.get("robustness") != TOO_FEW:
-        parts.append("flere flytter ut enn inn, og årsakene bør undersøkes (arbeid, bolig, utdanning)")
+        parts.append("flyttet det flere ut enn inn; årsakene bør undersøkes (arbeid, bolig, utdanning)")
     if not parts:
         return None
     return "<strong>Fødsler og flytting.</strong> De siste tre årene " + "; ".join(parts) + "."
@@ -266,6 +261,18 @@ def utfordringer(data) -> list[str]:
     return [text for make in CHALLENGES if (text := make(data))]
 
 
+def centrality_sentence(data) -> str | None:
+    cls, idx = data.row("sentralitetsklasse"), data.row("sentralitetsindeks")
+    if _is_missing(cls):
+        return None
+    c = int(cls["value"])
+    text = (f"{data.name} er i SSBs sentralitetsklasse {c} (1 er mest sentral, 6 minst sentral; standarden "
+            "fra 2020, som bygger på reisetid til arbeidsplasser og servicefunksjoner)")
+    if not _is_missing(idx):
+        text += f", med sentralitetsindeks {fmt_int(idx['value'])} på en skala fra 0 til 1000"
+    return text + "."
+
+
 # -- HTML -------------------------------------------------------------------------------------------------
 
 
@@ -282,6 +289,11 @@ def heading_html(data) -> str:
 def hovedtrekk_html(data) -> str:
     items = "".join(f"<li>{html.escape(s)}</li>" for s in hovedtrekk(data))
     return f'<div class="callout"><ul>{items}</ul></div>'
+
+
+def centrality_html(data) -> str:
+    sentence = centrality_sentence(data)
+    return f"<p>{html.escape(sentence)}</p>" if sentence else ""
 
 
 def utfordringer_html(data) -> str:

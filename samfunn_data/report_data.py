@@ -32,7 +32,7 @@ class ReportData:
     year: int
     facts: pd.DataFrame
     comparisons: pd.DataFrame
-    _latest: dict = field(default_factory=dict, repr=False)
+    county_facts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def row(self, indicator: str, year: int | None = None) -> pd.Series | None:
         """The comparison row of ``indicator`` for ``year`` (default: the latest visible year), or None."""
@@ -52,6 +52,16 @@ class ReportData:
         """All visible years of ``indicator`` with comparisons, oldest first."""
         rows = self.comparisons[self.comparisons["indicator"] == indicator]
         return rows.sort_values("year").reset_index(drop=True)
+
+    def county_value(self, indicator: str, year: int | None = None) -> float | None:
+        """The county's value (e.g. the low/high projection alternatives, which exist only for counties)."""
+        frame = self.county_facts
+        if frame.empty:
+            return None
+        rows = frame[(frame["indicator"] == indicator) & frame["value"].notna()]
+        if year is not None:
+            rows = rows[rows["year"] == year]
+        return None if rows.empty else float(rows.sort_values("year").iloc[-1]["value"])
 
     def fact(self, indicator: str, year: int | None = None) -> pd.Series | None:
         """The fact row (with source table and vintage) of ``indicator``."""
@@ -78,7 +88,8 @@ def load(kommunenr: str, year: int) -> ReportData:
     comps = factbase.comparisons(muni.code)
     visible = facts[["indicator", "year"]].drop_duplicates()
     comps = comps.merge(visible, on=["indicator", "year"], how="inner")
-    return ReportData(muni.code, muni.name, muni.county, muni.county_name, year, facts, comps)
+    county = factbase.as_of(muni.county, year)
+    return ReportData(muni.code, muni.name, muni.county, muni.county_name, year, facts, comps, county)
 
 
 # -- series for charts ----------------------------------------------------------------------------------

@@ -35,12 +35,13 @@ a { color: var(--accent); }
 figure { margin: 1.2rem 0 1.6rem; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid #e3e3e3; }
 figcaption { font-size: .9rem; color: var(--muted); margin-top: .35rem; }
-table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .95rem; min-width: 60%; }
+table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .88rem; width: 100%; }
 caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
-th, td { padding: .3rem .7rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th, td { padding: .28rem .45rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 thead th { border-bottom: 2px solid var(--ink); }
-.grade { font-size: .8rem; color: var(--muted); }
+.grade { font-size: .82rem; color: var(--muted); min-width: 9rem; }
+tbody th { font-weight: 600; }
 .status-ok { color: #1b5e20; } .status-failed { color: #b00020; font-weight: 600; }
 .status-skipped { color: var(--muted); }
 .error { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .85rem; white-space: pre-wrap; }
@@ -85,8 +86,14 @@ def notebook_to_html(nb, title: str) -> str:
 
     nb = copy.deepcopy(nb)
     _drop_stderr(nb)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
+    from traitlets.config import Config
+
+    config = Config()
+    # cells tagged "remove_cell" (the template's note to developers) stay out of the planner's page
+    config.TagRemovePreprocessor.remove_cell_tags = ("remove_cell",)
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="basic", exclude_input=True,
+                            exclude_input_prompt=True, exclude_output_prompt=True, anchor_link_text="")
     body, _resources = exporter.from_notebook_node(nb)
     return page(title, body)
 

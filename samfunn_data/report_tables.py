@@ -14,7 +14,7 @@ from samfunn_data import indicators
 from samfunn_data.formatting import MISSING, fmt_value
 from samfunn_data.robustness import HIGHER, INDICATIVE, LOWER, NO_CLEAR, SOLID, TOO_FEW
 
-GRADE_NB = {SOLID: "sikkert", INDICATIVE: "usikkert", TOO_FEW: "for få til å vurdere"}
+GRADE_NB = {SOLID: "sikkert", INDICATIVE: "usikkert", TOO_FEW: "for få"}
 VERDICT_NB = {HIGHER: "høyere", LOWER: "lavere", NO_CLEAR: "ingen klar forskjell"}
 
 
@@ -32,13 +32,19 @@ def _when(ind, year: int) -> str:
     return f"{year} ({ind.reference_date})"
 
 
-def _verdict(row) -> str:
-    parts = []
+def _assessment(row) -> str:
+    """Grade and verdict in a few words, e.g. "sikkert; høyere enn landet og fylket"."""
+    grade = GRADE_NB.get(row.get("robustness"))
+    verdicts: dict[str, list[str]] = {}
     for side, where in (("vs_country", "landet"), ("vs_county", "fylket")):
         v = row.get(side)
         if v in VERDICT_NB:
-            parts.append(f"{VERDICT_NB[v]} enn {where}" if v != NO_CLEAR
-                         else f"ingen klar forskjell fra {where}")
+            verdicts.setdefault(v, []).append(where)
+    parts = [grade] if grade else []
+    for v, places in verdicts.items():
+        places_text = " og ".join(places)
+        parts.append(f"ingen klar forskjell fra {places_text}" if v == NO_CLEAR
+                     else f"{VERDICT_NB[v]} enn {places_text}")
     return "; ".join(parts) or MISSING
 
 
@@ -48,27 +54,26 @@ def _num(text: str) -> str:
 
 def indicator_table(data, ids: list[str], caption: str) -> str:
     """One row per indicator (latest year visible in the report): the municipality, its county, Norway,
-    the median small municipality, the robustness grade and the verdict on differences."""
+    the median small municipality, and an assessment (robustness grade and verdict on differences)."""
     rows = []
     for ind_id in ids:
         ind = indicators.CATALOGUE.get(ind_id)
         row = data.row(ind_id)
         if ind is None or row is None:
             continue
-        grade = GRADE_NB.get(row.get("robustness"), "")
         rows.append(
             f"<tr><th scope=\"row\">{html.escape(ind.title)}</th>"
             f"<td>{html.escape(_when(ind, int(row['year'])))}</td>"
             + _num(_fmt(ind, row["value"])) + _num(_fmt(ind, row.get("county_value")))
             + _num(_fmt(ind, row.get("country_value"))) + _num(_fmt(ind, row.get("small_median")))
-            + f'<td class="grade">{html.escape(grade)}</td><td>{html.escape(_verdict(row))}</td></tr>')
+            + f'<td class="grade">{html.escape(_assessment(row))}</td></tr>')
     if not rows:
         return f'<p class="note">Dataene har ingen tall for «{html.escape(caption)}» for dette året.</p>'
-    head = ("<tr><th scope=\"col\">Indikator</th><th scope=\"col\">Tidspunkt</th>"
+    head = ("<tr><th scope=\"col\">Indikator</th><th scope=\"col\">Tid</th>"
             f"<th scope=\"col\" class=\"num\">{html.escape(data.name)}</th>"
             f"<th scope=\"col\" class=\"num\">{html.escape(data.county_name)}</th>"
-            "<th scope=\"col\" class=\"num\">Hele landet</th><th scope=\"col\" class=\"num\">Små kommuner "
-            "(median)</th><th scope=\"col\">Tallgrunnlag</th><th scope=\"col\">Forskjell</th></tr>")
+            "<th scope=\"col\" class=\"num\">Landet</th><th scope=\"col\" class=\"num\">Små kommuner"
+            "<br>(median)</th><th scope=\"col\">Vurdering</th></tr>")
     return (f"<table><caption>{html.escape(caption)}</caption><thead>{head}</thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -93,8 +98,8 @@ def county_range_table(data) -> str:
     for target in (2030, 2040, 2050):
         cells = []
         for suffix in ("_lav", "", "_hoy"):
-            row = data.row(f"framskrevet_{target}{suffix}_pst")
-            cells.append(_num(fmt_value(row.get("county_value") if row is not None else None, "prosent")))
+            cells.append(_num(fmt_value(data.county_value(f"framskrevet_{target}{suffix}_pst", data.year),
+                                        "prosent")))
         rows.append(f"<tr><th scope=\"row\">{target}</th>{''.join(cells)}</tr>")
     head = ("<tr><th scope=\"col\">År</th><th scope=\"col\" class=\"num\">Lav nasjonal vekst</th>"
             "<th scope=\"col\" class=\"num\">Hovedalternativet</th>"
@@ -107,7 +112,7 @@ def county_range_table(data) -> str:
 def grade_note() -> str:
     return ('<p class="note">Tallgrunnlag: «sikkert» = minst 20 personer eller hendelser bak tallet, '
             "«usikkert» = "
-            "10–19, «for få til å vurdere» = under 10. «Forskjell» sier bare «høyere» eller «lavere» når "
+            "10–19, «for få» = under 10. Vurderingen sier bare «høyere» eller «lavere» når "
             "forskjellen er større enn det tilfeldig variasjon kan forklare (95 %-nivå); ellers «ingen klar "
             "forskjell». – betyr at tallet ikke finnes i dataene.</p>")
 
