@@ -46,7 +46,9 @@ approximation). Otherwise the answer is "no clear difference". Standard errors c
   Real trends add to that spread, so this errs on the side of "no clear difference";
 - medians of income: the data holds no spread, so the noise cannot be judged: "unavailable";
 - absolute counts (persons, households) are not compared across levels (a municipality always has fewer
-  people than its county): "unavailable".
+  people than its county): "unavailable";
+- projections and centrality have no noise model here (SSB's alternatives show the projection's
+  uncertainty): "unavailable".
 
 "unavailable" is also the answer when either value is missing.
 
