@@ -43,11 +43,9 @@ def fast(settings) -> V2Client:
 
 
 def visible_files(root: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and "ssb-calls" not in p.parts
-    )
+    """Files a reader of the store can see; hidden names (temp files, the .ratelimit log) are not data."""
+    files = (p for p in root.rglob("*") if p.is_file())
+    return sorted(p for p in files if not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
 def data_calls(server) -> int:

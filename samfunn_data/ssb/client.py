@@ -75,6 +75,8 @@ class _BaseClient:
         sleep: Callable[[float], None] = time.sleep,
     ):
         # No I/O here: the session connects on first use, /config is read on first need.
+        # `data_dir` holds the shared call log (<data_dir>/.ratelimit/<host>.json); every process that
+        # should share SSB's per-IP budget must use the same folder (make_client uses the store folder).
         self.base_url = base_url.rstrip("/")
         self.data_dir = Path(data_dir)
         self.timeout = timeout
@@ -102,7 +104,7 @@ class _BaseClient:
             cfg = self.config()
             host = re.sub(r"[^A-Za-z0-9_.-]", "_", urlsplit(self.base_url).netloc or "ssb")
             self._budget = SharedBudget(
-                self.data_dir / "ssb-calls" / f"{host}.json",
+                self.data_dir / ".ratelimit" / f"{host}.json",
                 int(cfg.get("maxCallsPerTimeWindow") or DEFAULT_MAX_CALLS),
                 float(cfg.get("timeWindow") or DEFAULT_WINDOW),
                 sleep=self._sleep,
@@ -344,8 +346,8 @@ class V0Client(_BaseClient):
 def make_client(settings, **kwargs) -> _BaseClient:
     """The client `settings.ssb_api` selects ("v2" or "v0"), pointed at the configured URL."""
     if settings.ssb_api == "v0":
-        return V0Client(settings.ssb_v0_url, settings.data_dir, timeout=settings.timeout, **kwargs)
-    return V2Client(settings.ssb_url, settings.data_dir, timeout=settings.timeout, **kwargs)
+        return V0Client(settings.ssb_v0_url, settings.store_dir, timeout=settings.timeout, **kwargs)
+    return V2Client(settings.ssb_url, settings.store_dir, timeout=settings.timeout, **kwargs)
 
 
 def body_text(body: dict | None) -> str | None:
