@@ -324,7 +324,8 @@ def build(force: bool = False, settings: Settings | None = None,
     else:
         redone = {i for i, ind in indicators.CATALOGUE.items() if ind.computation in todo}
         kept = pd.read_parquet(processed / FACTS)
-        facts = _sorted(pd.concat([kept[~kept["indicator"].isin(redone)], fresh], ignore_index=True))
+        parts = [kept[~kept["indicator"].isin(redone)]] + ([fresh] if len(fresh) else [])
+        facts = _sorted(pd.concat(parts, ignore_index=True))
     comparisons_frame = compute_comparisons(facts, new_state["participants"])
     processed.mkdir(parents=True, exist_ok=True)
     archived = _archive_previous(processed, old_state, new_state)

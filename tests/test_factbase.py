@@ -88,6 +88,16 @@ def test_a_changed_table_recomputes_only_its_indicators_and_keeps_the_old_facts(
     assert row["from_value"] == pytest.approx(4.0) and row["to_value"] == pytest.approx(8.0)
 
 
+def test_new_participants_only_recompute_the_comparisons(settings):
+    factbase.build(settings=settings, participants=["1811"])
+    facts_before = (settings.processed_dir / "facts.parquet").read_bytes()
+    result = factbase.build(settings=settings, participants=["1812"])
+    assert not result.skipped and result.recomputed == []
+    assert (settings.processed_dir / "facts.parquet").read_bytes() == facts_before
+    row = one(factbase.comparisons("1811", 2019, settings=settings), indicator="folkemengde")
+    assert row["network_median"] == 100  # 1812 alone
+
+
 def test_damaged_state_file_means_a_full_rebuild_not_a_crash(settings):
     build(settings)
     (settings.processed_dir / "build-state.json").write_text("{not json")
