@@ -76,7 +76,8 @@ class _BaseClient:
     ):
         # No I/O here: the session connects on first use, /config is read on first need.
         # `data_dir` holds the shared call log (<data_dir>/.ratelimit/<host>.json); every process that
-        # should share SSB's per-IP budget must use the same folder (make_client uses the store folder).
+        # should share SSB's per-IP budget must use the same folder (make_client uses Settings.data_dir;
+        # outside raw/ and processed/ so the changing log never alters data fingerprints).
         self.base_url = base_url.rstrip("/")
         self.data_dir = Path(data_dir)
         self.timeout = timeout
@@ -346,8 +347,8 @@ class V0Client(_BaseClient):
 def make_client(settings, **kwargs) -> _BaseClient:
     """The client `settings.ssb_api` selects ("v2" or "v0"), pointed at the configured URL."""
     if settings.ssb_api == "v0":
-        return V0Client(settings.ssb_v0_url, settings.store_dir, timeout=settings.timeout, **kwargs)
-    return V2Client(settings.ssb_url, settings.store_dir, timeout=settings.timeout, **kwargs)
+        return V0Client(settings.ssb_v0_url, settings.data_dir, timeout=settings.timeout, **kwargs)
+    return V2Client(settings.ssb_url, settings.data_dir, timeout=settings.timeout, **kwargs)
 
 
 def body_text(body: dict | None) -> str | None:
