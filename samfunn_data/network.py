@@ -34,6 +34,9 @@ GROUP_LABELS = {
     "50": "Trøndelag",
     "0": "Norge",
 }
+# A group's median is shown only when at least this share of its members has a value: tables that cover
+# only Nordland and Trøndelag would otherwise present NL/TR's small municipalities as "all small in Norway".
+MIN_COVERAGE = 0.8
 # Indicators that are numbers of persons (or households) can be summed over a group; others cannot.
 ADDITIVE_UNITS = ("personer", "husholdninger")
 PANEL_COLUMNS = [
@@ -149,7 +152,8 @@ def group_codes(panel_df: pd.DataFrame, group: str) -> list[str]:
 def group_summary(panel_df: pd.DataFrame, indicator: str, groups=None) -> pd.DataFrame:
     """Per group and year: number of municipalities with a value, median, quartiles and (for counts) the sum.
 
-    Regions (counties, Norway) come out with n = 1 and their own value as median and sum.
+    Regions (counties, Norway) come out with n = 1 and their own value as median and sum. `dekning` is
+    n / group size; callers showing a group's median should require MIN_COVERAGE.
     """
     groups = groups or [PARTICIPANTS, SMALL_NL_TR, SMALL_NORWAY, "18", "50", "0"]
     data = panel_df[(panel_df["indicator"] == indicator) & panel_df["value"].notna()]
@@ -164,6 +168,7 @@ def group_summary(panel_df: pd.DataFrame, indicator: str, groups=None) -> pd.Dat
             total="sum",
         ).reindex(years)
         stats["n"] = stats["n"].fillna(0).astype(int)
+        stats["dekning"] = stats["n"] / len(codes) if codes else 0.0
         stats.loc[stats["n"] < len(codes), "total"] = np.nan  # a sum over part of a group is not its sum
         if unit not in ADDITIVE_UNITS:
             stats["total"] = np.nan

@@ -23,6 +23,7 @@ from samfunn_data.formatting import axis_formatter, fmt_value
 from samfunn_data.network import (
     ADDITIVE_UNITS,
     GROUP_LABELS,
+    MIN_COVERAGE,
     PARTICIPANTS,
     SMALL_NL_TR,
     SMALL_NORWAY,
@@ -51,7 +52,7 @@ def _shade_period(ax, period) -> None:
 
 def index_chart(index_df: pd.DataFrame, base_year: int, period=(2020, 2023), title: str | None = None):
     """Participants (thin, labelled) and groups (thick) as indices, base_year = 100."""
-    fig, ax = plt.subplots(figsize=(10, 5.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(9.5, 6), layout="constrained")
     _shade_period(ax, period)
     for key, sub in index_df.groupby("gruppe", sort=False):
         sub = sub.sort_values("year")
@@ -69,7 +70,9 @@ def index_chart(index_df: pd.DataFrame, base_year: int, period=(2020, 2023), tit
     ax.set_xlabel("1. januar")
     ax.yaxis.set_major_formatter(axis_formatter(0))
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    first, last = int(index_df["year"].min()), int(index_df["year"].max())
+    ax.set_xlim(first - 0.5, last + 2.5)  # room for the participants' names at the right
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     ax.set_title(title or f"Folketall som indeks ({base_year} = 100); tynne linjer: hver deltaker; "
                  "grått felt: nettverksperioden", fontsize=10, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
@@ -82,6 +85,7 @@ def _plot_indicator(ax, panel_df, indicator: str, title: str, unit: str, decimal
     comp = summary[summary["gruppe"] == SMALL_NL_TR]
     ax.fill_between(comp["year"], comp["q1"], comp["q3"], color="#1f6fb2", alpha=0.15, lw=0)
     for key, sub in summary.groupby("gruppe", sort=False):
+        sub = sub.assign(median=sub["median"].where(sub["dekning"] >= MIN_COVERAGE))
         if sub["median"].notna().sum() == 0:
             continue
         style = GROUP_STYLE[key]
@@ -104,7 +108,7 @@ def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020,
     if not indicators:
         return None
     nrows = int(np.ceil(len(indicators) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.6 * nrows + 0.9), layout="constrained",
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.6 * nrows + 0.9), layout="constrained",
                              squeeze=False)
     for ax, ind in zip(axes.flat, indicators, strict=False):
         meta = CATALOGUE.get(ind)

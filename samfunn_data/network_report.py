@@ -9,6 +9,9 @@ from samfunn_data.errors import ReportError
 
 TEMPLATE = PROJECT_ROOT / "notebooks" / "network_overview.ipynb"
 EXECUTION_TIMEOUT = 600  # seconds per cell: a hung cell fails the report instead of blocking
+# The planners' page is a narrow reading column; researchers' wide tables and small multiples need room.
+WIDE_CSS = ("main{max-width:74rem} img{max-width:100%;height:auto} "
+            "table{font-size:.85rem} td,th{padding:.25rem .5rem}")
 
 
 def _check(parameters: dict) -> None:
@@ -32,13 +35,13 @@ def _check(parameters: dict) -> None:
 
 
 def render_network_report(years="2010-2026", comparison="sma_nl_tr", before="2015-2019", during="2020-2023",
-                          reference_year=2020, map_indicator="endring_5ar_pst", map_year=2024,
+                          reference_year=2020, map_indicator="endring_5ar_pst", map_year=2025,
                           out_dir: Path | None = None) -> dict[str, Path]:
     """Execute the network notebook with papermill and write its HTML; returns the output paths."""
     import papermill
 
     from samfunn_data.network import Period
-    from samfunn_data.report_html import write_notebook_html
+    from samfunn_data.report_html import notebook_to_html
 
     try:
         span = Period.parse(years)
@@ -62,6 +65,8 @@ def render_network_report(years="2010-2026", comparison="sma_nl_tr", before="201
         page.unlink(missing_ok=True)
         raise ReportError(f"Nettverksoversikten feilet i celle {exc.exec_count}: {exc.ename}: {exc.evalue} "
                           f"(se {notebook})") from exc
-    write_notebook_html(nb, page, "Læringsnettverket i tall")
+    html = notebook_to_html(nb, "Læringsnettverket i tall")
+    html = html.replace("</head>", f"<style>{WIDE_CSS}</style></head>", 1)
+    page.write_text(html, encoding="utf-8")
     return {"notebook": notebook, "html": page, "csv": out / "network_panel.csv",
             "parquet": out / "network_panel.parquet"}

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
-from samfunn_data.network import GROUP_LABELS, PARTICIPANTS, group_codes
+from samfunn_data.network import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
 
 VERDICT = {"higher": "høyere vekst under", "lower": "lavere vekst under", "no clear difference":
            "ingen klar forskjell", "unavailable": "kan ikke vurderes"}
@@ -39,14 +39,20 @@ def _period_phrase(row, tag: str, when: str) -> str:
             f"({fmt_int(row[f'change_{tag}'], signed=True)} personer)")
 
 
-def counts_table(panel_df: pd.DataFrame, year: int) -> pd.DataFrame:
+def styled(table: pd.DataFrame):
+    """A table of formatted strings for display: no index column, numbers right-aligned by the caller."""
+    return table.style.hide(axis="index")
+
+
+def counts_table(panel_df: pd.DataFrame, year: int):
     """The groups with number of municipalities and inhabitants, formatted for reading."""
     from samfunn_data.network import group_counts
 
     table = group_counts(panel_df, year)
     for col in table.columns[1:]:
         table[col] = table[col].map(lambda v: MISSING if pd.isna(v) else fmt_int(v))
-    return table.set_index("gruppe")
+    table.columns = ["Gruppe", "Kommuner", f"Innbyggere 1. januar {year}", "Minste", "Største"]
+    return styled(table)
 
 
 def intro(panel_df: pd.DataFrame, reference_year: int, comparison: str, years) -> str:
@@ -170,36 +176,49 @@ def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
     return "\n\n".join(x for x in parts if x)
 
 
-def before_during_table(bd: pd.DataFrame) -> pd.DataFrame:
-    """The comparison as a table of formatted strings, one row per unit."""
-    from samfunn_data.robustness import grade
-
+def before_during_table(bd: pd.DataFrame):
+    """Population change before and during, one row per unit, as formatted strings."""
     before, during = bd.attrs["before"], bd.attrs["during"]
-    n_during = int(during.split("–")[1]) - int(during.split("–")[0]) + 1
-
-    def component(v):
-        if pd.isna(v):
-            return "mangler i dataene"
-        g = grade(abs(v), "net", pooled_years=n_during)
-        return f"{fmt_int(v, signed=True)} ({GRADE_TEXT.get(g, g)})"
-
     out = pd.DataFrame({
         "Enhet": bd["navn"],
+        "Kommuner": bd["kommuner"].map(lambda v: "" if pd.isna(v) else fmt_int(v)),
         f"Innbyggere 1.1.{before.split('–')[0]}": bd["start_for"].map(fmt_int),
         f"Endring {before}": bd["change_for"].map(lambda v: fmt_int(v, signed=True)),
         f"Per år {before}": bd["annual_for"].map(lambda v: fmt_pct(v, 2, signed=True)),
         f"Endring {during}": bd["change_under"].map(lambda v: fmt_int(v, signed=True)),
         f"Per år {during}": bd["annual_under"].map(lambda v: fmt_pct(v, 2, signed=True)),
-        "Forskjell": bd["forskjell_pp"].map(_pp),
+        "Forskjell (prosentpoeng)": bd["forskjell_pp"].map(lambda v: fmt_number(v, 2, signed=True)),
         "Vurdering": bd["vurdering"].map(VERDICT),
-        f"Fødselsoverskudd {before}": bd["fodselsoverskudd_for"].map(component),
-        f"Fødselsoverskudd {during}": bd["fodselsoverskudd_under"].map(component),
-        f"Nettoinnflytting {during}": bd["nettoinnflytting_under"].map(component),
     })
-    return out.set_index("Enhet")
+    return styled(out)
 
 
-def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, comparison: str) -> pd.DataFrame:
+def components_table(bd: pd.DataFrame):
+    """Natural increase and net migration summed over each period, graded by the pooled count."""
+    from samfunn_data.robustness import grade
+
+    def component(period: str):
+        first, last = (int(x) for x in period.split("–"))
+
+        def cell(v):
+            if pd.isna(v):
+                return "mangler i dataene"
+            g = grade(abs(v), "net", pooled_years=last - first + 1)
+            return f"{fmt_int(v, signed=True)} ({GRADE_TEXT.get(g, g)})"
+        return cell
+
+    before, during = bd.attrs["before"], bd.attrs["during"]
+    out = pd.DataFrame({
+        "Enhet": bd["navn"],
+        f"Fødselsoverskudd {before}": bd["fodselsoverskudd_for"].map(component(before)),
+        f"Nettoinnflytting {before}": bd["nettoinnflytting_for"].map(component(before)),
+        f"Fødselsoverskudd {during}": bd["fodselsoverskudd_under"].map(component(during)),
+        f"Nettoinnflytting {during}": bd["nettoinnflytting_under"].map(component(during)),
+    })
+    return styled(out)
+
+
+def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, comparison: str):
     """Participants' newest values up to `year` beside the comparison median and Norway, with counts."""
     from samfunn_data.indicators import CATALOGUE
     from samfunn_data.network import group_summary
@@ -220,25 +239,38 @@ def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, compa
             if p.kommunenr in now.index:
                 r = now.loc[p.kommunenr]
                 grade = GRADE_TEXT.get(r["robustness"], "")
-                count = "" if pd.isna(r["count"]) else f"n={fmt_int(r['count'])}"
+                # the count is worth showing only where it is not the value itself
+                shown = pd.isna(r["count"]) or unit in ("personer", "husholdninger")
+                count = "" if shown else f"n={fmt_int(r['count'])}"
                 extra = ", ".join(x for x in (count, grade) if x)
                 row[p.navn] = fmt_value(r["value"], unit) + (f" ({extra})" if extra else "")
             else:
                 row[p.navn] = MISSING
         summary = group_summary(panel_df[panel_df["year"] == latest], ind, [comparison, "0"])
-        med = summary.loc[summary["gruppe"] == comparison, "median"]
+        covered = summary["dekning"] >= MIN_COVERAGE
+        med = summary.loc[(summary["gruppe"] == comparison) & covered, "median"]
         label = f"Median {_lower_first(GROUP_LABELS[comparison])}"
         row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit)
         country = summary.loc[summary["gruppe"] == "0", "median"]
         row["Norge"] = fmt_value(country.iloc[0] if len(country) else np.nan, unit)
         rows.append(row)
-    return pd.DataFrame(rows).set_index("Indikator")
+    return styled(pd.DataFrame(rows))
 
 
 def sources_text(panel_df: pd.DataFrame) -> str:
-    """Every SSB table in the panel with its vintage, and the attribution."""
-    pairs = panel_df[["source_table", "vintage"]].dropna().drop_duplicates().sort_values("source_table")
-    lines = [f"- SSB tabell {t} (hentet/versjon {v})" for t, v in pairs.itertuples(index=False)]
+    """Every SSB table behind the panel with its title and vintage (from the snapshot's manifest)."""
+    from samfunn_data.ssb import snapshot
+
+    combos = panel_df["source_table"].dropna().unique()
+    tables = sorted({t for combo in combos for t in str(combo).split("+")})
+    described = snapshot.manifest().get("tables", {})
+    lines = []
+    for table in tables:
+        meta = described.get(table, {})
+        title = f" «{meta['title']}»" if meta.get("title") else ""
+        vintage = meta.get("vintage") or "versjonsdato ikke kjent (se data/raw/snapshot/MANIFEST.json)"
+        label = f"SSB tabell {table}" if table[:1].isdigit() else f"SSB {table.replace('klass-', 'KLASS ')}"
+        lines.append(f"- {label}{title}, {vintage}")
     return ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken (CC BY 4.0):\n\n" + "\n".join(lines)
             + "\n\nKartgrunnlag: © Kartverket (CC BY 4.0), forenklet av robhop/fylker-og-kommuner.")
 

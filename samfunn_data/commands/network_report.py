@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reference-year", type=int, default=2020,
                         help="folketallet 1. januar dette året avgjør hvem som er «små»")
     parser.add_argument("--map-indicator", default="endring_5ar_pst", help="kartets indikator")
-    parser.add_argument("--map-year", type=int, default=2024, help="året kartet viser")
+    parser.add_argument("--map-year", type=int, default=2025, help="året kartet viser")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,196 @@
+"""Researchers' network analysis: groups, panel, before/during numbers, export, map, and the notebook run."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from samfunn_data import network
+from samfunn_data.cli import main
+from samfunn_data.config import PROJECT_ROOT
+
+SNAPSHOT = PROJECT_ROOT / "data" / "raw" / "snapshot"
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "network_overview.ipynb"
+PARTICIPANTS = ["1825", "1827", "1874", "5026", "5033", "5043"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def isolated_dirs(tmp_path_factory):
+    """Fact base and reports go to temporary folders; the repo's data/processed and reports/ stay as is."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SAMFUNN_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        mp.setenv("SAMFUNN_REPORTS_DIR", str(tmp_path_factory.mktemp("reports")))
+        yield
+
+
+@pytest.fixture(scope="module")
+def population() -> pd.DataFrame:
+    """Population on 1 January per region and year, summed straight from the snapshot's 07459 rows."""
+    raw = pd.read_parquet(SNAPSHOT / "07459.parquet", columns=["Region", "Tid", "value"])
+    total = raw.groupby(["Region", "Tid"], observed=True)["value"].sum().reset_index()
+    total["year"] = total["Tid"].astype(int)
+    return total.pivot(index="Region", columns="year", values="value")
+
+
+@pytest.fixture(scope="module")
+def components() -> pd.DataFrame:
+    raw = pd.read_parquet(SNAPSHOT / "06913.parquet")
+    raw = raw.assign(year=raw["Tid"].astype(int))
+    return raw.pivot_table(index=["ContentsCode", "Region"], columns="year", values="value", aggfunc="first")
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return network.panel(years=(2010, 2026), reference_year=2020)
+
+
+def _small_nl_tr(population: pd.DataFrame, year: int) -> set[str]:
+    munis = population[population.index.str.len() == 4]
+    small = munis[munis[year] < 2500]
+    return {c for c in small.index if c[:2] in ("18", "50")}
+
+
+def test_groups_are_computed_from_the_data(panel, population):
+    flags = panel.drop_duplicates("kommunenr").set_index("kommunenr")
+    assert sorted(flags.index[flags["deltaker"]]) == PARTICIPANTS
+    assert set(flags.index[flags["liten_nl_tr"]]) == _small_nl_tr(population, 2020) - set(PARTICIPANTS)
+    munis = population[population.index.str.len() == 4]
+    assert set(flags.index[flags["liten_norge"]]) == set(munis.index[munis[2020] < 2500])
+    assert {"18", "50", "0"} <= set(panel.loc[panel["level"] != "kommune", "kommunenr"])
+    assert panel["year"].between(2010, 2026).all()
+
+
+def test_membership_follows_the_reference_year(population):
+    later = network.membership(2024)
+    expected = _small_nl_tr(population, 2024) - set(PARTICIPANTS)
+    assert set(later.loc[later["liten_nl_tr"], "kommunenr"]) == expected
+
+
+def _yearly_mean(series: pd.Series, first: int, last: int) -> float:
+    values = [series[y] for y in range(first, last + 2)]
+    return float(np.mean([(b / a - 1) * 100 for a, b in zip(values, values[1:], strict=False)]))
+
+
+def test_before_during_matches_raw_snapshot_rows(panel, population, components):
+    bd = network.before_during(panel, "2015-2019", "2020-2023").set_index("enhet")
+    for code in PARTICIPANTS:
+        row, pop = bd.loc[code], population.loc[code]
+        assert row["change_for"] == pop[2020] - pop[2015]
+        assert row["change_under"] == pop[2024] - pop[2020]
+        assert row["annual_for"] == pytest.approx(_yearly_mean(pop, 2015, 2019))
+        assert row["annual_under"] == pytest.approx(_yearly_mean(pop, 2020, 2023))
+        natural = components.loc[("Fodselsoverskudd", code), [2020, 2021, 2022, 2023]].sum()
+        migration = components.loc[("Nettoinnflytting", code), [2020, 2021, 2022, 2023]].sum()
+        assert row["fodselsoverskudd_under"] == natural
+        assert row["nettoinnflytting_under"] == migration
+        # 06913 starts in 2019 in the snapshot: the 2015-2019 components are missing, not partial sums
+        assert math.isnan(row["fodselsoverskudd_for"]) and math.isnan(row["nettoinnflytting_for"])
+    together = population.loc[PARTICIPANTS].sum()
+    assert bd.loc["deltakere", "change_under"] == together[2024] - together[2020]
+    assert bd.loc["deltakere", "annual_for"] == pytest.approx(_yearly_mean(together, 2015, 2019))
+    comparison = sorted(_small_nl_tr(population, 2020) - set(PARTICIPANTS))
+    complete = [c for c in comparison if population.loc[c, range(2015, 2025)].notna().all()]
+    group = population.loc[complete].sum()
+    assert bd.loc["sma_nl_tr", "kommuner"] == len(complete)
+    assert bd.loc["sma_nl_tr", "change_for"] == group[2020] - group[2015]
+    assert bd.loc["0", "change_for"] == population.loc["0", 2020] - population.loc["0", 2015]
+    assert set(bd["vurdering"]) <= {"higher", "lower", "no clear difference", "unavailable"}
+
+
+def test_group_median_is_not_shown_where_the_data_covers_only_part_of_the_group(panel):
+    summary = network.group_summary(panel, "fodselsoverskudd").set_index(["gruppe", "year"])
+    # 06913 covers Nordland and Trøndelag only: "all small in Norway" is mostly without values
+    assert summary.loc[("sma_norge", 2022), "dekning"] < network.MIN_COVERAGE
+    assert summary.loc[("deltakere", 2022), "n"] == 6
+    pop = network.group_summary(panel, "folkemengde").set_index(["gruppe", "year"])
+    assert pop.loc[("deltakere", 2020), "total"] == panel[
+        (panel["indicator"] == "folkemengde") & (panel["year"] == 2020) & panel["deltaker"]]["value"].sum()
+
+
+def test_text_states_the_uncertainty_and_what_the_data_lacks(panel):
+    from samfunn_data import network_text
+
+    bd = network.before_during(panel, "2015-2019", "2020-2023")
+    text = network_text.before_during_text(bd, panel)
+    assert "Små tall" in text and "Beskrivende, ikke årsak" in text
+    assert "2015–2018" in text  # the years the components are missing for
+    assert "06913" in text
+
+
+def test_export_panel_round_trips(panel, tmp_path):
+    paths = network.export_panel(panel, tmp_path)
+    back_csv = pd.read_csv(paths["csv"], dtype={"kommunenr": str})
+    back_parquet = pd.read_parquet(paths["parquet"])
+    assert len(back_csv) == len(back_parquet) == len(panel)
+    assert list(back_parquet.columns) == network.PANEL_COLUMNS
+
+    def tydal_2020(frame):
+        pick = (frame["kommunenr"] == "5033") & (frame["indicator"] == "folkemengde")
+        pick &= frame["year"] == 2020
+        return frame.loc[pick, "value"].iloc[0]
+
+    assert tydal_2020(back_parquet) == tydal_2020(back_csv) == tydal_2020(panel)
+
+
+def test_map_credits_kartverket_and_outlines_the_participants():
+    from samfunn_data import network_charts
+
+    fig = network_charts.indicator_map("andel_80_pluss", 2024)
+    texts = [t.get_text() for t in fig.texts]
+    assert any("© Kartverket" in t for t in texts)
+    labels = {t.get_text() for ax in fig.axes for t in ax.texts}
+    assert {"Holtålen", "Tydal", "Røyrvik", "Grane", "Dønna", "Moskenes"} <= labels
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--map-indicator", "finnes_ikke"], "Ukjent indikator"),
+    (["--before", "2019-2015"], "første år er etter siste år"),
+    (["--years", "sist"], "er ikke et tidsrom"),
+])
+def test_bad_parameters_fail_before_any_kernel_starts(args, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMFUNN_REPORTS_DIR", str(tmp_path))
+    assert main(["network-report", *args]) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "network" / "network_overview.ipynb").exists()
+
+
+def test_unknown_comparison_group_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["network-report", "--comparison", "alle"])
+    assert "sma_nl_tr" in capsys.readouterr().err
+
+
+def test_period_parse():
+    assert network.Period.parse("2015-2019").years == [2015, 2016, 2017, 2018, 2019]
+    assert network.Period.parse("2020–2023").label == "2020–2023"
+    assert network.Period.parse((2020, 2023)) == network.Period(2020, 2023)
+    with pytest.raises(ValueError):
+        network.Period.parse("sist")
+
+
+@pytest.mark.slow
+def test_network_notebook_runs_on_the_snapshot(tmp_path, population):
+    import papermill
+
+    from samfunn_data.formatting import fmt_int
+    from samfunn_data.network_report import render_network_report
+
+    params = papermill.inspect_notebook(str(NOTEBOOK))
+    assert {"start_year", "end_year", "comparison", "before", "during", "map_indicator"} <= set(params)
+    paths = render_network_report(years="2012-2026", out_dir=tmp_path)
+    page = paths["html"].read_text(encoding="utf-8")
+    for heading in ("Gruppene", "Folketall over tid", "Før og under nettverksperioden", "Kart", "Kilder"):
+        assert heading in page
+    assert "© Kartverket" in page and "<script src=" not in page
+    assert page.count("data:image/png;base64") >= 5  # index chart, small multiples, map: embedded
+    together = population.loc[PARTICIPANTS].sum()
+    assert fmt_int(together[2020] - together[2015], signed=True) in page  # −208 persons before
+    exported = pd.read_parquet(paths["parquet"])
+    assert exported["year"].between(2012, 2026).all()
+    assert sorted(exported.loc[exported["deltaker"], "kommunenr"].unique()) == PARTICIPANTS
+    tydal = exported[(exported["kommunenr"] == "5033") & (exported["indicator"] == "folkemengde")]
+    assert dict(zip(tydal["year"], tydal["value"], strict=True)) == {
+        y: population.loc["5033", y] for y in range(2012, 2027)}
