@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -144,12 +145,30 @@ def test_persistently_truncated_transfer_is_a_parse_error(pxweb, client):
 def test_429_is_retried_after_retry_after(pxweb, ssb_settings):
     # The server allows fewer calls than /config promises, so the client's own budget cannot prevent the 429.
     pxweb.state.max_calls, pxweb.state.window, pxweb.state.advertised_calls = 2, 1.0, 100
-    client = new_client(ssb_settings)
+    pauses: list[float] = []
+    client = new_client(ssb_settings, sleep=lambda s: (pauses.append(s), time.sleep(s)))
     query = Query.build("07459", {"Region": "5033", "ContentsCode": "Personer1", "Tid": "top(1)"})
     results = [frame(client.fetch(query)) for _ in range(3)]
     statuses = [s for _t, _m, _p, s in pxweb.state.log]
-    assert 429 in statuses
+    assert 429 in statuses and statuses[-1] == 200
     assert all(r.equals(results[0]) for r in results)
+    # the client asked to pause at least the server's Retry-After (1 s here), not its own short backoff
+    assert sum(pauses) >= 1.0
+
+
+def test_backoff_is_exponential_and_bounded(pxweb, ssb_settings):
+    pauses: list[float] = []
+    client = V2Client(
+        ssb_settings.ssb_url,
+        ssb_settings.data_dir,
+        backoff=0.01,
+        max_backoff=0.03,
+        max_attempts=5,
+        sleep=pauses.append,
+    )
+    pxweb.state.inject("503", "503", "503", "503")
+    frame(client.fetch(Query.build("07459", {"Region": "5033", "ContentsCode": "Personer1", "Tid": "2024"})))
+    assert pauses == [0.01, 0.02, 0.03, 0.03]
 
 
 @pytest.mark.parametrize(
