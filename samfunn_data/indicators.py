@@ -252,11 +252,13 @@ _KIND_NB = {"stock": "beholdning", "flow": "strøm", "projection": "framskriving
 
 def indicator_table_markdown() -> str:
     """The README's indicator table (markdown), generated from the catalogue so it cannot drift."""
-    lines = ["| id | tittel | enhet | type | tidspunkt | kilde | dekning | nivåer |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| id | tittel | forklaring | enhet | type | tidspunkt | kilde (SSB-tabell) | dekning | nivåer "
+             "| antallet bak tallet |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for theme in THEMES:
         for ind in (i for i in CATALOGUE.values() if i.theme == theme):
-            cells = [f"`{ind.id}`", ind.title, ind.unit, _KIND_NB[ind.kind], ind.reference_date,
-                     " + ".join(ind.source_tables), ind.coverage, ", ".join(ind.levels)]
+            cells = [f"`{ind.id}`", ind.title, ind.description, ind.unit, _KIND_NB[ind.kind],
+                     ind.reference_date, " + ".join(ind.source_tables), ind.coverage, ", ".join(ind.levels),
+                     ind.count_basis]
             lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines) + "\n"
