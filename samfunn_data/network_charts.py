@@ -72,6 +72,7 @@ def index_chart(index_df: pd.DataFrame, base_year: int, period=(2020, 2023), tit
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     first, last = int(index_df["year"].min()), int(index_df["year"].max())
     ax.set_xlim(first - 0.5, last + 2.5)  # room for the participants' names at the right
+    ax.set_xticks(range(first + (last - first) % 2, last + 1, 2))
     fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     ax.set_title(title or f"Folketall som indeks ({base_year} = 100); tynne linjer: hver deltaker; "
                  "grått felt: nettverksperioden", fontsize=10, loc="left")

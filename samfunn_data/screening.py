@@ -389,6 +389,13 @@ def screen_file(path: str | Path, year: int, out_dir: str | Path | None = None) 
     return result
 
 
+def default_out_dir() -> Path:
+    """reports/screening (or SAMFUNN_REPORTS_DIR/screening)."""
+    from samfunn_data.config import get_settings
+
+    return get_settings().reports_dir / "screening"
+
+
 def fmt_fte(value: float) -> str:
     """Full-time equivalents the Norwegian way: 0.5 -> '0,5 årsverk'."""
     decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == round(value, 2) else 2)

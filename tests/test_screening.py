@@ -301,3 +301,18 @@ def test_errors_csv_is_readable_by_a_spreadsheet(tmp_path):
         rows = list(csv.DictReader(f))
     assert rows[0].keys() == {"rad", "kommune", "felt", "melding"}
     assert len(rows) == len(result.errors)
+
+
+@pytest.mark.slow
+def test_screening_notebook_runs_with_papermill(tmp_path):
+    import papermill
+
+    notebook = PROJECT_ROOT / "notebooks" / "screening.ipynb"
+    assert set(papermill.inspect_notebook(str(notebook))) == {"applications", "year", "out_dir"}
+    papermill.execute_notebook(
+        str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+        parameters={"applications": str(BAD_ROWS), "year": 2020, "out_dir": str(tmp_path / "screening")},
+    )
+    frame = pd.read_csv(tmp_path / "screening" / "screening.csv", dtype=str)
+    assert sorted(frame["kommunenr"]) == ["1824", "5033"]
+    assert len(pd.read_csv(tmp_path / "screening" / "screening_errors.csv")) == 10
