@@ -11,8 +11,8 @@ from samfunn_data.ssb.query import Query
 
 EXAMPLE = (
     "example: samfunn fetch 07459 --select Region=K-5033 --codelist Region=agg_KommSummer "
-    "--output-values Region=aggregated --select Alder=* --select ContentsCode=Personer1 "
-    "--select Tid=from(2020)"
+    "--output-values Region=aggregated --select 'Alder=*' --select ContentsCode=Personer1 "
+    "--select 'Tid=from(2020)'"
 )
 
 
