@@ -367,3 +367,14 @@ def test_snapshot_wins_over_an_older_fetched_vintage(pxweb, ssb_settings, snapsh
     RawStore(ssb_settings.store_dir).save(old, "2022-02-01T07:00:00Z", now=datetime(2023, 1, 1, tzinfo=UTC))
     df = get(query, refresh="never")
     assert df.attrs["origin"] == "snapshot" and df.attrs["vintage"] == "2024-06-01"
+
+
+def test_two_writers_in_the_same_microsecond_get_separate_vintages(tmp_path):
+    moment = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    a = RawStore(tmp_path).save(fake_result(b'{"a": 1}'), None, now=moment)
+    b = RawStore(tmp_path).save(fake_result(b'{"a": 2}'), None, now=moment)
+    assert a.stamp != b.stamp
+    assert [v.read() for v in RawStore(tmp_path).vintages("07459", query_key(TYDAL))] == [
+        [b'{"a": 1}'],
+        [b'{"a": 2}'],
+    ]
