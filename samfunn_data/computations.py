@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data import robustness
+from samfunn_data.errors import FactbaseError
 from samfunn_data.indicators import AGE_GROUPS, INDUSTRIES, PROJECTION_FIRST_REPORT_YEAR, PROJECTION_YEARS
 
 COLUMNS = ["kommunenr", "year", "indicator", "value", "count", "se", "pooled"]
@@ -121,6 +122,18 @@ class PopulationCube:
         return out
 
 
+# Columns each table must have for the computations (the tidy schema's dimension ids as SSB names them).
+REQUIRED_COLUMNS = {
+    "07459": ("Region", "Kjonn", "Alder", "Tid", "value"),
+    "06913": ("Region", "ContentsCode", "Tid", "value"),
+    "06944": ("Region", "ContentsCode", "Tid", "value"),
+    "07984": ("Region", "NACE2007", "Tid", "value"),
+    "09429": ("Region", "Nivaa", "Tid", "value"),
+    "14288": ("Region", "ContentsCode", "Tid", "value"),
+    "klass-128": ("code", "parentCode", "index", "validFrom", "validTo"),
+}
+
+
 class Inputs:
     """The tidy tables a build reads, loaded once on first use through `reader(table_id)`."""
 
@@ -141,6 +154,12 @@ class Inputs:
                 frame = self._reader(table_id)
                 frame = frame.astype({c: object for c in frame.columns
                                       if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+            missing = [c for c in REQUIRED_COLUMNS.get(table_id, ()) if c not in frame.columns]
+            if missing:
+                raise FactbaseError(
+                    f"table {table_id} has no column(s) {', '.join(missing)} "
+                    f"(it has {', '.join(map(str, frame.columns))}); re-import the snapshot with "
+                    "`make snapshot` or fetch the table again")
             self._tables[table_id] = frame
         return self._tables[table_id]
 
@@ -425,7 +444,7 @@ def employment(inputs: Inputs) -> pd.DataFrame:
     """Employed persons 15-74 by residence (4th quarter of year t) per 100 inhabitants 15-74 on
     1 January t+1, the count per industry and each industry's share of all employed."""
     raw = nl_tr_frame(inputs, "07984")
-    nace = "NACE2007" if "NACE2007" in raw else next(c for c in raw.columns if c.lower().startswith("nace"))
+    nace = "NACE2007"
     df = with_county_sums(raw, [nace], inputs.county_members())
     wide = _wide(df, nace)
     regions = wide.index.get_level_values("Region")
@@ -453,7 +472,7 @@ def employment(inputs: Inputs) -> pd.DataFrame:
 def education(inputs: Inputs) -> pd.DataFrame:
     """Shares of inhabitants 16+ with higher education: short, long and both."""
     raw = nl_tr_frame(inputs, "09429")
-    level = "Nivaa" if "Nivaa" in raw else next(c for c in raw.columns if c.lower().startswith("niv"))
+    level = "Nivaa"
     wide = _wide(with_county_sums(raw, [level], inputs.county_members()), level)
     regions = wide.index.get_level_values("Region")
     years = wide.index.get_level_values("year")

@@ -45,13 +45,17 @@ def read_tidy_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFr
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pq.read_schema(path)
-    codes = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    if columns is not None:
-        missing = sorted(set(columns) - set(schema.names))
-        if missing:
-            raise SnapshotError(f"{path} has no column(s) {', '.join(missing)}; re-run `make snapshot`")
-    return pq.read_table(path, columns=columns, read_dictionary=codes).to_pandas()
+    try:
+        schema = pq.read_schema(path)
+        codes = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        if columns is not None:
+            missing = sorted(set(columns) - set(schema.names))
+            if missing:
+                raise SnapshotError(f"{path} has no column(s) {', '.join(missing)}; re-run `make snapshot`")
+        return pq.read_table(path, columns=columns, read_dictionary=codes).to_pandas()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise SnapshotError(f"{path} is not a readable Parquet file ({exc}); restore it with "
+                            "`git checkout data/raw/snapshot` or re-run `make snapshot`") from exc
 
 
 def _manifest(snapshot_dir: Path) -> dict:

@@ -9,7 +9,12 @@ import pytest
 
 from samfunn_data import cli, factbase
 from samfunn_data.config import Settings
-from samfunn_data.errors import FactbaseError, MunicipalityChangedError, UnknownMunicipalityError
+from samfunn_data.errors import (
+    FactbaseError,
+    MunicipalityChangedError,
+    SnapshotError,
+    UnknownMunicipalityError,
+)
 from tests import factbase_fixtures as fx
 
 
@@ -103,6 +108,23 @@ def test_damaged_state_file_means_a_full_rebuild_not_a_crash(settings):
     (settings.processed_dir / "build-state.json").write_text("{not json")
     result = build(settings)
     assert not result.skipped and "population_totals" in result.recomputed
+
+
+def test_a_damaged_table_is_a_clear_error_and_the_previous_fact_base_survives(settings):
+    build(settings)
+    before = (settings.processed_dir / "facts.parquet").read_bytes()
+    (settings.snapshot_dir / "09429.parquet").write_bytes(b"this is not parquet")
+    with pytest.raises(SnapshotError, match="09429.parquet.*make snapshot"):
+        build(settings)
+    assert (settings.processed_dir / "facts.parquet").read_bytes() == before
+    assert len(factbase.load("1811", 2021, settings=settings)) > 0
+
+
+def test_a_table_without_the_expected_columns_names_what_is_missing(settings):
+    fx.flows_06913().rename(columns={"ContentsCode": "Statistikkvariabel"}).to_parquet(
+        settings.snapshot_dir / "06913.parquet", index=False)
+    with pytest.raises(FactbaseError, match="06913 has no column.*ContentsCode"):
+        build(settings)
 
 
 def test_missing_population_table_is_a_clear_error(tmp_path):
