@@ -316,3 +316,33 @@ def test_screening_notebook_runs_with_papermill(tmp_path):
     frame = pd.read_csv(tmp_path / "screening" / "screening.csv", dtype=str)
     assert sorted(frame["kommunenr"]) == ["1824", "5033"]
     assert len(pd.read_csv(tmp_path / "screening" / "screening_errors.csv")) == 10
+
+
+@pytest.mark.slow
+def test_sorting_the_page_in_a_real_browser(tmp_path):
+    """Click "Folketall" twice in headless Chromium: rows come out ascending, then descending."""
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (the CI script installs it)")
+    result = screening.screen_file(EXAMPLE, 2020, tmp_path)
+    page = result.paths["html"].read_text(encoding="utf-8")
+    orders = []
+    for clicks in (1, 2):
+        click = "var th=document.querySelectorAll('#soknader th')[1];" + "th.click();" * clicks
+        probe = tmp_path / f"probe{clicks}.html"
+        probe.write_text(page.replace("</body>", f"<script>{click}</script></body>"), encoding="utf-8")
+        dom = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", probe.as_uri()],
+            capture_output=True, text=True, timeout=60, check=True,
+        ).stdout
+        body = dom.split('id="soknader"', 1)[1].split("</tbody>", 1)[0]
+        rows = body.split("<tr>")[1:]  # the population is the first right-aligned cell of each row
+        orders.append([int(re.search(r'<td class="num" data-sort="(-?\d+)">', r)[1]) for r in rows])
+    expected = sorted(a.population for a in result.assessments)
+    assert orders[0] == expected
+    assert orders[1] == expected[::-1]
