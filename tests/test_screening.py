@@ -340,7 +340,7 @@ def test_sorting_the_page_in_a_real_browser(tmp_path):
              f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", probe.as_uri()],
             capture_output=True, text=True, timeout=60, check=True,
         ).stdout
-        body = dom.split('id="soknader"', 1)[1].split("</tbody>", 1)[0]
+        body = dom.split('id="soknader"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
         rows = body.split("<tr>")[1:]  # the population is the first right-aligned cell of each row
         orders.append([int(re.search(r'<td class="num" data-sort="(-?\d+)">', r)[1]) for r in rows])
     expected = sorted(a.population for a in result.assessments)
