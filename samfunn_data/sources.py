@@ -94,15 +94,22 @@ def _store_vintages(settings: Settings, table_id: str) -> list:
     return sorted(found, key=lambda v: v.stamp)
 
 
+def _date_key(vintage: str) -> str:
+    """Sortable date of a vintage; an unknown one ("ukjent") sorts as the oldest."""
+    return vintage[:10] if vintage[:4].isdigit() else ""
+
+
 def _merged_loader(vintages: list, base: Source | None) -> Callable[..., pd.DataFrame]:
-    """Snapshot rows overlaid by fetched rows, newest vintage winning cell by cell."""
+    """Snapshot and fetched rows together, the newest vintage winning cell by cell (a fetch wins a tie)."""
 
     def load(columns=None) -> pd.DataFrame:
         from samfunn_data.ssb.jsonstat import decode_jsonstat
         from samfunn_data.ssb.merge import merge_parts
 
-        frames = [base.load()] if base is not None else []
-        frames += [merge_parts([decode_jsonstat(body) for body in v.read()]) for v in vintages]
+        layers = [(_date_key(base.vintage), 0, base.load)] if base is not None else []
+        layers += [(v.date, 1, lambda v=v: merge_parts([decode_jsonstat(body) for body in v.read()]))
+                   for v in vintages]
+        frames = [read() for _date, _rank, read in sorted(layers, key=lambda layer: layer[:2])]
         frames = [f.astype({c: str for c in f.columns if c not in ("value", "status")}) for f in frames]
         merged = pd.concat(frames, ignore_index=True)
         dims = [c for c in merged.columns if c not in ("value", "status")]
@@ -113,11 +120,11 @@ def _merged_loader(vintages: list, base: Source | None) -> Callable[..., pd.Data
 
 
 def _store_sources(settings: Settings, table_ids, snapshot: dict[str, Source]) -> dict[str, Source]:
-    """Tables with fetched vintages in the raw store (data/raw/ssb), merged over the snapshot.
+    """Tables with fetched vintages in the raw store (data/raw/ssb), merged with the snapshot.
 
     The fingerprint comes from the sidecars' sha256 (no decoding), so an unchanged store costs almost
-    nothing. The vintage is the newest retrieval date, followed by the snapshot's vintage when snapshot
-    rows still fill cells the fetches did not cover ("2026-11-27 / 2026-07-01").
+    nothing. The vintage lists every contributing date, newest first ("2026-11-27 / 2026-07-01"): the
+    fetches, and the snapshot while its rows still fill cells the fetches did not cover.
     """
     found = {}
     for table_id in table_ids:
@@ -128,15 +135,15 @@ def _store_sources(settings: Settings, table_ids, snapshot: dict[str, Source]) -
         digest = hashlib.sha256((base.fingerprint if base else "").encode())
         for v in vintages:
             digest.update(json.dumps([v.stamp, [m["sha256"] for m in v.sidecars]]).encode())
-        newest = max(v.date for v in vintages)
-        vintage = f"{newest} / {base.vintage}" if base else newest
+        dates = sorted({v.date for v in vintages} | ({base.vintage} if base else set()), key=_date_key,
+                       reverse=True)
         loader = _merged_loader(vintages, base)
-        found[table_id] = Source(table_id, digest.hexdigest(), vintage, "store", loader)
+        found[table_id] = Source(table_id, digest.hexdigest(), " / ".join(dates), "store", loader)
     return found
 
 
 def find_sources(settings: Settings, table_ids) -> dict[str, Source]:
-    """The table sources the build reads: a fetched vintage in the store wins over the snapshot."""
+    """The table sources the build reads: the snapshot, with any fetched vintages merged in (newest wins)."""
     table_ids = sorted(set(table_ids))
     sources = _snapshot_sources(settings, table_ids)
     sources.update(_store_sources(settings, table_ids, sources))

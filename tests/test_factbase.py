@@ -284,20 +284,32 @@ def _jsonstat_09429(values: list[float]) -> bytes:
     return json.dumps(doc).encode()
 
 
-def test_a_fetched_vintage_in_the_store_wins_over_the_snapshot_cell_by_cell(settings):
+def _store_09429_vintage(settings, values: list[float], day) -> None:
     from datetime import UTC, datetime
 
     from samfunn_data.ssb.client import FetchResult, RawResponse
     from samfunn_data.ssb.query import HttpRequest, Query
     from samfunn_data.ssb.store import RawStore
 
-    build(settings)
     query = Query.build("09429", {"Region": "1811", "Nivaa": "00,03a,04a", "Kjonn": "0",
                                   "ContentsCode": "Personer", "Tid": "2021"})
     request = HttpRequest("GET", "http://127.0.0.1:1/api/pxwebapi/v2/tables/09429/data")
-    response = RawResponse(request, 200, _jsonstat_09429([150.0, 30.0, 20.0]), "application/json", "v2")
+    response = RawResponse(request, 200, _jsonstat_09429(values), "application/json", "v2")
     RawStore(settings.store_dir).save(FetchResult(query, (response,), "v2"), None,
-                                      now=datetime(2026, 11, 2, tzinfo=UTC))
+                                      now=datetime(*day, tzinfo=UTC))
+
+
+def test_a_fetched_vintage_older_than_the_snapshot_does_not_override_it(settings):
+    _store_09429_vintage(settings, [150.0, 30.0, 20.0], (2025, 6, 1))  # snapshot vintage: 2026-01-01
+    build(settings)
+    row = one(factbase.load("1811", 2021, settings=settings), indicator="andel_hoyere_utdanning_lang")
+    assert row["value"] == pytest.approx(100 * 6 / 150)
+    assert row["vintage"] == "2026-01-01 / 2025-06-01"
+
+
+def test_a_fetched_vintage_in_the_store_wins_over_the_snapshot_cell_by_cell(settings):
+    build(settings)
+    _store_09429_vintage(settings, [150.0, 30.0, 20.0], (2026, 11, 2))
     result = build(settings)
     assert result.recomputed == ["education"]
     facts = factbase.load(settings=settings)
