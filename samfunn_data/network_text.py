@@ -17,7 +17,8 @@ VERDICT = {"higher": "høyere vekst under", "lower": "lavere vekst under", "no c
 KEY_INDICATORS = ["folkemengde", "endring_5ar_pst", "andel_0_5", "andel_80_pluss", "forsorgerbrok",
                   "kvinner_per_100_menn_20_39", "fodselsoverskudd_3ar_per_1000",
                   "nettoinnflytting_3ar_per_1000",
-                  "medianinntekt", "sysselsatte_per_100", "andel_hoyere_utdanning", "sentralitetsindeks"]
+                  "medianinntekt", "sysselsatte_per_100", "andel_hoyere_utdanning", "sentralitetsindeks",
+                  "framskrevet_2040_pst"]
 GRADE_TEXT = {"solid": "solid", "indicative": "usikker", "too few": "for få"}
 
 
