@@ -50,21 +50,32 @@ def _shade_period(ax, period) -> None:
 # ---------------------------------------------------------------- time series
 
 
+def _label_line_ends(ax, ends: list[tuple[float, int, str]]) -> None:
+    """Name each participant at the end of its line, nudged apart so close lines stay readable."""
+    low, high = ax.get_ylim()
+    gap = (high - low) * 0.035
+    placed: list[float] = []
+    for y, x, name in sorted(ends):
+        y_text = max(y, placed[-1] + gap) if placed else y
+        placed.append(y_text)
+        ax.annotate(name, (x, y), xytext=(x + 0.3, y_text), fontsize=8, va="center", color="#555")
+
+
 def index_chart(index_df: pd.DataFrame, base_year: int, period=(2020, 2023), title: str | None = None):
     """Participants (thin, labelled) and groups (thick) as indices, base_year = 100."""
     fig, ax = plt.subplots(figsize=(9.5, 6), layout="constrained")
     _shade_period(ax, period)
+    ends = []
     for key, sub in index_df.groupby("gruppe", sort=False):
         sub = sub.sort_values("year")
         style = GROUP_STYLE.get(key)
         if style is None:  # a single participant
             ax.plot(sub["year"], sub["indeks"], color="#9a9a9a", lw=1.0)
-            last = sub.iloc[-1]
-            ax.annotate(str(last["navn"]), (last["year"], last["indeks"]), xytext=(4, 0),
-                        textcoords="offset points", fontsize=8, va="center", color="#555")
+            ends.append((float(sub["indeks"].iloc[-1]), int(sub["year"].iloc[-1]), str(sub["navn"].iloc[-1])))
         else:
             ax.plot(sub["year"], sub["indeks"], label=GROUP_LABELS.get(key, key), color=style["color"],
                     lw=style["lw"], ls=style["ls"])
+    _label_line_ends(ax, ends)
     ax.axhline(100, color="#999", lw=0.8)
     ax.set_ylabel(f"Indeks, {base_year} = 100")
     ax.set_xlabel("1. januar")
