@@ -32,6 +32,7 @@ CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")  # latin-1 decodes any byte, 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 CSV_SUFFIXES = {".csv", ".txt"}
 EARLIEST_PLAN_YEAR = 1970  # older than any municipal master plan still in force; catches typos like 1016
+SHAPE_ERROR = "_radfeil"  # column holding a row-level problem found while reading (wrong number of fields)
 MAX_FTE = 20.0  # a plain number above this is almost surely a percentage written without "%"
 
 _YES = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
@@ -119,14 +120,28 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, int]:
     # Decide the delimiter from the header only: data rows hold decimal commas ("0,5") that mislead
     # csv.Sniffer (and so pandas' sep=None) in semicolon files exported by a Norwegian Excel.
     sep = ";" if header.count(";") > header.count(",") else ","
-    body = "\n".join(lines[skipped:])
+    # csv.reader rather than pandas: pandas fails the whole file on a row with too many fields (an
+    # unquoted comma in free text), and cannot say which row; we want that row reported and the rest read.
+    reader = csv.reader(io.StringIO("\n".join(lines[skipped:])), delimiter=sep)
     try:
-        frame = pd.read_csv(
-            io.StringIO(body), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise InputFileError(f"{path} er ikke en gyldig CSV-fil: {exc}") from exc
+        records = list(reader)
+    except csv.Error as exc:
+        raise InputFileError(f"{path} er ikke en gyldig CSV-fil (linje {reader.line_num}): {exc}") from exc
+    header, rows = records[0], records[1:]
+    width = len(header)
+    shape_errors = []
+    for row in rows:
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            shape_errors.append(
+                f"Raden har {len(row)} felt, men overskriften har {width}. Står det et "
+                f"{'semikolon' if sep == ';' else 'komma'} i en fritekst? "
+                "Sett i så fall teksten i anførselstegn"
+            )
+        else:
+            shape_errors.append("")
+    padded = [(row + [""] * width)[:width] for row in rows]
+    frame = pd.DataFrame(padded, columns=header, dtype=object)
+    frame[SHAPE_ERROR] = shape_errors
     return frame, skipped + 1
 
 
@@ -314,12 +329,17 @@ def validate(frame: pd.DataFrame, year: int, header_row: int = 1) -> ReadResult:
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     n_rows = 0
-    for offset, values in enumerate(frame[list(COLUMNS)].itertuples(index=False)):
+    shape = frame[SHAPE_ERROR] if SHAPE_ERROR in frame else pd.Series("", index=frame.index)
+    for offset, (values, shape_error) in enumerate(zip(frame[list(COLUMNS)].itertuples(index=False), shape,
+                                                      strict=True)):
         record = {c: _clean(v) for c, v in zip(COLUMNS, values, strict=True)}
         if not any(record.values()):
             continue
         n_rows += 1
         row = header_row + 1 + offset
+        if shape_error:
+            errors.append(RowError(row, record["kommune"], "(hele raden)", shape_error + "."))
+            continue
         application, row_errors = _validate_row(row, record, year)
         if application is not None and application.kommune.code in seen:
             first = seen[application.kommune.code]

@@ -109,7 +109,7 @@ def test_every_kind_of_bad_row_is_reported_and_the_good_rows_survive():
     for e in result.errors:
         by_row.setdefault(e.row, []).append(e)
     # rows as a spreadsheet numbers them (header = 1); row 9 is blank and skipped silently
-    assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 10, 11, 13]
+    assert sorted(by_row) == [3, 4, 5, 6, 7, 8, 10, 11, 13, 14]
     assert by_row[3][0].field == "kommune" and "Tydal" in by_row[3][0].message  # suggestion
     retired = by_row[4][0].message
     assert "1850" in retired and "1806" in retired and "1875" in retired and "2020" in retired
@@ -121,8 +121,9 @@ def test_every_kind_of_bad_row_is_reported_and_the_good_rows_survive():
     assert "rad 2" in by_row[11][0].message  # the duplicate names the first application
     ambiguous = by_row[13][0].message  # Herøy is both 1515 (Møre og Romsdal) and 1818 (Nordland)
     assert "1515" in ambiguous and "1818" in ambiguous and "kommunenummeret" in ambiguous
+    assert "anførselstegn" in by_row[14][0].message  # an unquoted comma in free text: 7 fields, not 6
     assert [a.kommune.code for a in result.applications] == ["5033", "1824"]
-    assert result.n_rows == 11
+    assert result.n_rows == 12
 
 
 def test_encodings_and_delimiters_give_the_same_applications(tmp_path):
@@ -272,12 +273,12 @@ def test_cli_on_bad_rows_screens_the_good_ones_lists_every_bad_row_and_fails(tmp
     code = main(["screen", str(BAD_ROWS), "--year", "2020", "--out", str(out)])
     assert code != 0
     err = capsys.readouterr().err
-    for row in (3, 4, 5, 6, 7, 8, 10, 11, 13):
+    for row in (3, 4, 5, 6, 7, 8, 10, 11, 13, 14):
         assert f"rad {row} " in err or f"rad {row}," in err
     frame = pd.read_csv(out / "screening.csv", dtype=str)
     assert list(frame["kommunenr"]) == ["5033", "1824"] or sorted(frame["kommunenr"]) == ["1824", "5033"]
     errors = pd.read_csv(out / "screening_errors.csv")
-    assert sorted(set(errors["rad"])) == [3, 4, 5, 6, 7, 8, 10, 11, 13]
+    assert sorted(set(errors["rad"])) == [3, 4, 5, 6, 7, 8, 10, 11, 13, 14]
     page = (out / "screening.html").read_text(encoding="utf-8")
     assert "Feil i søknadsfilen" in page and "Tydall" in page and "1806" in page
 
@@ -315,7 +316,7 @@ def test_screening_notebook_runs_with_papermill(tmp_path):
     )
     frame = pd.read_csv(tmp_path / "screening" / "screening.csv", dtype=str)
     assert sorted(frame["kommunenr"]) == ["1824", "5033"]
-    assert len(pd.read_csv(tmp_path / "screening" / "screening_errors.csv")) == 10
+    assert len(pd.read_csv(tmp_path / "screening" / "screening_errors.csv")) == 11
 
 
 @pytest.mark.slow
