@@ -77,6 +77,15 @@ INPUTS = {
         CSDATA_CSV_COMMIT,
         "exact copy",
     ),
+    **{
+        f"ssb-data-candidates/csdata-07459/Personer{year}.csv": (
+            CSDATA,
+            f"data-raw/files/population/Personer{year}.csv",
+            CSDATA_CSV_COMMIT,
+            "exact copy",
+        )
+        for year in (2020, 2021, 2022, 2023)
+    },
     "ssb-data-candidates/csdata-07459/Personer2019.csv": (
         CSDATA,
         "data-raw/files/population/Personer2019.csv",
@@ -169,6 +178,29 @@ NORWEGIAN_PART = {
 }
 
 
+# sha256 prefixes PROVENANCE.md lists per input file name: a changed input stops the import.
+EXPECTED_SHA256 = {
+    "sysdata.rda": "99bea3c0c36a6689",
+    "Personer2019.csv": "1f834b0cc581d65e",
+    "Personer2020.csv": "743159464e7f0e00",
+    "Personer2021.csv": "40ad2c57dac85de9",
+    "Personer2022.csv": "70d43702daab6ddc",
+    "Personer2023.csv": "a2dddd6b1bbaf0b6",
+    "Personer2024.csv": "70b9ef84b996ec9a",
+    "norway_population_by_age_sex_2024.csv": "edaefa06c3ab9d50",
+    "norway_locations.xlsx": "69609311e94448c3",
+    "fcKomPop.csv": "7b172abc5167df86",
+    "output.csv": "2eeb2432eb2117b1",
+    "flytt06913_kommuner_NL_TR_excerpt.csv": "717a51511c3664ed",
+    "innt06944_kommuner_NL_TR_excerpt.csv": "a208771fc6534de2",
+    "syss07984_kommuner_NL_TR_excerpt.csv": "16224a14285dad74",
+    "utd09429_kommuner_NL_TR_excerpt.csv": "cc9a3447c3e3696c",
+    "sentralitet_klass_NL_TR_excerpt.csv": "9d590b17e811841f",
+    "Kommuner-S.geojson": "20cb3b1216f0af2f",
+    "Fylker-S.geojson": "3f5c0219f5813e06",
+}
+
+
 class ImportCheckError(Exception):
     """A provenance check failed: the inputs are not what PROVENANCE.md describes."""
 
@@ -257,10 +289,9 @@ def modelled_municipality_years(redistricting: pd.DataFrame) -> set[tuple[str, i
 
 
 def population_07459(rda: dict, names: dict) -> tuple[pd.DataFrame, dict]:
-    pop = rda["nor_population_by_age_b2024"]
-    pop = pop[
-        ~pop["imputed"] & (pop["sex"] != "total") & pop["granularity_geo"].isin(["municip", "nation"])
-    ].copy()
+    source = rda["nor_population_by_age_b2024"]
+    observed = source[~source["imputed"] & (source["sex"] != "total")]
+    pop = observed[observed["granularity_geo"].isin(["municip", "nation"])].copy()
     pop["Region"] = location_code(pop["location_code"])
     pop["year"] = pop["calyear"].astype(int)
     modelled = modelled_municipality_years(rda["nor_locations_redistricting_b2024"])
@@ -271,6 +302,7 @@ def population_07459(rda: dict, names: dict) -> tuple[pd.DataFrame, dict]:
     pop = pop[~drop]
     muni = pop[pop["granularity_geo"] == "municip"]
     counties, county_years = exact_county_sums(muni, modelled)
+    check_against_source_counties(counties, observed[observed["granularity_geo"] == "county"])
     frame = pd.concat([pop[["Region", "year", "sex", "age", "pop_jan1_n"]], counties], ignore_index=True)
     frame["Kjonn"] = frame["sex"].map({"male": "1", "female": "2"})
     frame["Alder"] = frame["age"].astype(int).map(lambda a: "105+" if a >= 105 else f"{a:03d}")
@@ -324,6 +356,20 @@ def exact_county_sums(muni: pd.DataFrame, modelled: set) -> tuple[pd.DataFrame, 
     return sums, years
 
 
+def check_against_source_counties(sums: pd.DataFrame, source_counties: pd.DataFrame) -> None:
+    """Our exact county sums must equal csdata's own county rows for the same years."""
+    if source_counties.empty:
+        return
+    theirs = source_counties.assign(
+        Region=location_code(source_counties["location_code"]), year=source_counties["calyear"].astype(int)
+    ).set_index(["Region", "year", "sex", "age"])["pop_jan1_n"]
+    ours = sums.set_index(["Region", "year", "sex", "age"])["pop_jan1_n"]
+    check(ours.index.isin(theirs.index).all(), "07459: a derived county cell has no county row in the source")
+    check(
+        (ours - theirs.reindex(ours.index)).abs().max() == 0, "07459: county sums differ from csdata's rows"
+    )
+
+
 def check_07459(df: pd.DataFrame, csv_dir: Path) -> list[str]:
     done = []
     total = df.groupby(["Region", "Tid"])["value"].sum()
@@ -353,8 +399,10 @@ def check_07459(df: pd.DataFrame, csv_dir: Path) -> list[str]:
     return done
 
 
-def read_personer_csv(path: Path, value_columns: list[str]) -> pd.DataFrame:
-    raw = pd.read_csv(path, sep=";", encoding="latin-1", skiprows=2, dtype=str)
+def read_personer_csv(
+    path: Path, value_columns: list[str], sep: str = ";", skiprows: int = 2
+) -> pd.DataFrame:
+    raw = pd.read_csv(path, sep=sep, encoding="latin-1", skiprows=skiprows, dtype=str)
     raw = raw[raw["region"].str.match(r"K-\d{4} ")]
     raw["Region"] = raw["region"].str[2:6]
     raw["Alder"] = (
@@ -383,8 +431,35 @@ def cross_check_csv(df: pd.DataFrame, csv_dir: Path) -> list[str]:
         check((part - by_sex[col]).abs().max() == 0, f"07459: 2024 {col} differs from csdata's CSV export")
     return [
         "2024 by municipality, age (and sex) equals csdata's Personer2024.csv and "
-        "norway_population_by_age_sex_2024.csv cell by cell"
+        "norway_population_by_age_sex_2024.csv cell by cell",
+        cross_check_2020_2023(df, csv_dir),
     ]
+
+
+def cross_check_2020_2023(df: pd.DataFrame, csv_dir: Path) -> str:
+    """2020-2023 against csdata's SSB exports on 2020 codes, for every code that is the same in 2024."""
+    compared = 0
+    for year in (2020, 2021, 2022, 2023):
+        # Personer2020.csv is tab-separated without a title line; the later files use ";" and a title.
+        sep, skip = ("\t", 0) if year == 2020 else (";", 2)
+        col = f"Persons {year}"
+        csv = read_personer_csv(csv_dir / f"Personer{year}.csv", [col], sep, skip).set_index(
+            ["Region", "Alder"]
+        )
+        ours = df[(df["Tid"] == str(year)) & (df["Region"].str.len() == 4)]
+        ours = ours.groupby(["Region", "Alder"])["value"].sum()
+        common = ours.index.intersection(csv.index)
+        check(
+            (ours[common] - csv.loc[common, col]).abs().max() == 0,
+            f"07459: {year} differs from csdata Personer{year}.csv",
+        )
+        codes = common.get_level_values(0).nunique()
+        check(codes >= 240, f"07459: only {codes} municipalities could be compared with Personer{year}.csv")
+        compared += codes
+    return (
+        "2020-2023 by municipality and age equals csdata's Personer2020-2023.csv for every code unchanged "
+        f"since 2020 ({compared} municipality-years)"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -840,7 +915,7 @@ def projections_14288(
             "og er utelatt.",
             "ContentsCode holder alternativkoden; navnet er vårt (kildene er bearbeidet fra 14288).",
         ],
-        updated="2024-06-12",
+        updated=None,
     )
     return tidy(df, ["Region", "ContentsCode", "Tid"], attrs)
 
@@ -877,34 +952,43 @@ def compact_geojson(src: Path, keep: list[str], code_key: str) -> tuple[bytes, l
 # Manifest and main
 
 
-def input_entries(source: Path, rel_paths: list[str]) -> list[dict]:
+def input_entries(source: Path, rel_paths: list[str], role: str = "data") -> list[dict]:
+    """Provenance of input files; role "data" (read into the output) or "check" (only compared against)."""
     entries = []
     for rel in rel_paths:
         repo, path, commit, kind = INPUTS[rel]
+        digest = sha256(source / rel)
+        expected = EXPECTED_SHA256[Path(rel).name]
+        check(digest.startswith(expected), f"{rel}: sha256 {digest[:16]} is not {expected} (PROVENANCE.md)")
         entries.append(
             {
                 "repository": repo,
                 "path": path,
                 "commit": commit,
                 "file": rel,
-                "sha256": sha256(source / rel),
+                "sha256": digest,
                 "kind": kind,
+                "role": role,
             }
         )
     return entries
 
 
 def coverage(df: pd.DataFrame) -> dict:
-    regions = sorted(df["Region"].unique())
     levels = {
-        "country": sum(r == "0" for r in regions),
-        "counties": sum(len(r) == 2 for r in regions),
-        "municipalities": sum(len(r) == 4 for r in regions),
+        "country": df["Region"] == "0",
+        "counties": df["Region"].str.len() == 2,
+        "municipalities": df["Region"].str.len() == 4,
     }
     dims = [c for c in df.columns if c not in ("Region", "Tid", "value", "status")]
     return {
-        "regions": levels,
+        "regions": {name: int(df.loc[mask, "Region"].nunique()) for name, mask in levels.items()},
         "years": [min(df["Tid"]), max(df["Tid"])],
+        "years_by_level": {
+            name: [min(df.loc[mask, "Tid"]), max(df.loc[mask, "Tid"])]
+            for name, mask in levels.items()
+            if mask.any()
+        },
         "variables": {d: sorted(df[d].unique()) for d in dims if df[d].nunique() <= 12},
     }
 
@@ -949,13 +1033,20 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
         "title": p07459.attrs["label"],
         "ssb_table": "07459",
         "vintage": "2026-07-01",
-        "inputs": input_entries(
+        "vintage_note": "Date of the csdata commit of sysdata.rda; it holds SSB figures up to "
+        "1 January 2026.",
+        "inputs": input_entries(source, ["ssb-data-candidates/csdata-07459/rda/sysdata.rda"])
+        + input_entries(
             source,
             [
-                "ssb-data-candidates/csdata-07459/rda/sysdata.rda",
                 "ssb-data-candidates/csdata-07459/Personer2024.csv",
                 "ssb-data-candidates/csdata-07459/norway_population_by_age_sex_2024.csv",
+                *(
+                    f"ssb-data-candidates/csdata-07459/Personer{year}.csv"
+                    for year in (2020, 2021, 2022, 2023)
+                ),
             ],
+            role="check",
         ),
         "transform": (
             "From csdata's nor_population_by_age_b2024 (2024 borders): kept municipality and nation rows "
@@ -964,13 +1055,21 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
             f"municipality by a fixed weight (not SSB figures): {', '.join(dropped)} "
             f"({len(info['dropped_modelled'])} municipality-years; 1806/1875/5055/5056/5059 before 2020, "
             "1508/1580 before 2024). Counties are sums of municipalities, only for years where every "
-            f"municipality of the county is observed ({years_note}). Region codes: '0' country, 2-digit "
+            f"municipality of the county is observed ({years_note}); they equal csdata's own county rows "
+            "for those years (its rows for other years include the apportioned parts, so they are not used). "
+            "The country rows are csdata's nation rows (SSB's national figures). "
+            "Region codes: '0' country, 2-digit "
             "county, 4-digit municipality. age -> Alder '000'..'104', '105+'; "
             "sex -> Kjonn '1' men, '2' women; "
             "ContentsCode 'Personer1'; calyear -> Tid. Municipalities exist in the source from 2005, the "
             "country from 1986."
         ),
-        "checks": checks_07459 + [f"dropped {len(info['dropped_modelled'])} modelled municipality-years"],
+        "checks": checks_07459
+        + [
+            f"dropped {len(info['dropped_modelled'])} modelled municipality-years",
+            "derived county sums equal csdata's own county rows cell by cell",
+            "every input's sha256 starts with the prefix PROVENANCE.md lists",
+        ],
         "coverage": coverage(p07459),
         "licence": LICENCE,
         "attribution": attribution("07459"),
@@ -995,6 +1094,10 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
             "(Trondheim excepted: up to 35). Not for 2019: 2019 rows are on 2019 borders "
             "(5054 differs by 70)",
         ],
+    )
+
+    manifest_tables["06913"]["inputs"] += input_entries(
+        source, ["ssb-data-candidates/csdata-07459/Personer2019.csv"], role="check"
     )
 
     p06944 = income_06944(ssb / "valg_analyser-06944-excerpt/innt06944_kommuner_NL_TR_excerpt.csv", names)
@@ -1048,7 +1151,8 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
     manifest_tables["klass-128"] = {
         "title": k128.attrs["label"],
         "ssb_table": "KLASS 128",
-        "vintage": None,
+        "vintage": "2026-09-24",
+        "vintage_note": "Downloaded from KLASS by the upstream author on 2026-09-24 (upstream MANIFEST.md).",
         "inputs": input_entries(
             source, ["ssb-data-candidates/valg_analyser-klass128-excerpt/sentralitet_klass_NL_TR_excerpt.csv"]
         ),
@@ -1075,7 +1179,9 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
     manifest_tables["14288"] = {
         "title": p14288.attrs["label"],
         "ssb_table": "14288",
-        "vintage": "2024-06-12",
+        "vintage": "2025-01-27",
+        "vintage_note": "SSB's 2024 projections; date of the Widding commit holding the retrieved figures "
+        "(retrieval date itself not recorded).",
         "inputs": input_entries(
             source,
             [
@@ -1087,7 +1193,7 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
         "observed pop2000-pop2024 dropped. Counties: Widding output.csv (15 counties, MMMM/HHMH/"
         "LLML), county names mapped to 2024 codes via Kartverket's fylkesnavn; 2024 (observed, "
         "equal in all alternatives) dropped. ContentsCode holds the alternative code (our name). "
-        "Vintage: SSB's 2024 projections (published June 2024; date as far as known).",
+        "Vintage: SSB's 2024 projections.",
         "checks": [
             "NINA pop2020-pop2024 equal 07459 for all 357 municipalities",
             "county sums of NINA MMMM equal Widding county MMMM for all 15 counties and 2025-2050",
@@ -1103,6 +1209,7 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
         "title": regions.attrs["label"],
         "ssb_table": "07459 (region labels, 2024)",
         "vintage": "2024-01-01",
+        "vintage_note": "Region structure valid from 1 January 2024.",
         "inputs": input_entries(
             source,
             [
@@ -1138,6 +1245,7 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
         "title": changes.attrs["label"],
         "ssb_table": "KLASS 131 (changes)",
         "vintage": "2024-01-01",
+        "vintage_note": "Changes up to the 2024 structure (csdata b2024).",
         "inputs": input_entries(
             source,
             [
@@ -1172,6 +1280,8 @@ def excerpt_entry(
         "title": df.attrs["label"],
         "ssb_table": table_id,
         "vintage": None,
+        "vintage_note": "Retrieval date not recorded upstream; fetched from SSB PxWebApi v2 in 2026 "
+        "(the file holds figures SSB published in 2026).",
         "inputs": input_entries(source, [rel]),
         "transform": "Hand-copied excerpt (Nordland and Trøndelag) of a file fetched from SSB by the source "
         "repository; retrieval date unknown. " + transform,
@@ -1215,6 +1325,7 @@ def add_geo(
             "title": "Kommunegrenser 2024 (forenklet)" if n == 357 else "Fylkesgrenser 2024 (forenklet)",
             "ssb_table": None,
             "vintage": "2024-01-01",
+            "vintage_note": "Kartverket extract 2023-12-15, valid from 2024-01-01.",
             "inputs": input_entries(source, [rel]),
             "transform": "Coordinates rounded to 5 decimals (about 1 m), features sorted by code, only code "
             "and name properties kept, compact JSON. WGS84 lon/lat (RFC 7946). Simplified 'S' "
