@@ -177,3 +177,26 @@ def test_damaged_stored_file_is_reported(settings):
     with pytest.raises(ParseError, match="damaged"):
         klass.stored_changes(settings)
     assert klass.stored_changes(get_settings(data_dir=settings.data_dir / "elsewhere")) is None
+
+
+def test_command_refresh_when_klass_is_down_keeps_working(tmp_path, monkeypatch, capsys):
+    from samfunn_data.cli import main
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SAMFUNN_KLASS_URL", f"http://127.0.0.1:{port}")
+    assert main(["municipalities", "--refresh-klass", "--network"]) == 1
+    assert "cannot be reached" in capsys.readouterr().err
+    assert main(["municipalities", "--network"]) == 0  # the snapshot still answers
+    assert "5033" in capsys.readouterr().out
+
+
+def test_command_refresh_stores_changes(server, settings, capsys):
+    from samfunn_data.cli import main
+
+    assert main(["municipalities", "--refresh-klass", "--county", "18", "--small", "--year", "2024"]) == 0
+    captured = capsys.readouterr()
+    assert "stored 3 municipality code changes" in captured.err and "1835" in captured.out
+    assert klass.stored_changes_path(settings).is_file()

@@ -306,3 +306,8 @@ def test_importer_refuses_a_missing_source(tmp_path):
         == 1
     )
     assert "not found" in messages[0] and not (tmp_path / "out").exists()
+
+
+def test_reader_rejects_paths_as_table_ids():
+    with pytest.raises(SnapshotError, match="not a table id"):
+        snapshot.read_table("../07459")

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,6 +164,8 @@ def read_table(table_id: str) -> pd.DataFrame:
     Raises SnapshotError naming the tables that exist when the file is missing or unreadable.
     """
     folder = _snapshot_dir()
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", str(table_id)):
+        raise SnapshotError(f"{table_id!r} is not a table id (e.g. '07459' or 'klass-128')")
     path = folder / f"{table_id}.parquet"
     if not path.is_file():
         raise SnapshotError(
