@@ -1120,7 +1120,9 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
         "ssb-data-candidates/valg_analyser-07984-excerpt/syss07984_kommuner_NL_TR_excerpt.csv",
         "kode -> Region, naering -> NACE2007 (our name for the industry dimension; not verified against "
         "07984's metadata, SSB uses NACE2007 in other SN2007 tables), kjonn -> Kjonn, alder -> Alder, "
-        "variabel -> ContentsCode, aar -> Tid (4th quarter), verdi -> value.",
+        "variabel -> ContentsCode, aar -> Tid (4th quarter), verdi -> value. The title is SSB's wording for "
+        "this table as far as known; the source file carries none, and it was not checked against 07984's "
+        "metadata.",
         [
             "79 municipalities",
             "the five industries sum to less than 00-99 everywhere",
