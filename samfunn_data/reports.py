@@ -158,14 +158,17 @@ def _hash_files(paths, root: Path, h) -> None:
             h.update(hashlib.sha256(path.read_bytes()).digest())
 
 
-def template_hash(template: Path = TEMPLATE) -> str:
-    """Hash of the template notebook and the package code it calls.
+# The package modules a report runs: a change in any of them must re-render the reports.
+REPORT_MODULES = ("charts", "narrative", "formatting", "report_data", "report_figures", "report_tables",
+                  "report_html", "factbase", "indicators", "robustness", "computations", "sources",
+                  "municipalities", "config")
 
-    The code counts as part of the template: a changed chart or sentence must re-render the reports.
-    """
+
+def template_hash(template: Path = TEMPLATE) -> str:
+    """Hash of the template notebook and the package code it calls (`REPORT_MODULES`)."""
     h = hashlib.sha256(Path(template).read_bytes())
     package = Path(__file__).resolve().parent
-    _hash_files(package.rglob("*.py"), package, h)
+    _hash_files([package / f"{name}.py" for name in REPORT_MODULES], package, h)
     return h.hexdigest()[:16]
 
 
@@ -288,6 +291,10 @@ def execute_job(job: ReportJob, template: str, reports_dir: str) -> ReportResult
             template, str(notebook), parameters=job.parameters, engine_name=warm_kernel.ENGINE_NAME,
             kernel_name=warm_kernel.KERNEL_NAME, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT,
             cwd=str(Path(template).parent),
+            # papermill otherwise rewrites (and schema-validates) the whole notebook, images included,
+            # after every cell: that cost more CPU than the cells. It still writes once at the end,
+            # and also when a cell fails (with the traceback).
+            request_save_on_cell_execute=False,
         )
         report_html.write_notebook_html(nb, page, f"Kunnskapsgrunnlag – {job.name} {job.year}")
         return ReportResult(job, "ok", None, time.perf_counter() - start)
