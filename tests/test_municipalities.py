@@ -263,3 +263,12 @@ def test_command_rejects_unknown_county_and_year(capsys):
     assert "unknown county" in capsys.readouterr().err
     assert main(["municipalities", "--year", "1990"]) == 1
     assert "2005-2026" in capsys.readouterr().err
+
+
+def test_command_named_municipalities_and_old_codes(capsys):
+    assert main(["municipalities", "traena", "Raarvihke", "--year", "2025"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line[:4].isdigit()]
+    assert [row[:4] for row in rows] == ["1835", "5043"]
+    assert main(["municipalities", "1850"]) == 1
+    err = capsys.readouterr().err
+    assert "1806 Narvik" in err and "1875 Hamarøy" in err and "2020" in err

@@ -14,11 +14,19 @@ import pandas as pd
 from samfunn_data import municipalities
 from samfunn_data.errors import DataUnavailableError
 
-EXAMPLE = "example: samfunn municipalities --small --county 18 --year 2020"
+EXAMPLE = (
+    "examples: samfunn municipalities --small --county 18 --year 2020 | samfunn municipalities Træna 5043"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EXAMPLE
+    parser.add_argument(
+        "kommuner",
+        nargs="*",
+        metavar="KOMMUNE",
+        help="only these municipalities (code or name, e.g. 1835 Træna Raarvihke); old codes are explained",
+    )
     parser.add_argument("--small", action="store_true", help="only municipalities under 2,500 inhabitants")
     parser.add_argument(
         "--county",
@@ -54,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"stored {n} municipality code changes from KLASS in {path}", file=sys.stderr)
     year = args.year or max(municipalities.years())
     table = municipalities.overview(year, counties=_counties(args.county))
+    if args.kommuner:
+        wanted = [municipalities.lookup(k).code for k in args.kommuner]  # raises with suggestions
+        table = table[table["code"].isin(wanted)]
     if args.network:
         table = table[table["code"].isin(municipalities.network().participants)]
     if args.small:
