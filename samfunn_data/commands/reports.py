@@ -13,6 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="re-render reports that are unchanged")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: available cores)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--template", default=None, help=argparse.SUPPRESS)  # another template (tests)
 
 
 def run(args) -> int:
@@ -20,7 +21,7 @@ def run(args) -> int:
     from samfunn_data.config import get_settings
 
     results = reports.render_reports(args.kommuner, args.years, force=args.force, jobs=args.jobs,
-                                     progress=not args.no_progress)
+                                     template=args.template, progress=not args.no_progress)
     counts = reports.summary(results)
     index = (get_settings().reports_dir / "index.html").resolve()
     print(f"{len(results)} reports: {counts['ok']} rendered, {counts['skipped']} unchanged (skipped), "
