@@ -49,7 +49,8 @@ def rendered_report() -> Path:
     from samfunn_data import reports
 
     out = Path(tempfile.mkdtemp(prefix="samfunn-test-reports-"))
-    with environment(SAMFUNN_DATA_DIR=built_data_dir(), SAMFUNN_SNAPSHOT_DIR=SNAPSHOT, SAMFUNN_REPORTS_DIR=out):
+    with environment(SAMFUNN_DATA_DIR=built_data_dir(), SAMFUNN_SNAPSHOT_DIR=SNAPSHOT,
+                     SAMFUNN_REPORTS_DIR=out):
         results = reports.render_reports(REPORT_KOMMUNE, REPORT_YEAR, jobs=1, progress=False)
     assert results[0].status == "ok", results[0].error
     return out

@@ -67,7 +67,8 @@ def test_years_outside_the_data_name_the_range():
 
 
 @pytest.mark.parametrize("name, slug", [("Holtålen", "holtalen"), ("Træna", "traena"), ("Dønna", "donna"),
-                                         ("Røros - Rossen", "roros-rossen"), ("Loabák - Lavangen", "loabak-lavangen")])
+                                         ("Røros - Rossen", "roros-rossen"),
+                                         ("Loabák - Lavangen", "loabak-lavangen")])
 def test_file_names_are_ascii_slugs(name, slug):
     assert reports.slugify(name) == slug
 
