@@ -202,8 +202,9 @@ def _by_code(reg: _Registry, code: str, text: str) -> Municipality:
         _raise_changed(reg, code)
     near = difflib.get_close_matches(code, list(reg.by_code), n=5, cutoff=0.5)
     raise UnknownMunicipalityError(
-        f"no municipality has the number {code!r} (2024 codes; nor is it a known earlier code). "
-        f"Close numbers: {_describe(reg, near) or 'none'}",
+        f"no municipality has the number {code!r}: it is not a 2024 code, nor a code retired in "
+        f"{_change_span(reg)} (the code changes known offline; `samfunn municipalities --refresh-klass` "
+        f"fetches older ones from SSB). Close numbers: {_describe(reg, near) or 'none'}",
         [reg.by_code[c] for c in near],
     )
 
@@ -227,7 +228,8 @@ def _by_name(reg: _Registry, text: str) -> Municipality:
     near = difflib.get_close_matches(keys[0], list(reg.names), n=8, cutoff=0.6)
     codes = list(dict.fromkeys(c for key in near for c in sorted(reg.names[key])))[:5]
     raise UnknownMunicipalityError(
-        f"no municipality is called {text!r}. Did you mean: {_describe(reg, codes) or 'nothing close'}?",
+        f"no municipality is called {text!r} (2024 names, and names retired {_change_span(reg)}). "
+        f"Did you mean: {_describe(reg, codes) or 'nothing close'}?",
         [reg.by_code[c] for c in codes],
     )
 
@@ -265,6 +267,11 @@ def _raise_changed(reg: _Registry, code: str) -> None:
         successors=[reg.by_code[c] for c in succ],
         year=year,
     )
+
+
+def _change_span(reg: _Registry) -> str:
+    years = [y for changes in reg.changes.values() for _c, y in changes]
+    return f"{min(years)}-{max(years)}" if years else "any known year"
 
 
 def _describe(reg: _Registry, codes) -> str:

@@ -1260,7 +1260,10 @@ def build(source: Path) -> tuple[dict[str, object], dict]:
         "in use in 2024 -> the 2024 code(s) its area belongs to (chains resolved); changeOccurred = "
         "1 January after the last year the old code was used. oldName from csdata's "
         "norway_locations.xlsx, newName from regions-2024. csdata's apportioning weights are not "
-        "kept. Refreshable from KLASS 131 'changes' (samfunn_data.ssb.klass).",
+        "kept. The table only holds codes retired 2008-2024 (mostly the 2018, 2020 and 2024 reforms); "
+        "older changes such as 1842 Skjerstad -> 1804 Bodø (2005) are not in it. Where a 2020 merger "
+        "was split again in 2024 (Ålesund/Haram), csdata maps every predecessor to both 2024 codes. "
+        "Refreshable from KLASS 131 'changes' (samfunn_data.ssb.klass).",
         "checks": ["1850 -> 1806, 1875 (2020)", "5012 -> 5055, 5056, 5059 (2020)", "1601 -> 5001 (2018)"],
         "coverage": {
             "regions": {"old_codes": int(changes["oldCode"].nunique())},
