@@ -55,9 +55,8 @@ def change_sentence(data, indicator: str = "endring_5ar_pst", years: int = 5) ->
     if verdict in (HIGHER, LOWER):
         if (own > 0) != (land > 0):
             return f"{head}, mens det {land_text} i landet."
-        stronger = (verdict == HIGHER) == (own > 0)
-        kind = ("sterkere vekst" if own > 0 else "svakere nedgang") if stronger else (
-            "svakere vekst" if own > 0 else "sterkere nedgang")
+        stronger = (verdict == HIGHER) == (own > 0)  # larger in size: more growth, or a steeper fall
+        kind = ("sterkere " if stronger else "svakere ") + ("vekst" if own > 0 else "nedgang")
         return f"{head}, en {kind} enn i landet, der det {land_text}."
     if verdict == NO_CLEAR:
         return f"{head}. I landet {land_text}; {TOO_SMALL}."
