@@ -104,7 +104,8 @@ NEUTRAL_TITLE = "Alderssammensetningen i Tydal 1. januar 2023"
 
 @pytest.mark.parametrize("verdict, expected", [("higher", "Tydal har en eldre befolkning enn landet"),
                                                 ("lower", "Tydal har en yngre befolkning enn landet"),
-                                                ("no clear difference", NEUTRAL_TITLE), (None, NEUTRAL_TITLE)])
+                                                ("no clear difference", NEUTRAL_TITLE),
+                                                (None, NEUTRAL_TITLE)])
 def test_pyramid_title_claims_older_or_younger_only_with_a_clear_verdict(verdict, expected):
     chart = charts.population_pyramid(_pyramid_frame(), "Tydal", 2023, verdict, 54.4, 40.5)
     assert chart.title == expected
