@@ -301,3 +301,63 @@ def utfordringer_html(data) -> str:
             "<li>Tallene viser ingen forskjeller fra landet som er store nok til å skille seg fra "
             "tilfeldigheter.</li>")
     return f'<ul>{body}</ul><p class="note">{html.escape(CLOSING)}</p>'
+
+
+# -- what changed since last year's report -----------------------------------------------------------------
+
+CHANGE_IDS = ("folkemengde", "antall_0_5", "antall_6_15", "antall_80_pluss", "andel_80_pluss", "medianalder",
+              "fodselsoverskudd_3ar_per_1000", "nettoinnflytting_3ar_per_1000", "medianinntekt",
+              "sysselsatte_per_100")
+CHANGE_NB = {HIGHER: "tydelig økning", LOWER: "tydelig nedgang", NO_CLEAR: "innenfor tilfeldig variasjon"}
+
+
+def _noise(fact, measure: str) -> float:
+    """Standard error of a value; for a register count the Poisson error √count (as `factbase.changes`)."""
+    se = fact.get("se")
+    if pd.isna(se) and measure == "count" and not pd.isna(fact.get("count")):
+        return float(fact["count"]) ** 0.5
+    return float(se) if not pd.isna(se) else float("nan")
+
+
+def changes_since_previous(data) -> list[dict]:
+    """Key figures now and one year earlier (the year last year's report showed, in today's SSB figures),
+    with the robustness verdict on the change. Rows: indicator, title, unit, decimals, before_year, before, now_year, now, verdict."""
+    from samfunn_data import indicators, robustness
+
+    rows = []
+    for ind_id in CHANGE_IDS:
+        ind = indicators.CATALOGUE.get(ind_id)
+        now = data.fact(ind_id)
+        if ind is None or now is None:
+            continue
+        before = data.fact(ind_id, int(now["year"]) - 1)
+        if before is None:
+            continue
+        verdict = robustness.differs(now["value"], before["value"], _noise(now, ind.measure),
+                                     _noise(before, ind.measure))
+        rows.append({"indicator": ind_id, "title": ind.title, "unit": ind.unit, "decimals": ind.decimals,
+                     "before_year": int(before["year"]), "before": float(before["value"]),
+                     "now_year": int(now["year"]), "now": float(now["value"]), "verdict": str(verdict)})
+    return rows
+
+
+def changes_html(data) -> str:
+    from samfunn_data.formatting import fmt_value
+
+    rows = changes_since_previous(data)
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><th scope="row">{html.escape(r["title"])}</th>'
+        f'<td class="num">{html.escape(fmt_value(r["before"], r["unit"], r["decimals"]))} '
+        f'({r["before_year"]})</td>'
+        f'<td class="num">{html.escape(fmt_value(r["now"], r["unit"], r["decimals"]))} ({r["now_year"]})</td>'
+        f'<td class="grade">{html.escape(CHANGE_NB.get(r["verdict"], "kan ikke vurderes"))}</td></tr>'
+        for r in rows)
+    head = ('<tr><th scope="col">Indikator</th><th scope="col" class="num">Året før</th>'
+            '<th scope="col" class="num">Nå</th><th scope="col">Vurdering</th></tr>')
+    return (f"<h3>Endringer siden rapporten for {data.year - 1}</h3>"
+            f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
+            '<p class="note">«Tydelig» betyr at endringen er større enn tilfeldig variasjon kan forklare; '
+            "«kan ikke vurderes» betyr at dataene ikke sier hvor mye tallet svinger (for eksempel "
+            "medianinntekt). Begge årene er SSBs tall slik de er nå.</p>")
