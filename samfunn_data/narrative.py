@@ -321,7 +321,9 @@ def _noise(fact, measure: str) -> float:
 
 def changes_since_previous(data) -> list[dict]:
     """Key figures now and one year earlier (the year last year's report showed, in today's SSB figures),
-    with the robustness verdict on the change. Rows: indicator, title, unit, decimals, before_year, before, now_year, now, verdict."""
+    with the robustness verdict on the change.
+
+    Rows: indicator, title, unit, decimals, before_year, before, now_year, now, verdict."""
     from samfunn_data import indicators, robustness
 
     rows = []

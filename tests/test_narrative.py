@@ -108,3 +108,13 @@ def test_report_data_holds_nothing_after_the_report_year(snapshot_env):
     assert set(data.facts.loc[kind == "projection", "year"]) == {2021}  # projected from the report year
     assert data.comparisons["year"].max() <= 2021
     assert data.value("folkemengde", 2022) is None
+
+
+def test_changes_since_last_year_claim_a_change_only_beyond_noise(snapshot_env):
+    rows = {r["indicator"]: r for r in narrative.changes_since_previous(report_data.load("5033", 2023))}
+    pop = rows["folkemengde"]
+    assert (pop["before_year"], pop["now_year"]) == (2022, 2023)
+    assert pop["verdict"] == "no clear difference"  # 750 -> 753 people is within chance
+    assert rows["medianinntekt"]["verdict"] == "unavailable"  # no spread in the data: cannot judge
+    assert rows["nettoinnflytting_3ar_per_1000"]["now_year"] == 2022  # flows: the year before the report
+    assert "Endringer siden rapporten for 2022" in narrative.changes_html(report_data.load("5033", 2023))
