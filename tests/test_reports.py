@@ -231,3 +231,22 @@ def test_hovedtrekk_numbers_are_the_fact_base_values(monkeypatch):
     assert fmt_int(value["folkemengde", REPORT_YEAR + 1]) not in text
     assert f"1. januar {REPORT_YEAR + 1}" not in _page()
     assert "publisert etter rapportåret" in text  # the 2024 projections are labelled with their vintage
+
+
+@pytest.mark.slow
+def test_template_runs_on_small_fixture_data_and_says_what_is_missing(tmp_path, monkeypatch):
+    import shutil
+
+    from tests.factbase_fixtures import write_snapshot
+
+    snapshot = write_snapshot(tmp_path / "snapshot")
+    shutil.copytree(SNAPSHOT / "geo", snapshot / "geo")
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(snapshot))
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SAMFUNN_REPORTS_DIR", str(tmp_path / "reports"))
+    results = reports.render_reports("Bindal", 2021, jobs=1, progress=False)
+    assert [r.status for r in results] == ["ok"], results[0].error
+    page = (tmp_path / "reports" / "2021" / "1811-bindal.html").read_text(encoding="utf-8")
+    population = factbase.load("1811", 2021).set_index("indicator")["value"]["folkemengde"]
+    assert f"Bindal hadde {fmt_int(population)} innbyggere 1. januar 2021." in page
+    assert "Tall denne rapporten mangler" in page and "Indikatorer uten tall" in page
