@@ -233,6 +233,7 @@ def components(natural: pd.DataFrame, migration: pd.DataFrame, name: str,
                             textcoords="offset points")
     ax.axhline(0, color=BLACK, linewidth=0.8)
     ax.set_xticks(x, [str(int(y)) for y in merged["year"]])
+    ax.set_xlim(-0.7, max(len(merged), 4) - 0.3)  # bars keep their width when only a year or two exist
     ax.set_xlabel("Kalenderår", fontsize=9)
     ax.set_ylabel("Personer", fontsize=9)
     ax.yaxis.set_major_formatter(axis_formatter(0))
