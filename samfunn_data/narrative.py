@@ -117,10 +117,12 @@ def flows_sentence(data) -> str | None:
         births = " (like mange fødte som døde)"
     text = (f"I årene {y1 - 2}–{y1} var fødselsoverskuddet {fmt_int(n)}{births} og nettoinnflyttingen "
             f"{fmt_int(m)}")
-    weak = [label for label, row in (("fødselsoverskuddet", nat), ("nettoinnflyttingen", mig))
+    weak = [label for label, row in (("fødselsoverskudd", nat), ("nettoinnflytting", mig))
             if row.get("robustness") == TOO_FEW]
-    if weak:
-        text += f"; {' og '.join(weak)} er så lite at det kan skyldes tilfeldigheter"
+    if len(weak) == 1:
+        text += f"; tallet for {weak[0]} er så lite at det kan skyldes tilfeldigheter"
+    elif weak:
+        text += f"; tallene for {' og '.join(weak)} er så små at de kan skyldes tilfeldigheter"
     return text + "."
 
 
