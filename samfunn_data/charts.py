@@ -433,8 +433,16 @@ def locator_map(muni_geo: dict[str, dict], county_geo: dict[str, dict], code: st
         x, y = _label_point(muni_geo[c])
         right.annotate(names.get(c, c), (x, y), ha="center", va="center", fontsize=8.5,
                        bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85))
-    right.annotate(name, (cx, cy), ha="center", va="center", fontsize=10, fontweight="bold", color="white",
-                   bbox=dict(boxstyle="round,pad=0.25", facecolor=INK, edgecolor="white"))
+    x0, x1 = right.get_xlim()
+    bx = _bbox(muni_geo[code])
+    small = (bx[2] - bx[0]) < 0.08 * (x1 - x0)  # an island a few km across: label beside it, with an arrow
+    right.annotate(name, (cx, cy), xytext=(0, 26) if small else (0, 0), textcoords="offset points",
+                   ha="center", va="center", fontsize=10, fontweight="bold", color="white",
+                   bbox=dict(boxstyle="round,pad=0.25", facecolor=INK, edgecolor="white"),
+                   arrowprops=dict(arrowstyle="-", color=INK, linewidth=1.2) if small else None)
+    if small:
+        right.plot([cx], [cy], marker="o", markersize=14, markerfacecolor="none", markeredgecolor=ACCENT,
+                   markeredgewidth=2)
     right.set_title("Kommunen og naboene" if bordering else "Kommunen og nærmeste kommuner", fontsize=9.5)
     for ax in (left, right):
         ax.set_xticks([])

@@ -58,9 +58,16 @@ def change_sentence(data, indicator: str = "endring_5ar_pst", years: int = 5) ->
         stronger = (verdict == HIGHER) == (own > 0)  # larger in size: more growth, or a steeper fall
         kind = ("sterkere " if stronger else "svakere ") + ("vekst" if own > 0 else "nedgang")
         return f"{head}, en {kind} enn i landet, der det {land_text}."
+    # main clause after "I landet": the verb comes second, so the subject moves in ("økte folketallet med")
+    if round(land, 1) > 0:
+        land_clause = f"I landet økte folketallet med {fmt_pct(abs(land))}"
+    elif round(land, 1) < 0:
+        land_clause = f"I landet gikk folketallet ned med {fmt_pct(abs(land))}"
+    else:
+        land_clause = "I landet var folketallet uendret"
     if verdict == NO_CLEAR:
-        return f"{head}. I landet {land_text}; {TOO_SMALL}."
-    return f"{head}. I landet {land_text}."
+        return f"{head}. {land_clause}; {TOO_SMALL}."
+    return f"{head}. {land_clause}."
 
 
 def _level_comparison(row, unit_fmt, where: str = "i landet", column: str = "country_value",

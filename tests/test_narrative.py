@@ -118,3 +118,10 @@ def test_changes_since_last_year_claim_a_change_only_beyond_noise(snapshot_env):
     assert rows["medianinntekt"]["verdict"] == "unavailable"  # no spread in the data: cannot judge
     assert rows["nettoinnflytting_3ar_per_1000"]["now_year"] == 2022  # flows: the year before the report
     assert "Endringer siden rapporten for 2022" in narrative.changes_html(report_data.load("5033", 2023))
+
+
+def test_country_clause_is_a_full_sentence():
+    sentence = narrative.change_sentence(_change(0.2, 4.4, "no clear difference"))
+    assert f"I landet økte folketallet med 4,4{NBSP}%; tallene er for små" in sentence
+    sentence = narrative.change_sentence(_change(0.2, -1.0, "unavailable"))
+    assert sentence.endswith(f"I landet gikk folketallet ned med 1,0{NBSP}%.")
