@@ -37,7 +37,8 @@ figure img { display: block; max-width: 100%; height: auto; border: 1px solid #e
 figcaption { font-size: .9rem; color: var(--muted); margin-top: .35rem; }
 table { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .88rem; width: 100%; }
 caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
-th, td { padding: .28rem .45rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th, td { padding: .28rem .45rem; border-bottom: 1px solid var(--rule); text-align: left;
+         vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 thead th { border-bottom: 2px solid var(--ink); }
 .grade { font-size: .82rem; color: var(--muted); min-width: 9rem; }
