@@ -124,7 +124,10 @@ def population_index(data: ReportData, span: int = 20) -> pd.DataFrame:
         return pd.DataFrame(columns=["year", "kommune", "fylke", "land", "små"])
     base = max(int(own.index.min()), data.year - span)
     wide = pop[pop["year"] >= base].pivot_table(index="year", columns="kommunenr", values="value")
-    wide[data.county] = _county_series(wide, data.county, data.year)
+    every = _population_table(_settings_key())  # all years: a municipality formed later still counts
+    members = sorted(every.loc[(every["level"] == "kommune") & (every["kommunenr"].str[:2] == data.county),
+                               "kommunenr"].unique())
+    wide[data.county] = _county_series(wide, data.county, members)
     index = wide / wide.loc[base] * 100
     munis = pop[(pop["level"] == "kommune") & (pop["year"] == data.year) & (pop["value"] < SMALL_LIMIT)]
     small = [c for c in munis["kommunenr"] if c in index.columns and not np.isnan(index.loc[base, c])]
@@ -139,14 +142,17 @@ def population_index(data: ReportData, span: int = 20) -> pd.DataFrame:
     return out
 
 
-def _county_series(wide: pd.DataFrame, county: str, year: int) -> pd.Series:
-    """The county's population; for years before the county existed in its present form (e.g. Trøndelag
-    before 2018) the sum of its present municipalities, used only where every one of them has a figure
-    (then the sum is exact on today's borders)."""
-    members = [c for c in wide.columns if len(c) == 4 and c[:2] == county]
+def _county_series(wide: pd.DataFrame, county: str, members: list[str]) -> pd.Series:
+    """The county's population; where the data has no county figure, the sum of its present municipalities
+    (``members``: every code the county has in any year), used only in years where each of them has a
+    figure: then the sum is exact on today's borders. A year where some present municipality has no
+    figure (it was formed later, e.g. by a split) gets none, rather than a sum over part of the county."""
     own = wide[county] if county in wide else pd.Series(np.nan, index=wide.index)
-    complete = wide[members].notna().all(axis=1) if members else pd.Series(False, index=wide.index)
-    summed = wide[members].sum(axis=1).where(complete)
+    present = [c for c in members if c in wide.columns]
+    if not members or len(present) < len(members):
+        return own
+    complete = wide[present].notna().all(axis=1)
+    summed = wide[present].sum(axis=1).where(complete)
     return own.fillna(summed)
 
 

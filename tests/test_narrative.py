@@ -125,3 +125,13 @@ def test_country_clause_is_a_full_sentence():
     assert f"I landet økte folketallet med 4,4{NBSP}%; tallene er for små" in sentence
     sentence = narrative.change_sentence(_change(0.2, -1.0, "unavailable"))
     assert sentence.endswith(f"I landet gikk folketallet ned med 1,0{NBSP}%.")
+
+
+def test_county_line_is_never_a_sum_over_part_of_the_county():
+    wide = pd.DataFrame({"5001": [10.0, 11.0, 12.0], "5055": [np.nan, np.nan, 5.0],
+                         "50": [np.nan, np.nan, 17.0]}, index=[2018, 2019, 2020])
+    series = report_data._county_series(wide, "50", ["5001", "5055"])
+    assert series.isna().tolist() == [True, True, False] and series[2020] == 17.0
+    complete = wide.assign(**{"5055": [4.0, 4.0, 5.0]}).drop(columns="50")
+    assert report_data._county_series(complete, "50", ["5001", "5055"]).tolist() == [14.0, 15.0, 17.0]
+    assert report_data._county_series(wide[["5001"]], "50", ["5001", "5055"]).isna().all()  # 5055 unseen
