@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from samfunn_data.errors import SamfunnError
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     except SamfunnError as exc:
         print(f"samfunn {name}: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) closed early: not an error. Silence the flush at exit too.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
 
 
 if __name__ == "__main__":

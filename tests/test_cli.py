@@ -1,0 +1,41 @@
+"""The `samfunn` entry point: help, unknown commands, user errors as messages rather than tracebacks."""
+
+import subprocess
+import sys
+
+import pytest
+
+from samfunn_data import cli
+
+
+def test_every_registered_command_has_a_module_with_the_command_interface():
+    import importlib
+
+    for name, (module_name, _help) in cli.COMMANDS.items():
+        module = importlib.import_module(f"samfunn_data.commands.{module_name}")
+        assert callable(module.add_arguments) and callable(module.run), name
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["frobnicate"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_user_error_is_one_clear_line_and_exit_code_1(capsys):
+    code = cli.main(["municipalities", "Atlantis"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("samfunn municipalities: ")
+    assert "Traceback" not in err
+
+
+def test_output_into_a_closed_pipe_is_not_an_error():
+    # `samfunn municipalities | head -1` must not end in a BrokenPipeError traceback.
+    proc = subprocess.run(
+        f"{sys.executable} -m samfunn_data.cli municipalities --year 2020 | head -1",
+        shell=True, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.stdout.startswith("code")
+    assert "Traceback" not in proc.stderr
