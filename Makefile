@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 
 reports: $(STAMP)  ## build the fact base from the embedded snapshot and render the network's reports
 	$(BIN)/samfunn build
+	$(BIN)/samfunn network-report
 	$(BIN)/samfunn reports --kommuner network --years main
 
 test: lint $(STAMP)  ## lint and run every test (offline)

@@ -159,6 +159,7 @@ _add(id="sentralitetsindeks", title="Sentralitetsindeks", unit="indeks", theme="
 
 # -- framskriving (14288, SSB's 2024 projections) -----------------------------------------------------
 PROJECTION_YEARS = (2030, 2040, 2050)
+PROJECTION_VINTAGE_YEAR = 2024  # the year SSB made the projections in table 14288
 PROJECTION_FIRST_REPORT_YEAR = 2020  # % change from the report year is given for report years from here
 _ALTERNATIVES = {"": ("MMMM", "hovedalternativet"), "_lav": ("LLML", "lav nasjonal vekst (LLML)"),
                  "_hoy": ("HHMH", "høy nasjonal vekst (HHMH)")}

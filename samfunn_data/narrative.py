@@ -14,10 +14,10 @@ import html
 import pandas as pd
 
 from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct
+from samfunn_data.indicators import PROJECTION_VINTAGE_YEAR
 from samfunn_data.robustness import HIGHER, LOWER, NO_CLEAR, TOO_FEW
 
 TOO_SMALL = "tallene er for små til å si om forskjellen er reell"
-PROJECTION_VINTAGE_YEAR = 2024  # SSB's 2024 projections (table 14288 in the snapshot)
 
 
 def _went(value: float) -> str:

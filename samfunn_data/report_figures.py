@@ -7,7 +7,7 @@ notebook, while the template needs one call per figure.
 from __future__ import annotations
 
 from samfunn_data import charts, report_data
-from samfunn_data.narrative import PROJECTION_VINTAGE_YEAR
+from samfunn_data.indicators import PROJECTION_VINTAGE_YEAR
 
 
 def population(data) -> charts.Chart:

@@ -118,6 +118,15 @@ def _cell(entry: dict | None, index_dir: Path) -> str:
     return f'<td>{link}<span class="status-{html.escape(status)}">{label}</span></td>'
 
 
+def _network_link(index_dir: Path) -> str:
+    """A link to the researchers' network overview when `samfunn network-report` has rendered it."""
+    target = Path("network") / "network_overview.html"
+    if not (index_dir / target).exists():
+        return ""
+    return (f'<p>Forskernes oversikt over hele nettverket: <a href="{target.as_posix()}">'
+            "nettverksoversikten</a>.</p>\n")
+
+
 def index_html(entries: list[dict], index_dir: Path, generated: datetime | None = None) -> str:
     """The overview page: one row per municipality, one column per year, each cell linked with status.
 
@@ -153,7 +162,7 @@ def index_html(entries: list[dict], index_dir: Path, generated: datetime | None 
         f'<p>{html.escape(summary)} Oppdatert {generated:%d.%m.%Y kl. %H:%M}.</p>\n'
         f'<table><thead><tr><th scope="col">Kommune</th>{head}</tr></thead>\n<tbody>{"".join(rows)}'
         "</tbody></table>\n"
-        f"{errors}\n"
+        f"{errors}\n{_network_link(index_dir)}"
         '<p class="note">Kilde: Statistisk sentralbyrå (SSB), CC BY 4.0. Kart: © Kartverket. '
         "Status «uendret» betyr at verken mal, parametre eller data er endret siden rapporten sist ble "
         "laget.</p>"

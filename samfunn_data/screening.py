@@ -23,6 +23,7 @@ from samfunn_data import municipalities
 from samfunn_data.applications import Application, ReadResult, RowError, read_applications
 from samfunn_data.errors import FactbaseError, SamfunnError
 from samfunn_data.formatting import fmt_int, fmt_number
+from samfunn_data.indicators import PROJECTION_VINTAGE_YEAR
 
 AKTUELL = "Aktuell"
 FORBEHOLD = "Aktuell med forbehold"
@@ -57,6 +58,7 @@ class IndicatorStatus:
     expected_year: int  # newest year one could have: Y for stocks, Y-1 for flows
     robustness: str | None  # "solid" | "indicative" | "too few" | None
     static: bool = False  # a classification (centrality): valid for years, its age is not a lag
+    projection: bool = False  # latest_year is then the year SSB made the projection, not a data year
 
     @property
     def available(self) -> bool:
@@ -158,9 +160,13 @@ def indicator_statuses(code: str, year: int, facts: pd.DataFrame | None = None) 
             latest = int(rows["year"].max())
             grade = rows.loc[rows["year"] == latest, "robustness"].iloc[-1]
             grade = None if pd.isna(grade) else str(grade)
+        projection = indicator.kind == "projection"
+        if projection and latest is not None:
+            # The fact base files projections under the report year; what matters is when SSB made them.
+            latest = PROJECTION_VINTAGE_YEAR
         statuses.append(IndicatorStatus(
             ind_id, indicator.title, latest, _expected_year(indicator, year), grade,
-            static=indicator.kind == "static",
+            static=indicator.kind == "static" or projection, projection=projection,
         ))
     return statuses
 

@@ -129,6 +129,8 @@ def _indicator_cell(status) -> str:
     note = f'<br><span class="small">{escape(grade)}</span>' if grade else ""
     if lag:
         note += f'<br><span class="small">{lag} år eldre enn mulig</span>'
+    if status.projection:
+        note += '<br><span class="small">året SSB laget framskrivingen</span>'
     return _td(f"{status.latest_year}{note}", status.latest_year, cls)
 
 

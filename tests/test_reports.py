@@ -250,3 +250,14 @@ def test_template_runs_on_small_fixture_data_and_says_what_is_missing(tmp_path, 
     population = factbase.load("1811", 2021).set_index("indicator")["value"]["folkemengde"]
     assert f"Bindal hadde {fmt_int(population)} innbyggere 1. januar 2021." in page
     assert "Tall denne rapporten mangler" in page and "Indikatorer uten tall" in page
+
+
+def test_index_links_the_network_overview_only_once_it_exists(tmp_path):
+    from samfunn_data.report_html import index_html
+
+    entries = [{"kommunenr": "5033", "name": "Tydal", "year": 2023, "status": "ok",
+                "html": "2023/5033-tydal.html", "notebook": "2023/5033-tydal.ipynb", "error": None}]
+    assert "network_overview.html" not in index_html(entries, tmp_path)
+    (tmp_path / "network").mkdir()
+    (tmp_path / "network" / "network_overview.html").write_text("<html></html>")
+    assert 'href="network/network_overview.html"' in index_html(entries, tmp_path)

@@ -244,10 +244,21 @@ def test_statistics_adequacy_follows_the_fact_base(tmp_path):
     facts = factbase.as_of("1835", 2024)
     for status in traena.indicators:
         rows = facts[(facts["indicator"] == status.indicator) & facts["value"].notna()]
+        if status.projection:
+            continue  # dated by when SSB made it: see the next test
         assert status.latest_year == int(rows["year"].max())
         graded = rows.loc[rows["year"] == status.latest_year, "robustness"].iloc[-1]
         assert status.robustness == (None if pd.isna(graded) else graded)
         assert status.latest_year <= 2024
+
+
+def test_a_projection_is_dated_by_when_ssb_made_it_not_by_the_application_year(tmp_path):
+    # Table 14288 holds SSB's 2024 projections: a 2020 screening must not present them as from 2020.
+    result = screening.screen_file(EXAMPLE, 2020, tmp_path)
+    traena = next(a for a in result.assessments if a.kommune.code == "1835")
+    projection = next(s for s in traena.indicators if s.indicator == "framskrevet_2030")
+    assert projection.projection and projection.latest_year == 2024
+    assert projection.lag is None
 
 
 # ---------------------------------------------------------------- CLI and outputs
