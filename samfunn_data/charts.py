@@ -74,7 +74,9 @@ def _style_axes(ax) -> None:
 
 def _title(fig: Figure, title: str, subtitle: str | None = None, ax=None) -> None:
     """The finding as the figure title; a short explanatory line under it (wrapped, left-aligned)."""
-    fig.suptitle(title, x=0.01, ha="left", fontsize=12.5, fontweight="bold")
+    # About nine bold 12.5 pt characters fit per inch; wrap rather than let a long finding run off the edge.
+    fig.suptitle(textwrap.fill(title, int(fig.get_figwidth() * 9)), x=0.01, ha="left", fontsize=12.5,
+                 fontweight="bold")
     if subtitle and ax is not None:
         ax.set_title(textwrap.fill(subtitle, 105), loc="left", fontsize=8.5, color="#444444")
 
