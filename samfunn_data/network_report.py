@@ -40,6 +40,7 @@ def render_network_report(years="2010-2026", comparison="sma_nl_tr", before="201
     """Execute the network notebook with papermill and write its HTML; returns the output paths."""
     import papermill
 
+    from samfunn_data import warm_kernel
     from samfunn_data.network import Period
     from samfunn_data.report_html import notebook_to_html
 
@@ -56,15 +57,20 @@ def render_network_report(years="2010-2026", comparison="sma_nl_tr", before="201
     _check(parameters)
     out.mkdir(parents=True, exist_ok=True)
     notebook, page = out / "network_overview.ipynb", out / "network_overview.html"
+    # The reports' engine: its kernel talks over private IPC sockets rather than unencrypted TCP.
+    warm_kernel.register()
     try:
         nb = papermill.execute_notebook(
-            str(TEMPLATE), str(notebook), parameters=parameters, kernel_name="python3", progress_bar=False,
-            execution_timeout=EXECUTION_TIMEOUT, cwd=str(TEMPLATE.parent),
+            str(TEMPLATE), str(notebook), parameters=parameters, engine_name=warm_kernel.ENGINE_NAME,
+            kernel_name=warm_kernel.KERNEL_NAME, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT,
+            cwd=str(TEMPLATE.parent),
         )
     except papermill.PapermillExecutionError as exc:
         page.unlink(missing_ok=True)
         raise ReportError(f"Nettverksoversikten feilet i celle {exc.exec_count}: {exc.ename}: {exc.evalue} "
                           f"(se {notebook})") from exc
+    finally:
+        warm_kernel.shutdown()
     html = notebook_to_html(nb, "Læringsnettverket i tall")
     html = html.replace("</head>", f"<style>{WIDE_CSS}</style></head>", 1)
     page.write_text(html, encoding="utf-8")
