@@ -32,7 +32,7 @@ build: $(STAMP)  ## build data/processed from the store and the snapshot
 
 lab: $(STAMP)  ## open JupyterLab with the project's environment as the kernel
 	$(BIN)/python -m ipykernel install --sys-prefix --name samfunn-data --display-name "samfunn-data"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --FileContentsManager.preferred_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)  ## run the benchmarks
 	$(BIN)/python benchmarks/jsonstat_decode.py
