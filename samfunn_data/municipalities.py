@@ -337,19 +337,25 @@ def is_small(code: str | int, year: int) -> bool:
     return population(code, year) < SMALL_LIMIT
 
 
+def _population_table_for(year: int) -> pd.DataFrame:
+    """The population table (municipality x year), after checking that it has `year`."""
+    table = _population_table(str(snapshot._snapshot_dir()))
+    if year not in table.columns:
+        raise DataUnavailableError(
+            f"no population figures for {year}: 07459 in the snapshot covers {min(table.columns)}-"
+            f"{max(table.columns)}"
+        )
+    return table
+
+
 def small_municipalities(year: int, counties=None) -> list[Municipality]:
     """Municipalities with fewer than 2,500 inhabitants on 1 January `year`, by code.
 
     `counties`: county codes to keep (e.g. ["18", "50"]); None keeps all. Municipalities with no figure
     that year (a border change) are left out, since their size cannot be known.
     """
-    table = _population_table(str(snapshot._snapshot_dir()))
     year = int(year)
-    if year not in table.columns:
-        raise DataUnavailableError(
-            f"no population figures for {year}: 07459 in the snapshot covers {min(table.columns)}-"
-            f"{max(table.columns)}"
-        )
+    table = _population_table_for(year)
     wanted = None if counties is None else {str(c).zfill(2) for c in counties}
     small = table.index[table[year] < SMALL_LIMIT]
     reg = _registry()
@@ -362,13 +368,8 @@ def small_municipalities(year: int, counties=None) -> list[Municipality]:
 
 def overview(year: int, counties=None) -> pd.DataFrame:
     """One row per municipality: code, name, Sámi name, county, population on 1 January, small, centrality."""
-    table = _population_table(str(snapshot._snapshot_dir()))
     year = int(year)
-    if year not in table.columns:
-        raise DataUnavailableError(
-            f"no population figures for {year}: 07459 in the snapshot covers {min(table.columns)}-"
-            f"{max(table.columns)}"
-        )
+    table = _population_table_for(year)
     wanted = None if counties is None else {str(c).zfill(2) for c in counties}
     rows = []
     for m in all_municipalities():
