@@ -229,7 +229,8 @@ def _by_name(reg: _Registry, text: str) -> Municipality:
     codes = list(dict.fromkeys(c for key in near for c in sorted(reg.names[key])))[:5]
     raise UnknownMunicipalityError(
         f"no municipality is called {text!r} (2024 names, and names retired {_change_span(reg)}). "
-        f"Did you mean: {_describe(reg, codes) or 'nothing close'}?",
+        + (f"Did you mean: {_describe(reg, codes)}?" if codes
+           else "No name is close: check the spelling, or use the 4-digit municipality number."),
         [reg.by_code[c] for c in codes],
     )
 
