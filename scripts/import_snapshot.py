@@ -587,17 +587,16 @@ def code_changes(rda: dict, locations_xlsx: Path, current_names: dict[str, str])
 # The valg_analyser excerpts
 
 
-def read_excerpt(path: Path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype=str)
-    df["value"] = df["verdi"].astype(float)
+def read_excerpt(path: Path, dims: dict[str, str]) -> pd.DataFrame:
+    """An excerpt CSV with its columns renamed to SSB's dimension ids (`dims`: source column -> id)."""
+    raw = pd.read_csv(path, dtype=str)
+    df = raw[list(dims)].rename(columns=dims)
+    df["value"] = raw["verdi"].astype(float)
     return df
 
 
 def population_changes_06913(path: Path, p07459: pd.DataFrame, csv_dir: Path, names: dict) -> pd.DataFrame:
-    raw = read_excerpt(path)
-    df = pd.DataFrame(
-        {"Region": raw["kode"], "ContentsCode": raw["variabel"], "Tid": raw["aar"], "value": raw["value"]}
-    )
+    df = read_excerpt(path, {"kode": "Region", "variabel": "ContentsCode", "aar": "Tid"})
     check(
         df["Region"].nunique() == N_NL_TR and df["Region"].str[:2].isin(NL_TR).all(),
         "06913: expected the 79 Nordland/Trøndelag municipalities",
@@ -654,15 +653,8 @@ def population_changes_06913(path: Path, p07459: pd.DataFrame, csv_dir: Path, na
 
 
 def income_06944(path: Path, names: dict) -> pd.DataFrame:
-    raw = read_excerpt(path)
-    df = pd.DataFrame(
-        {
-            "Region": raw["kode"],
-            "HusholdType": raw["husholdtype"],
-            "ContentsCode": raw["variabel"],
-            "Tid": raw["aar"],
-            "value": raw["value"],
-        }
+    df = read_excerpt(
+        path, {"kode": "Region", "husholdtype": "HusholdType", "variabel": "ContentsCode", "aar": "Tid"}
     )
     check(
         df["Region"].nunique() == N_NL_TR and (df["HusholdType"] == "0000").all(),
@@ -696,17 +688,10 @@ def income_06944(path: Path, names: dict) -> pd.DataFrame:
 
 
 def employment_07984(path: Path, names: dict) -> pd.DataFrame:
-    raw = read_excerpt(path)
-    df = pd.DataFrame(
-        {
-            "Region": raw["kode"],
-            "NACE2007": raw["naering"],
-            "Kjonn": raw["kjonn"],
-            "Alder": raw["alder"],
-            "ContentsCode": raw["variabel"],
-            "Tid": raw["aar"],
-            "value": raw["value"],
-        }
+    df = read_excerpt(
+        path,
+        {"kode": "Region", "naering": "NACE2007", "kjonn": "Kjonn", "alder": "Alder",
+         "variabel": "ContentsCode", "aar": "Tid"},
     )
     check(df["Region"].nunique() == N_NL_TR, "07984: expected 79 municipalities")
     wide = df.pivot_table(index=["Region", "Tid"], columns="NACE2007", values="value")
@@ -755,16 +740,8 @@ def employment_07984(path: Path, names: dict) -> pd.DataFrame:
 
 
 def education_09429(path: Path, names: dict) -> pd.DataFrame:
-    raw = read_excerpt(path)
-    df = pd.DataFrame(
-        {
-            "Region": raw["kode"],
-            "Nivaa": raw["nivaa"],
-            "Kjonn": raw["kjonn"],
-            "ContentsCode": raw["variabel"],
-            "Tid": raw["aar"],
-            "value": raw["value"],
-        }
+    df = read_excerpt(
+        path, {"kode": "Region", "nivaa": "Nivaa", "kjonn": "Kjonn", "variabel": "ContentsCode", "aar": "Tid"}
     )
     check(df["Region"].nunique() == N_NL_TR, "09429: expected 79 municipalities")
     wide = df.pivot_table(index=["Region", "Tid"], columns="Nivaa", values="value")
