@@ -58,13 +58,6 @@ def fmt_pct(value, decimals: int = 1, signed: bool = False) -> str:
     return fmt_number(value, decimals, signed=signed) + PERCENT_SEP + "%"
 
 
-def fmt_share(value, decimals: int = 1, signed: bool = False) -> str:
-    """A share between 0 and 1 shown in percent: ``0.0406`` -> ``4,1 %``."""
-    if _is_missing(value):
-        return MISSING
-    return fmt_pct(float(value) * 100, decimals, signed=signed)
-
-
 def fmt_kroner(value) -> str:
     """An amount in kroner: ``512300`` -> ``512 300 kr``."""
     if _is_missing(value):

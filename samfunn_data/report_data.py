@@ -188,9 +188,6 @@ def _indexed_07459(settings_key: tuple) -> pd.DataFrame:
     return frame
 
 
-AGE_BANDS = [(lo, lo + 4) for lo in range(0, 90, 5)] + [(90, None)]
-
-
 def _age_number(alder: pd.Series) -> np.ndarray:
     return pd.to_numeric(alder.astype(str).str.rstrip("+"), errors="coerce").to_numpy()
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from samfunn_data import charts
-from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct, fmt_share, fmt_value
+from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct, fmt_value
 
 NNBSP, NBSP, MINUS = "\u202f", "\u00a0", "\u2212"
 
@@ -29,7 +29,6 @@ def test_percent_has_a_space_before_the_sign_and_a_real_minus():
     assert fmt_pct(4.06) == f"4,1{NBSP}%"
     assert fmt_pct(-9.71) == f"{MINUS}9,7{NBSP}%"
     assert fmt_pct(3.9, signed=True) == f"+3,9{NBSP}%"
-    assert fmt_share(0.0406) == f"4,1{NBSP}%"
 
 
 def test_rounding_to_zero_never_shows_a_negative_zero():
