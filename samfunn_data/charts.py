@@ -89,6 +89,17 @@ def _year_axis(ax) -> None:
     ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
 
 
+def _index_axes(ax, base_year: int) -> None:
+    """Axes for a population index (base year = 100) over years, with its legend."""
+    ax.axhline(100, color="#999999", linewidth=0.8)
+    ax.set_ylabel(f"Indeks, folketall 1. januar {base_year} = 100", fontsize=9)
+    ax.set_xlabel("År (1. januar)", fontsize=9)
+    ax.yaxis.set_major_formatter(axis_formatter(0))
+    _year_axis(ax)
+    ax.legend(fontsize=8.5, frameon=False, loc="best")
+    _style_axes(ax)
+
+
 def empty_chart(title: str, message: str) -> Chart:
     """A placeholder saying plainly which figure the data lacks (never an invented one)."""
     fig = _figure(8, 1.4)
@@ -122,13 +133,7 @@ def population_index(frame: pd.DataFrame, name: str, county_name: str, report_ye
     for key in ("land", "fylke", "små", "kommune"):
         if key in frame and frame[key].notna().any():
             ax.plot(frame["year"], frame[key], label=labels[key], **SERIES_STYLE[key])
-    ax.axhline(100, color="#999999", linewidth=0.8)
-    ax.set_ylabel(f"Indeks, folketall 1. januar {base} = 100", fontsize=9)
-    ax.set_xlabel("År (1. januar)", fontsize=9)
-    ax.yaxis.set_major_formatter(axis_formatter(0))
-    _year_axis(ax)
-    ax.legend(fontsize=8.5, frameon=False, loc="best")
-    _style_axes(ax)
+    _index_axes(ax, base)
     subtitle = (f"Folketall 1. januar {int(last['year'])}: {fmt_int(population)}. Linjene viser utviklingen "
                 f"i prosent av folketallet i {base}." if population is not None else "")
     if "fylke" not in frame or pd.isna(frame["fylke"].iloc[0]):
@@ -284,14 +289,8 @@ def projection(paths: pd.DataFrame, name: str, county_name: str, report_year: in
         ax.plot(obs["year"], obs["index"], color=INK, linewidth=2.6, label=f"{name}, registrert folketall")
     ax.plot(own["year"], own["index"], color=INK, linewidth=2.2, linestyle="--", marker="o", markersize=3,
             label=f"{name}, hovedalternativet")
-    ax.axhline(100, color="#999999", linewidth=0.8)
     ax.axvline(report_year, color="#999999", linewidth=0.8, linestyle=":")
-    ax.set_ylabel(f"Indeks, folketall 1. januar {report_year} = 100", fontsize=9)
-    ax.set_xlabel("År (1. januar)", fontsize=9)
-    ax.yaxis.set_major_formatter(axis_formatter(0))
-    _year_axis(ax)
-    ax.legend(fontsize=8.5, frameon=False, loc="best")
-    _style_axes(ax)
+    _index_axes(ax, report_year)
     note = ("SSB lager bare hovedalternativet for kommunene; spennet mellom alternativene finnes for fylket. "
             "Framskrivinger for små kommuner er usikre.")
     if vintage_note:
