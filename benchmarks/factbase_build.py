@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="samfunn-bench-") as tmp:
         os.environ["SAMFUNN_DATA_DIR"] = tmp
-        from samfunn_data import factbase
+        from samfunn_data.facts import factbase
 
         started = time.perf_counter()
         first = factbase.build()

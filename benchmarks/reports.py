@@ -34,8 +34,9 @@ def naive(jobs, template: Path, out: Path, env: dict) -> None:
 
 
 def main() -> None:
-    from samfunn_data import factbase, reports
     from samfunn_data.config import get_settings
+    from samfunn_data.facts import factbase
+    from samfunn_data.reports import runner as reports
 
     work = Path(tempfile.mkdtemp(prefix="samfunn-bench-"))
     data_dir = work / "data"

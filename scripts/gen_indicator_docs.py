@@ -13,8 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-from samfunn_data.indicators import indicator_table_markdown
-from samfunn_data.robustness import rule_markdown
+from samfunn_data.facts.indicators import indicator_table_markdown
+from samfunn_data.facts.robustness import rule_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -144,7 +144,7 @@ def write_snapshot(folder: Path, tables=None, vintage: str = "2026-01-01") -> Pa
 
 def fixture_inputs(overrides: dict | None = None):
     """`Inputs` over the fixture tables (optionally replacing some frames)."""
-    from samfunn_data.computations import Inputs
+    from samfunn_data.facts.computations import Inputs
 
     frames = {table_id: make() for table_id, make in TABLES.items()}
     frames.update(overrides or {})
@@ -166,8 +166,8 @@ def real_settings():
     per test session (the build takes a few seconds)."""
     import tempfile
 
-    from samfunn_data import factbase
     from samfunn_data.config import Settings
+    from samfunn_data.facts import factbase
 
     if "settings" not in _REAL:
         data_dir = Path(tempfile.mkdtemp(prefix="samfunn-real-factbase-"))

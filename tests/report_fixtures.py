@@ -34,8 +34,8 @@ def environment(**values):
 @functools.lru_cache(maxsize=1)
 def built_data_dir() -> Path:
     """A data dir whose processed/ holds the fact base built from the committed snapshot."""
-    from samfunn_data import factbase
     from samfunn_data.config import get_settings
+    from samfunn_data.facts import factbase
 
     data_dir = Path(tempfile.mkdtemp(prefix="samfunn-test-data-"))
     (data_dir / "raw" / "ssb").mkdir(parents=True)
@@ -46,7 +46,7 @@ def built_data_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def rendered_report() -> Path:
     """The reports dir after rendering the real template for REPORT_KOMMUNE and REPORT_YEAR."""
-    from samfunn_data import reports
+    from samfunn_data.reports import runner as reports
 
     out = Path(tempfile.mkdtemp(prefix="samfunn-test-reports-"))
     with environment(SAMFUNN_DATA_DIR=built_data_dir(), SAMFUNN_SNAPSHOT_DIR=SNAPSHOT,

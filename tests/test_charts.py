@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from samfunn_data import charts
 from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct, fmt_value
+from samfunn_data.reports import charts
 
 NNBSP, NBSP, MINUS = "\u202f", "\u00a0", "\u2212"
 

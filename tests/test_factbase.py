@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from samfunn_data import cli, factbase
+from samfunn_data import cli
 from samfunn_data.config import Settings
 from samfunn_data.errors import (
     FactbaseError,
@@ -15,6 +15,7 @@ from samfunn_data.errors import (
     SnapshotError,
     UnknownMunicipalityError,
 )
+from samfunn_data.facts import factbase
 from tests import factbase_fixtures as fx
 
 

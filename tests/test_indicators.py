@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from samfunn_data import computations, indicators
-from samfunn_data.robustness import MEASURES
+from samfunn_data.facts import computations, indicators
+from samfunn_data.facts.robustness import MEASURES
 from tests import factbase_fixtures as fx
 
 REQUIRED = [
@@ -174,7 +174,7 @@ real = pytest.mark.skipif(not fx.real_snapshot_present(), reason="the embedded s
 
 @pytest.fixture(scope="module")
 def facts() -> pd.DataFrame:
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     return factbase.load(settings=fx.real_settings())
 

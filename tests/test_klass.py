@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from samfunn_data import municipalities
 from samfunn_data.config import get_settings
 from samfunn_data.errors import (
     MunicipalityChangedError,
@@ -20,6 +19,7 @@ from samfunn_data.errors import (
     SsbApiError,
     UnknownMunicipalityError,
 )
+from samfunn_data.facts import municipalities
 from samfunn_data.ssb import klass
 
 # The shape of KLASS `changes` answers. The first two rows are real changes; 9998 is a made-up code so

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from samfunn_data import municipalities as reg
 from samfunn_data.cli import main
 from samfunn_data.errors import (
     AmbiguousMunicipalityError,
@@ -13,6 +12,7 @@ from samfunn_data.errors import (
     MunicipalityChangedError,
     UnknownMunicipalityError,
 )
+from samfunn_data.facts import municipalities as reg
 from samfunn_data.ssb import snapshot
 
 # The 36 candidates listed in ../shared/reference/domain.md (under 2,500 in at least one year 2020-2024).

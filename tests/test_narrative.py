@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from samfunn_data import narrative, report_data
-from samfunn_data.report_data import ReportData
+from samfunn_data.reports import data as report_data
+from samfunn_data.reports import narrative
+from samfunn_data.reports.data import ReportData
 from tests.report_fixtures import SNAPSHOT, built_data_dir
 
 NBSP = "\u00a0"
@@ -99,7 +100,7 @@ def test_hovedtrekk_has_five_to_eight_sentences_for_every_network_municipality(s
 
 
 def test_report_data_holds_nothing_after_the_report_year(snapshot_env):
-    from samfunn_data import indicators
+    from samfunn_data.facts import indicators
 
     data = report_data.load("5033", 2021)
     kind = data.facts["indicator"].map({i: ind.kind for i, ind in indicators.CATALOGUE.items()})

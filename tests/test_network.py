@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from samfunn_data import network
 from samfunn_data.cli import main
 from samfunn_data.config import PROJECT_ROOT
+from samfunn_data.network import analysis as network
 
 SNAPSHOT = PROJECT_ROOT / "data" / "raw" / "snapshot"
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "network_overview.ipynb"
@@ -111,7 +111,7 @@ def test_group_median_is_not_shown_where_the_data_covers_only_part_of_the_group(
 
 
 def test_text_states_the_uncertainty_and_what_the_data_lacks(panel):
-    from samfunn_data import network_text
+    from samfunn_data.network import text as network_text
 
     bd = network.before_during(panel, "2015-2019", "2020-2023")
     text = network_text.before_during_text(bd, panel)
@@ -136,7 +136,7 @@ def test_export_panel_round_trips(panel, tmp_path):
 
 
 def test_map_credits_kartverket_and_outlines_the_participants():
-    from samfunn_data import network_charts
+    from samfunn_data.network import charts as network_charts
 
     fig = network_charts.indicator_map("andel_80_pluss", 2024)
     texts = [t.get_text() for t in fig.texts]
@@ -176,7 +176,7 @@ def test_network_notebook_runs_on_the_snapshot(tmp_path, population):
     import papermill
 
     from samfunn_data.formatting import fmt_int
-    from samfunn_data.network_report import render_network_report
+    from samfunn_data.network.runner import render_network_report
 
     params = papermill.inspect_notebook(str(NOTEBOOK))
     assert {"start_year", "end_year", "comparison", "before", "during", "map_indicator"} <= set(params)

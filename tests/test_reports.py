@@ -10,10 +10,13 @@ import nbformat
 import papermill
 import pytest
 
-from samfunn_data import cli, factbase, reports, warm_kernel
+from samfunn_data import cli
 from samfunn_data.config import get_settings
 from samfunn_data.errors import MunicipalityChangedError, ReportError, UnknownMunicipalityError
+from samfunn_data.facts import factbase
 from samfunn_data.formatting import fmt_int, fmt_pct
+from samfunn_data.reports import runner as reports
+from samfunn_data.reports import warm_kernel
 from tests.report_fixtures import (
     REPORT_KOMMUNE,
     REPORT_YEAR,
@@ -183,7 +186,7 @@ def test_template_parameters_and_thin_cells():
         assert not re.search(r"^\s*(def|class) ", cell.source, re.M)  # thin: library calls only
         for line in cell.source.splitlines():
             if line.startswith(("import ", "from ")):
-                assert re.match(r"from (samfunn_data|IPython\.display) import", line), line
+                assert re.match(r"from (samfunn_data(\.\w+)*|IPython\.display) import", line), line
 
 
 SECTIONS = ["Hovedtrekk", "Befolkningsutvikling", "Alderssammensetning", "Befolkningsendringer",
@@ -253,7 +256,7 @@ def test_template_runs_on_small_fixture_data_and_says_what_is_missing(tmp_path, 
 
 
 def test_index_links_the_network_overview_only_once_it_exists(tmp_path):
-    from samfunn_data.report_html import index_html
+    from samfunn_data.reports.html import index_html
 
     entries = [{"kommunenr": "5033", "name": "Tydal", "year": 2023, "status": "ok",
                 "html": "2023/5033-tydal.html", "notebook": "2023/5033-tydal.ipynb", "error": None}]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from samfunn_data import robustness as r
+from samfunn_data.facts import robustness as r
 
 
 @pytest.mark.parametrize(("count", "expected"), [

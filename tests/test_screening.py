@@ -9,11 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from samfunn_data import applications, screening
-from samfunn_data.applications import parse_personnel, parse_plan_year, parse_yes_no, read_applications
+from samfunn_data import screening
 from samfunn_data.cli import main
 from samfunn_data.config import PROJECT_ROOT
 from samfunn_data.errors import InputFileError
+from samfunn_data.screening import applications
+from samfunn_data.screening.applications import (
+    parse_personnel,
+    parse_plan_year,
+    parse_yes_no,
+    read_applications,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "screening"
 BAD_ROWS = FIXTURES / "applications_bad_rows.csv"
@@ -237,7 +243,7 @@ def test_the_example_file_screens_cleanly_with_the_expected_decisions(tmp_path):
 
 
 def test_statistics_adequacy_follows_the_fact_base(tmp_path):
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     result = screening.screen_file(EXAMPLE, 2024, tmp_path)
     traena = next(a for a in result.assessments if a.kommune.code == "1835")

@@ -9,7 +9,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     result = factbase.build(force=args.force)
     print(result.summary())

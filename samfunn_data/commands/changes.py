@@ -20,7 +20,7 @@ def _fmt(value: float, decimals: int) -> str:
 
 
 def run(args) -> int:
-    from samfunn_data import factbase, indicators
+    from samfunn_data.facts import factbase, indicators
 
     table = factbase.changes(args.kommune, since_year=args.since, vintage=args.vintage)
     code = factbase.resolve_region(args.kommune)

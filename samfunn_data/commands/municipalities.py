@@ -11,8 +11,8 @@ import sys
 
 import pandas as pd
 
-from samfunn_data import municipalities
 from samfunn_data.errors import DataUnavailableError
+from samfunn_data.facts import municipalities
 
 EXAMPLE = (
     "examples: samfunn municipalities --small --county 18 --year 2020 | samfunn municipalities Træna 5043"

@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from samfunn_data.network_report import render_network_report
+    from samfunn_data.network.runner import render_network_report
 
     paths = render_network_report(
         years=args.years, comparison=args.comparison, before=args.before, during=args.during,

@@ -17,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from samfunn_data import reports
     from samfunn_data.config import get_settings
+    from samfunn_data.reports import runner as reports
 
     results = reports.render_reports(args.kommuner, args.years, force=args.force, jobs=args.jobs,
                                      template=args.template, progress=not args.no_progress)

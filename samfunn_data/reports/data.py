@@ -73,14 +73,14 @@ class ReportData:
 
 def municipality(kommunenr: str):
     """The registry entry (code, name, county, county_name) of a municipality."""
-    from samfunn_data import municipalities
+    from samfunn_data.facts import municipalities
 
     return municipalities.lookup(str(kommunenr))
 
 
 def load(kommunenr: str, year: int) -> ReportData:
     """Facts and comparisons for ``kommunenr`` as they stood in ``year`` (see `factbase.as_of`)."""
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     muni = municipality(kommunenr)
     year = int(year)
@@ -98,7 +98,7 @@ def load(kommunenr: str, year: int) -> ReportData:
 @lru_cache(maxsize=4)
 def _population_table(settings_key: tuple) -> pd.DataFrame:
     """Population on 1 January for every region and year (from the fact base)."""
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     facts = factbase.load()
     pop = facts.loc[facts["indicator"] == "folkemengde", ["kommunenr", "level", "year", "value"]]
@@ -158,7 +158,7 @@ def _county_series(wide: pd.DataFrame, county: str, members: list[str]) -> pd.Se
 
 @lru_cache(maxsize=8)
 def _table(table_id: str, settings_key: tuple) -> pd.DataFrame:
-    from samfunn_data.sources import find_sources
+    from samfunn_data.facts.sources import find_sources
 
     settings = get_settings()
     source = find_sources(settings, [table_id]).get(table_id)

@@ -32,11 +32,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from samfunn_data import computations, indicators, robustness
-from samfunn_data.computations import COLUMNS, Inputs, level_of
 from samfunn_data.config import PROJECT_ROOT, Settings, get_settings
 from samfunn_data.errors import FactbaseError
-from samfunn_data.sources import Source, find_sources
+from samfunn_data.facts import computations, indicators, robustness
+from samfunn_data.facts.computations import COLUMNS, Inputs, level_of
+from samfunn_data.facts.sources import Source, find_sources
 
 FACTS = "facts.parquet"
 COMPARISONS = "comparisons.parquet"
@@ -105,7 +105,7 @@ def _code_fingerprint() -> str:
 def _participants() -> list[str]:
     """Network participants from the registry (network.toml)."""
     try:
-        from samfunn_data import municipalities
+        from samfunn_data.facts import municipalities
 
         return sorted(str(code) for code in municipalities.network().participants)
     except (ImportError, AttributeError):
@@ -352,7 +352,7 @@ def resolve_region(kommune) -> str:
     text = str(kommune).strip()
     if text == "0" or (len(text) == 2 and text.isdigit()):
         return text
-    from samfunn_data import municipalities
+    from samfunn_data.facts import municipalities
 
     return municipalities.lookup(text).code
 

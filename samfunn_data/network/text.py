@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
-from samfunn_data.network import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
+from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
 
 VERDICT = {"higher": "høyere vekst under", "lower": "lavere vekst under", "no clear difference":
            "ingen klar forskjell", "unavailable": "kan ikke vurderes"}
@@ -47,7 +47,7 @@ def styled(table: pd.DataFrame):
 
 def counts_table(panel_df: pd.DataFrame, year: int):
     """The groups with number of municipalities and inhabitants, formatted for reading."""
-    from samfunn_data.network import group_counts
+    from samfunn_data.network.analysis import group_counts
 
     table = group_counts(panel_df, year)
     for col in table.columns[1:]:
@@ -82,7 +82,7 @@ def _row(bd: pd.DataFrame, key: str) -> pd.Series | None:
 
 
 def _components_text(bd, panel_df, before, during) -> str:
-    from samfunn_data.network import component_coverage
+    from samfunn_data.network.analysis import component_coverage
 
     first, last = component_coverage(panel_df)
     if first is None:
@@ -137,7 +137,7 @@ def _uncertainty_text(bd: pd.DataFrame, panel_df: pd.DataFrame, year: int) -> st
 
 def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
     """The before/during comparison in plain bokmål, with numbers and what noise allows us to say."""
-    from samfunn_data.robustness import differs
+    from samfunn_data.facts.robustness import differs
 
     before = tuple(int(x) for x in bd.attrs["before"].split("–"))
     during = tuple(int(x) for x in bd.attrs["during"].split("–"))
@@ -196,7 +196,7 @@ def before_during_table(bd: pd.DataFrame):
 
 def components_table(bd: pd.DataFrame):
     """Natural increase and net migration summed over each period, graded by the pooled count."""
-    from samfunn_data.robustness import grade
+    from samfunn_data.facts.robustness import grade
 
     def component(period: str):
         first, last = (int(x) for x in period.split("–"))
@@ -221,8 +221,8 @@ def components_table(bd: pd.DataFrame):
 
 def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, comparison: str):
     """Participants' newest values up to `year` beside the comparison median and Norway, with counts."""
-    from samfunn_data.indicators import CATALOGUE
-    from samfunn_data.network import group_summary
+    from samfunn_data.facts.indicators import CATALOGUE
+    from samfunn_data.network.analysis import group_summary
 
     participants = panel_df.loc[panel_df["deltaker"]].drop_duplicates("kommunenr")
     rows = []

@@ -6,8 +6,9 @@ notebook, while the template needs one call per figure.
 
 from __future__ import annotations
 
-from samfunn_data import charts, report_data
-from samfunn_data.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.reports import charts
+from samfunn_data.reports import data as report_data
 
 
 def population(data) -> charts.Chart:
@@ -43,8 +44,8 @@ def projection(data) -> charts.Chart:
 
 
 def locator(data) -> charts.Chart:
-    from samfunn_data import municipalities
     from samfunn_data.config import get_settings
+    from samfunn_data.facts import municipalities
 
     muni_geo, county_geo, credit = _boundaries(str(get_settings().snapshot_dir / "geo"))
     names = {m.code: m.name for m in municipalities.all_municipalities()}

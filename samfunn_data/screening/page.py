@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from samfunn_data.facts import municipalities
 from samfunn_data.formatting import fmt_int
+from samfunn_data.screening.assessment import AKTUELL, CATEGORY_ORDER, FORBEHOLD, IKKE_AKTUELL, fmt_fte
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5rem;color:#1b1b1b;
@@ -83,8 +85,6 @@ def _reasons(a) -> str:
 
 
 def _applicant_row(a) -> str:
-    from samfunn_data.screening import CATEGORY_ORDER, fmt_fte
-
     app = a.application
     order = CATEGORY_ORDER[a.category]
     population = "–" if a.population is None else fmt_int(a.population)
@@ -172,8 +172,6 @@ def _errors_table(errors) -> str:
 
 
 def _summary(result) -> str:
-    from samfunn_data.screening import AKTUELL, FORBEHOLD, IKKE_AKTUELL
-
     counts = {c: sum(a.category == c for a in result.assessments) for c in (AKTUELL, FORBEHOLD, IKKE_AKTUELL)}
     boxes = [("Rader i filen", result.read.n_rows), ("Vurdert", len(result.assessments)),
              ("Med feil", len(result.read.invalid_rows))] + list(counts.items())
@@ -181,8 +179,6 @@ def _summary(result) -> str:
 
 
 def _method(result) -> str:
-    from samfunn_data import municipalities
-
     rule = municipalities.network()
     counties = " og ".join({"18": "Nordland", "50": "Trøndelag"}.get(str(c), str(c)) for c in rule.counties)
     return (
@@ -208,7 +204,6 @@ def _method(result) -> str:
 
 def render_page(result) -> str:
     """The whole screening page as an HTML string."""
-    from samfunn_data.screening import FORBEHOLD
 
     rows = "".join(_applicant_row(a) for a in result.assessments)
     head = "".join(f"<th scope=col>{h}</th>" for h in _HEADERS)

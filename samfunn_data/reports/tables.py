@@ -10,9 +10,9 @@ import html
 
 import pandas as pd
 
-from samfunn_data import indicators
+from samfunn_data.facts import indicators
+from samfunn_data.facts.robustness import HIGHER, INDICATIVE, LOWER, NO_CLEAR, SOLID, TOO_FEW
 from samfunn_data.formatting import MISSING, fmt_value
-from samfunn_data.robustness import HIGHER, INDICATIVE, LOWER, NO_CLEAR, SOLID, TOO_FEW
 
 GRADE_NB = {SOLID: "sikkert", INDICATIVE: "usikkert", TOO_FEW: "for få"}
 VERDICT_NB = {HIGHER: "høyere", LOWER: "lavere", NO_CLEAR: "ingen klar forskjell"}

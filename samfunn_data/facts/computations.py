@@ -18,9 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from samfunn_data import robustness
 from samfunn_data.errors import FactbaseError
-from samfunn_data.indicators import AGE_GROUPS, INDUSTRIES, PROJECTION_FIRST_REPORT_YEAR, PROJECTION_YEARS
+from samfunn_data.facts import robustness
+from samfunn_data.facts.indicators import (
+    AGE_GROUPS,
+    INDUSTRIES,
+    PROJECTION_FIRST_REPORT_YEAR,
+    PROJECTION_YEARS,
+)
 
 COLUMNS = ["kommunenr", "year", "indicator", "value", "count", "se", "pooled"]
 MAX_AGE = 105  # SSB's top age group "105+" counts as 105

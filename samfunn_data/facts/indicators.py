@@ -2,8 +2,8 @@
 
 Each `Indicator` says what a figure is (Norwegian title and explanation, unit, chapter), where it comes
 from (SSB tables and the selection used), how it is computed (the name of a function in
-`samfunn_data.computations`), whether it is a stock, a flow, a projection or static, and which count the
-small-numbers rule (`samfunn_data.robustness`) grades it on. The README's indicator table is generated
+`samfunn_data.facts.computations`), whether it is a stock, a flow, a projection or static, and which count the
+small-numbers rule (`samfunn_data.facts.robustness`) grades it on. The README's indicator table is generated
 from this catalogue by `indicator_table_markdown()` (run `python scripts/gen_indicator_docs.py`).
 """
 
@@ -28,7 +28,7 @@ MUNICIPAL_ONLY = ("kommune",)
 
 @dataclass(frozen=True)
 class Indicator:
-    """One figure in the fact base. `computation` names a function in `samfunn_data.computations`."""
+    """One figure in the fact base. `computation` names a function in `samfunn_data.facts.computations`."""
 
     id: str
     title: str

@@ -106,7 +106,7 @@ def resolve_kommuner(spec, years: list[int]) -> list:
     1 January of at least one of ``years`` (eligibility changes from year to year, so it is computed).
     Unknown names and retired codes raise the registry's errors, which name suggestions or successors.
     """
-    from samfunn_data import municipalities
+    from samfunn_data.facts import municipalities
 
     items = spec if isinstance(spec, list | tuple) else [s.strip() for s in str(spec).split(",")]
     items = [str(s).strip() for s in items if str(s).strip()]
@@ -130,7 +130,7 @@ def resolve_kommuner(spec, years: list[int]) -> list:
 
 def population_years() -> dict[str, set[int]]:
     """Years with a population figure (1 January) per region in the fact base (builds it if missing)."""
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     facts = factbase.load()
     pop = facts.loc[facts["indicator"] == "folkemengde", ["kommunenr", "year"]]
@@ -159,15 +159,15 @@ def _hash_files(paths, root: Path, h) -> None:
 
 
 # The package modules a report runs: a change in any of them must re-render the reports.
-REPORT_MODULES = ("charts", "narrative", "formatting", "report_data", "report_figures", "report_tables",
-                  "report_html", "factbase", "indicators", "robustness", "computations", "sources",
-                  "municipalities", "config")
+REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/data", "reports/figures",
+                  "reports/tables", "reports/html", "facts/factbase", "facts/indicators", "facts/robustness",
+                  "facts/computations", "facts/sources", "facts/municipalities", "config")
 
 
 def template_hash(template: Path = TEMPLATE) -> str:
     """Hash of the template notebook and the package code it calls (`REPORT_MODULES`)."""
     h = hashlib.sha256(Path(template).read_bytes())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     _hash_files([package / f"{name}.py" for name in REPORT_MODULES], package, h)
     return h.hexdigest()[:16]
 
@@ -260,7 +260,7 @@ def _worker_init() -> None:
     import nbconvert  # noqa: F401  (import cost paid here, not in the first report)
     import papermill  # noqa: F401
 
-    from samfunn_data import warm_kernel
+    from samfunn_data.reports import warm_kernel
 
     warm_kernel.register()
     util.Finalize(None, warm_kernel.shutdown, exitpriority=100)
@@ -280,7 +280,8 @@ def execute_job(job: ReportJob, template: str, reports_dir: str) -> ReportResult
     """Execute one report with papermill on the warm kernel and export its HTML; never raises."""
     import papermill
 
-    from samfunn_data import report_html, warm_kernel
+    from samfunn_data.reports import html as report_html
+    from samfunn_data.reports import warm_kernel
 
     start = time.perf_counter()
     out_dir = Path(reports_dir)
@@ -319,7 +320,7 @@ def _run_jobs(jobs: list[ReportJob], template: Path, reports_dir: Path, workers:
                     results.append(execute_job(job, str(template), str(reports_dir)))
                     bar.update(1)
             finally:
-                from samfunn_data import warm_kernel
+                from samfunn_data.reports import warm_kernel
 
                 warm_kernel.shutdown()
         else:
@@ -408,7 +409,7 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
 def write_outputs(results: list[ReportResult], manifest: dict, reports_dir: Path, tmpl_hash: str,
                   fingerprint: str, template: Path) -> None:
     """Merge this run into the manifest (earlier reports stay listed) and rewrite the index."""
-    from samfunn_data import report_html
+    from samfunn_data.reports import html as report_html
 
     entries = dict(manifest.get("reports", {}))
     for result in results:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from samfunn_data import municipalities
+from samfunn_data.facts import municipalities
 
 PARTICIPANTS = "deltakere"
 SMALL_NL_TR = "sma_nl_tr"
@@ -95,7 +95,7 @@ def membership(reference_year: int = 2020) -> pd.DataFrame:
 def _load_facts(facts: pd.DataFrame | None) -> pd.DataFrame:
     if facts is not None:
         return facts
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     return factbase.load()
 
@@ -257,7 +257,7 @@ def before_during(panel_df: pd.DataFrame, before="2015-2019", during="2020-2023"
     Natural increase and net migration are summed over a period only when the data has every year of
     it for every member (06913 starts in 2019 in the snapshot); otherwise they are missing.
     """
-    from samfunn_data.robustness import differs
+    from samfunn_data.facts.robustness import differs
 
     before, during = Period.parse(before), Period.parse(during)
     pop = _population(panel_df)

@@ -16,15 +16,15 @@ WIDE_CSS = ("main{max-width:74rem} img{max-width:100%;height:auto} "
 
 def _check(parameters: dict) -> None:
     """Fail before a kernel starts on parameters the notebook cannot use."""
-    from samfunn_data.indicators import CATALOGUE
-    from samfunn_data.network import COMPARISONS, Period
+    from samfunn_data.facts.indicators import CATALOGUE
+    from samfunn_data.network.analysis import COMPARISONS, Period
 
     if parameters["comparison"] not in COMPARISONS:
         allowed = ", ".join(COMPARISONS)
         raise ReportError(f"Ukjent sammenligningsgruppe {parameters['comparison']!r}; bruk {allowed}.")
     if parameters["map_indicator"] not in CATALOGUE:
         raise ReportError(f"Ukjent indikator {parameters['map_indicator']!r} for kartet; "
-                          "se samfunn_data.indicators.CATALOGUE.")
+                          "se samfunn_data.facts.indicators.CATALOGUE.")
     for key in ("before", "during"):
         try:
             period = Period.parse(parameters[key])
@@ -40,9 +40,9 @@ def render_network_report(years="2010-2026", comparison="sma_nl_tr", before="201
     """Execute the network notebook with papermill and write its HTML; returns the output paths."""
     import papermill
 
-    from samfunn_data import warm_kernel
-    from samfunn_data.network import Period
-    from samfunn_data.report_html import notebook_to_html
+    from samfunn_data.network.analysis import Period
+    from samfunn_data.reports import warm_kernel
+    from samfunn_data.reports.html import notebook_to_html
 
     try:
         span = Period.parse(years)

@@ -13,9 +13,9 @@ import html
 
 import pandas as pd
 
+from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.facts.robustness import HIGHER, LOWER, NO_CLEAR, TOO_FEW
 from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct
-from samfunn_data.indicators import PROJECTION_VINTAGE_YEAR
-from samfunn_data.robustness import HIGHER, LOWER, NO_CLEAR, TOO_FEW
 
 TOO_SMALL = "tallene er for små til å si om forskjellen er reell"
 
@@ -333,7 +333,7 @@ def changes_since_previous(data) -> list[dict]:
     with the robustness verdict on the change.
 
     Rows: indicator, title, unit, decimals, before_year, before, now_year, now, verdict."""
-    from samfunn_data import indicators, robustness
+    from samfunn_data.facts import indicators, robustness
 
     rows = []
     for ind_id in CHANGE_IDS:

@@ -20,7 +20,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from samfunn_data.formatting import axis_formatter, fmt_value
-from samfunn_data.network import (
+from samfunn_data.network.analysis import (
     ADDITIVE_UNITS,
     GROUP_LABELS,
     MIN_COVERAGE,
@@ -114,7 +114,7 @@ def _plot_indicator(ax, panel_df, indicator: str, title: str, unit: str, decimal
 def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020, 2023), ncols: int = 3,
                     title: str = ""):
     """One small chart per indicator: the median of each group over time, comparison group's IQR shaded."""
-    from samfunn_data.indicators import CATALOGUE
+    from samfunn_data.facts.indicators import CATALOGUE
 
     indicators = [i for i in indicators if panel_df.loc[panel_df["indicator"] == i, "value"].notna().any()]
     if not indicators:
@@ -169,7 +169,7 @@ def _label_point(geometry: dict) -> tuple[float, float]:
 
 @lru_cache(maxsize=2)
 def _boundaries(directory: str) -> tuple[dict, dict]:
-    from samfunn_data.charts import load_boundaries  # the report's reader of the snapshot's geo/
+    from samfunn_data.reports.charts import load_boundaries  # the report's reader of the snapshot's geo/
 
     path = Path(directory)
     if not (path / "kommuner-2024.geojson").exists():
@@ -223,7 +223,7 @@ def county_maps(values: pd.Series, title: str, unit: str | None = None, highligh
     """
     from matplotlib.colors import BoundaryNorm
 
-    from samfunn_data import municipalities
+    from samfunn_data.facts import municipalities
 
     geoms, county_geoms = municipality_geometries(counties, directory)
     names = {c: municipalities.lookup(c).name for c in highlight}
@@ -277,7 +277,7 @@ THEME_TITLES = {"befolkning": "Befolkning", "alder": "Alderssammensetning",
 
 def theme_indicators(theme: str) -> list[str]:
     """The indicators of a theme that can be compared across units of different size (no counts)."""
-    from samfunn_data.indicators import CATALOGUE
+    from samfunn_data.facts.indicators import CATALOGUE
 
     return [i for i, ind in CATALOGUE.items()
             if ind.theme == theme and ind.unit not in ADDITIVE_UNITS and ind.kind in ("stock", "flow")]
@@ -305,7 +305,7 @@ def show_theme_figures(panel_df: pd.DataFrame, period=(2020, 2023)) -> None:
 
 def population_index_chart(panel_df: pd.DataFrame, base_year: int = 2020, period=(2020, 2023)):
     """Population of each participant and of each group (sum) as an index, base_year = 100."""
-    from samfunn_data.network import index_series
+    from samfunn_data.network.analysis import index_series
 
     return _done(index_chart(index_series(panel_df, "folkemengde", base_year), base_year, period))
 
@@ -313,11 +313,11 @@ def population_index_chart(panel_df: pd.DataFrame, base_year: int = 2020, period
 def indicator_map(indicator: str, year: int, facts: pd.DataFrame | None = None,
                   directory: Path | None = None):
     """Map of Nordland and Trøndelag coloured by `indicator` in `year`, participants outlined."""
-    from samfunn_data import municipalities
-    from samfunn_data.indicators import CATALOGUE
+    from samfunn_data.facts import municipalities
+    from samfunn_data.facts.indicators import CATALOGUE
 
     if facts is None:
-        from samfunn_data import factbase
+        from samfunn_data.facts import factbase
 
         facts = factbase.load(year=year)
     rows = facts[(facts["indicator"] == indicator) & (facts["year"] == year) & (facts["level"] == "kommune")]

@@ -1,6 +1,6 @@
 """Screen applicant municipalities for the learning network (what coordinators run).
 
-Order of operations in `screen_file`:
+Order of operations in `screening.run.screen_file`:
 1. read and validate every row (`applications.read_applications`); bad rows become RowErrors;
 2. for each valid application: eligibility from the population on 1 January of the application year,
    statistics adequacy from the fact base as it stood that year, the age of the samfunnsdel against the
@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from samfunn_data import municipalities
-from samfunn_data.applications import Application, ReadResult, RowError, read_applications
 from samfunn_data.errors import FactbaseError, SamfunnError
+from samfunn_data.facts import municipalities
+from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
 from samfunn_data.formatting import fmt_int, fmt_number
-from samfunn_data.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.screening.applications import Application, ReadResult, RowError
 
 AKTUELL = "Aktuell"
 FORBEHOLD = "Aktuell med forbehold"
@@ -127,7 +127,7 @@ class ScreeningResult:
 
 def core_indicators() -> list[tuple[str, object]]:
     """The core indicators the catalogue has, in CORE_INDICATORS order, as (id, Indicator)."""
-    from samfunn_data.indicators import CATALOGUE
+    from samfunn_data.facts.indicators import CATALOGUE
 
     return [(i, CATALOGUE[i]) for i in CORE_INDICATORS if i in CATALOGUE]
 
@@ -147,7 +147,7 @@ def _expected_year(indicator, year: int) -> int:
 
 def indicator_statuses(code: str, year: int, facts: pd.DataFrame | None = None) -> list[IndicatorStatus]:
     """Which core indicators the fact base has for `code` as it stood in `year`, how recent and how robust."""
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     if facts is None:
         facts = factbase.as_of(code, year)
@@ -277,7 +277,7 @@ def assess(application: Application, year: int, facts: pd.DataFrame | None = Non
 
 def check_year(year: int) -> None:
     """Fail early, with the years the data has, when 1 January `year` is not in the population table."""
-    from samfunn_data import factbase
+    from samfunn_data.facts import factbase
 
     facts = factbase.load("0")  # Norway's row exists for every year the population table has
     years = facts.loc[facts["indicator"] == "folkemengde", "year"]
@@ -352,54 +352,6 @@ def errors_frame(errors: list[RowError]) -> pd.DataFrame:
         [{"rad": e.row, "kommune": e.kommune, "felt": e.field, "melding": e.message} for e in errors],
         columns=["rad", "kommune", "felt", "melding"],
     )
-
-
-def write_outputs(result: ScreeningResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write screening.html, screening.csv and screening_errors.csv (always all three) into `out_dir`."""
-    from samfunn_data.screening_page import render_page
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "html": out / "screening.html",
-        "csv": out / "screening.csv",
-        "errors_csv": out / "screening_errors.csv",
-    }
-    # Plain UTF-8 and comma: the CSVs are meant for tools as much as for spreadsheets.
-    assessments_frame(result.assessments).to_csv(paths["csv"], index=False)
-    errors_frame(result.errors).to_csv(paths["errors_csv"], index=False)
-    paths["html"].write_text(render_page(result), encoding="utf-8")
-    result.paths = paths
-    return paths
-
-
-def screen_file(path: str | Path, year: int, out_dir: str | Path | None = None) -> ScreeningResult:
-    """Read, validate and screen an applications file; write the outputs to `out_dir` if given.
-
-    Parameters
-    ----------
-    path : CSV (comma or semicolon; UTF-8, Windows-1252 or Latin-1) or .xlsx with the template's columns.
-    year : application year; population on 1 January of that year decides eligibility.
-    out_dir : folder for screening.html, screening.csv and screening_errors.csv.
-
-    Returns
-    -------
-    ScreeningResult; `.ok` is False when any row was invalid (the valid rows are screened anyway).
-    """
-    check_year(year)
-    read = read_applications(path, year)
-    assessments = screen(read.applications, year)
-    result = ScreeningResult(year=year, source=str(path), read=read, assessments=assessments)
-    if out_dir is not None:
-        write_outputs(result, out_dir)
-    return result
-
-
-def default_out_dir() -> Path:
-    """reports/screening (or SAMFUNN_REPORTS_DIR/screening)."""
-    from samfunn_data.config import get_settings
-
-    return get_settings().reports_dir / "screening"
 
 
 def fmt_fte(value: float) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from samfunn_data import municipalities
 from samfunn_data.errors import InputFileError, MunicipalityChangedError, UnknownMunicipalityError
+from samfunn_data.facts import municipalities
 
 # The invitation's template, one column per question ("Kommuneplanens samfunnsdel er fra år xx", ...).
 COLUMNS = (
