@@ -1,0 +1,103 @@
+"""Claims: every generated sentence as a record of the numbers and the verdict behind it.
+
+A report (or the network overview) never writes a sentence from numbers directly: it makes a `Claim`,
+and the sentence shown is `claim.text`. The claims are written beside the HTML as `<report>.claims.json`,
+and each sentence's element carries `data-claim="<index>"`, so anyone can check a sentence against its
+numbers, its comparator and the years of data it used.
+
+Verdicts are the robustness rule's (`facts.robustness`) for comparisons between units, and the changes
+rule's for one unit over time; the text must never say more than its verdict.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+# Verdicts between units (the robustness rule's `differs`, plus the count grade).
+HIGHER, LOWER, NO_CLEAR_DIFFERENCE = "higher", "lower", "no clear difference"
+TOO_FEW, UNAVAILABLE = "too few", "unavailable"
+# Verdicts for one unit over time.
+INCREASE, DECREASE, NO_CLEAR_CHANGE = "increase", "decrease", "no clear change"
+VERDICTS = (HIGHER, LOWER, NO_CLEAR_DIFFERENCE, TOO_FEW, UNAVAILABLE, INCREASE, DECREASE, NO_CLEAR_CHANGE)
+
+# Comparators, as a reader would name them.
+COUNTY = "fylke"
+COUNTRY = "land"
+SMALL_NL_TR = "små kommuner i Nordland og Trøndelag"
+SMALL_NORWAY = "små kommuner i Norge"
+NETWORK = "nettverket"
+COMPARATORS = (COUNTY, COUNTRY, SMALL_NL_TR, SMALL_NORWAY, NETWORK)
+GROUP_COMPARATORS = (SMALL_NL_TR, SMALL_NORWAY, NETWORK)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One generated sentence and what it rests on.
+
+    Parameters
+    ----------
+    section : where the sentence stands (e.g. "hovedtrekk", "endringer", "planstrategi", "okonomi").
+    text : the sentence exactly as shown (plain text, not HTML).
+    indicator : catalogue id of the value (e.g. "folkemengde", "endring_10ar_pst").
+    kommunenr : the unit the sentence is about.
+    year : reference year of `value` (the end year for a change).
+    value : the value in the unit shown (12.9 for 12.9 %), or None when unavailable.
+    comparator : one of `COMPARATORS`, or None when the sentence compares nothing.
+    comparator_value : the comparator's value in the same unit, or None.
+    comparator_n : how many municipalities a group comparator holds (None for county/country/none).
+    verdict : one of `VERDICTS`.
+    data_through : latest year of data that value, comparator and uncertainty estimate used.
+    """
+
+    section: str
+    text: str
+    indicator: str
+    kommunenr: str
+    year: int
+    value: float | None
+    comparator: str | None
+    comparator_value: float | None
+    comparator_n: int | None
+    verdict: str
+    data_through: int
+
+    def __post_init__(self):
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"unknown verdict {self.verdict!r}; one of {VERDICTS}")
+        if self.comparator is not None and self.comparator not in COMPARATORS:
+            raise ValueError(f"unknown comparator {self.comparator!r}; one of {COMPARATORS}")
+        group = self.comparator in GROUP_COMPARATORS
+        if group and self.comparator_value is not None and not self.comparator_n:
+            raise ValueError(f"a group comparator ({self.comparator}) needs its n")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class ClaimLog:
+    """The claims of one document, in the order their sentences appear; renders each with its index."""
+
+    def __init__(self) -> None:
+        self.claims: list[Claim] = []
+
+    def add(self, claim: Claim) -> int:
+        self.claims.append(claim)
+        return len(self.claims) - 1
+
+    def html(self, claim: Claim, tag: str = "li", extra: str = "") -> str:
+        """The claim's sentence as an HTML element carrying `data-claim`; `extra` is trusted HTML after it."""
+        index = self.add(claim)
+        return f'<{tag} data-claim="{index}">{html.escape(claim.text)}{extra}</{tag}>'
+
+    def write(self, path: str | Path) -> Path:
+        """Write the claims as a JSON list (UTF-8, stable key order)."""
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # unique per process: concurrent runs
+        tmp.write_text(json.dumps([c.to_json() for c in self.claims], ensure_ascii=False, indent=1),
+                       encoding="utf-8")
+        tmp.replace(path)
+        return path
