@@ -11,6 +11,7 @@ the machine has installed and is process-global.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 THOUSANDS_SEP = "\u202f"  # narrow no-break space
 PERCENT_SEP = "\u00a0"  # no-break space between a number and "%"
@@ -27,16 +28,24 @@ def _is_missing(value) -> bool:
         return True
 
 
+def round_half_up(value, decimals: int = 0) -> Decimal:
+    """Round the way readers do (1 416,5 -> 1 417; 2,675 -> 2,68), not half-to-even as ``round()`` and
+    ``format()`` do. The float's shortest repr is rounded, so 2.675 (stored as 2.67499…) counts as a half."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def fmt_number(value, decimals: int = 0, signed: bool = False) -> str:
     """Format a number the Norwegian way: ``12345.6`` -> ``12 345,6`` (narrow no-break spaces).
 
-    ``signed`` puts ``+`` in front of positive numbers (for changes). Missing values give ``–``.
+    Halves round up (away from zero), as a reader rounds. ``signed`` puts ``+`` in front of positive
+    numbers (for changes). Missing and infinite values give ``–``.
     """
-    if _is_missing(value):
+    if _is_missing(value) or math.isinf(float(value)):
         return MISSING
     value = float(value)
-    text = f"{abs(value):,.{decimals}f}"
-    if float(text.replace(",", "")) == 0:  # "-0,0" after rounding reads as a change: show plain 0
+    rounded = round_half_up(abs(value), decimals)
+    text = f"{rounded:,.{decimals}f}"
+    if rounded == 0:  # "-0,0" after rounding reads as a change: show plain 0
         value = 0.0
     text = text.replace(",", "\x00").replace(".", ",").replace("\x00", THOUSANDS_SEP)
     if value < 0:
@@ -81,6 +90,18 @@ def axis_formatter(decimals: int = 0, suffix: str = ""):
     from matplotlib.ticker import FuncFormatter
 
     return FuncFormatter(lambda x, _pos: fmt_number(x, decimals) + suffix)
+
+
+def number_axis(axis, decimals: int = 0, suffix: str = "", nbins="auto") -> None:
+    """Ticks on a value axis at steps of 1, 2 or 5 times a power of ten, written the Norwegian way.
+
+    Matplotlib's default may step by 2.5, which a whole-number label shows as 0, −2, −5, −8; with
+    ``decimals=0`` the steps are also whole numbers. ``axis`` is e.g. ``ax.yaxis``.
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 5, 10], integer=decimals == 0))
+    axis.set_major_formatter(axis_formatter(decimals, suffix))
 
 
 def plural(n: int, singular: str, plural_form: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from samfunn_data.formatting import round_half_up
+
 
 def add_arguments(parser) -> None:
     parser.add_argument("kommune", help="municipality code or name, e.g. 5033 or Tydal")
@@ -13,14 +15,22 @@ def add_arguments(parser) -> None:
                         help="compare with an earlier build instead: 'previous' or a label it lists")
 
 
+# factbase.changes' assessment codes in the reader's words ("higher" = the new value is clearly higher)
+CHANGE_NB = {"higher": "tydelig økning", "lower": "tydelig nedgang",
+             "no clear difference": "ingen klar endring", "unavailable": "kan ikke vurderes"}
+
+
 def _fmt(value: float, decimals: int) -> str:
+    """Plain spaces and a point (for a terminal and for copying into code); halves round up."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{value:,.{decimals}f}".replace(",", " ")
+    rounded = round_half_up(value, decimals)
+    return f"{rounded:,.{decimals}f}".replace(",", " ")
 
 
 def run(args) -> int:
     from samfunn_data.facts import factbase, indicators
+    from samfunn_data.facts.robustness import grade_label
 
     table = factbase.changes(args.kommune, since_year=args.since, vintage=args.vintage)
     code = factbase.resolve_region(args.kommune)
@@ -32,6 +42,7 @@ def run(args) -> int:
     for row in table.itertuples():
         decimals = indicators.CATALOGUE[row.indicator].decimals
         print(f"  {row.indicator:<32} {row.from_year}: {_fmt(row.from_value, decimals):>12}  ->  "
-              f"{row.to_year}: {_fmt(row.to_value, decimals):>12} {row.unit:<13} {row.assessment}"
-              f" ({row.robustness or 'ikke gradert'})")
+              f"{row.to_year}: {_fmt(row.to_value, decimals):>12} {row.unit:<13} "
+              f"{CHANGE_NB.get(row.assessment, row.assessment)}"
+              f" ({grade_label(row.robustness) or 'ikke gradert'})")
     return 0

@@ -23,6 +23,7 @@ from samfunn_data.facts import robustness
 from samfunn_data.facts.indicators import (
     AGE_GROUPS,
     INDUSTRIES,
+    OTHER_INDUSTRIES,
     PROJECTION_FIRST_REPORT_YEAR,
     PROJECTION_YEARS,
 )
@@ -460,10 +461,10 @@ def employment(inputs: Inputs) -> pd.DataFrame:
     frames = [long_frame(regions, years, "sysselsatte", employed, employed),
               long_frame(regions, years, "sysselsatte_per_100", per_100, employed,
                          robustness.ratio_se(per_100, employed, population))]
-    for iid, (code, _label) in INDUSTRIES.items():
-        if code not in wide:
-            continue
-        persons = wide[code].to_numpy()
+    groups = {iid: wide[code].to_numpy() for iid, (code, _label) in INDUSTRIES.items() if code in wide}
+    if len(groups) == len(INDUSTRIES):  # the rest only when every listed group is in the data (NaN stays NaN)
+        groups[OTHER_INDUSTRIES[0]] = employed - np.sum(list(groups.values()), axis=0)
+    for iid, persons in groups.items():
         share = 100 * persons / employed
         frames.append(long_frame(regions, years, f"sysselsatte_{iid}", persons, persons))
         frames.append(long_frame(regions, years, f"andel_sysselsatte_{iid}", share,

@@ -203,8 +203,21 @@ for _iid, (_nace, _label) in INDUSTRIES.items():
     _add(id=f"andel_sysselsatte_{_iid}", title=f"Andel sysselsatte i {_label}", unit="prosent",
          measure="share", decimals=1,
          description=f"Sysselsatte i næring {_nace} ({_label}) i prosent av alle sysselsatte bosatt i "
-                     "kommunen. Dataene har bare fem næringer, så andelene summerer seg ikke til 100.",
+                     "kommunen. Dataene har fem næringer; resten er «andre næringer».",
          source_tables=("07984",), query=Q07984, count_basis="sysselsatte i næringen", **_EMP)
+# The rest: all employed (00-99, unknown industry included) minus the five groups, from the same table, so
+# the shares add up to 100 and a reader sees how much the five groups leave out.
+OTHER_INDUSTRIES = ("andre", "andre næringer (inkludert uoppgitt næring)")
+_codes = ", ".join(n for n, _l in INDUSTRIES.values())
+_add(id="sysselsatte_andre", title="Sysselsatte i andre næringer", unit="personer", measure="count",
+     description=f"Sysselsatte 15–74 år bosatt i kommunen, 4. kvartal, i {OTHER_INDUSTRIES[1]}: alle "
+                 f"sysselsatte (næring 00-99) minus næringene {_codes}.",
+     source_tables=("07984",), query=Q07984, count_basis="sysselsatte i næringen", comparable=False, **_EMP)
+_add(id="andel_sysselsatte_andre", title="Andel sysselsatte i andre næringer", unit="prosent",
+     measure="share", decimals=1,
+     description=f"Sysselsatte i {OTHER_INDUSTRIES[1]} i prosent av alle sysselsatte bosatt i kommunen: "
+                 f"100 minus andelene i næringene {_codes}.",
+     source_tables=("07984",), query=Q07984, count_basis="sysselsatte i næringen", **_EMP)
 
 # -- utdanning (09429) --------------------------------------------------------------------------------
 _EDU = dict(theme="utdanning", kind="stock", source_tables=("09429",), query=Q09429,
@@ -237,6 +250,25 @@ def get(indicator_id: str) -> Indicator:
 def by_table(table_id: str) -> list[Indicator]:
     """Indicators that read `table_id` (so a change in that table means recomputing them)."""
     return [ind for ind in CATALOGUE.values() if table_id in ind.source_tables]
+
+
+# Terms a kommunestyre cannot be expected to know: wherever one is shown, its definition goes beside it,
+# in the catalogue's words plus what the number means in plain terms.
+MEANING_NB = {
+    "forsorgerbrok": "hvor mange barn og eldre det er for hver 100 i yrkesaktiv alder",
+    "eldrebrok": "hvor mange av de aller eldste det er for hver 100 i yrkesaktiv alder",
+}
+
+
+def definitions(indicator_ids) -> list[str]:
+    """Bokmål definitions of the terms in MEANING_NB among `indicator_ids`, one sentence each."""
+    out = []
+    for ind_id in dict.fromkeys(indicator_ids):
+        if ind_id in MEANING_NB:
+            ind = CATALOGUE[ind_id]
+            what = ind.description.rstrip(".")
+            out.append(f"{ind.title}: {what[:1].lower()}{what[1:]}, altså {MEANING_NB[ind_id]}.")
+    return out
 
 
 def as_frame():

@@ -6,7 +6,8 @@ Every value in the fact base rests on a count: the people, households or events 
 Small municipalities have small counts, and small counts swing from year to year by chance alone. The
 rule grades every value and decides when a difference may be called a difference.
 
-**Grades** (`grade`). The count behind the value decides:
+**Grades** (`grade`). The count behind the value decides (readers see the bokmål labels «sikkert»,
+«usikkert» and «for få» everywhere: reports, network overview, screening page and CSV, command line):
 
 - *solid*: the count is 20 or more. Chance variation is then at most about a fifth of the value
   (relative standard error 1/√20 ≈ 22 %), the usual limit for a "stable" rate in public-health statistics.
@@ -67,6 +68,9 @@ INDICATIVE_MIN = 10
 Z_CRITICAL = 1.96  # two-sided 95 %
 
 SOLID, INDICATIVE, TOO_FEW = "solid", "indicative", "too few"
+# What a reader sees for each grade, in every report, page, CSV and CLI line (the codes stay English).
+# Neuter, because they describe "tallet" (the figure): "tallet er sikkert".
+GRADE_LABELS_NB = {SOLID: "sikkert", INDICATIVE: "usikkert", TOO_FEW: "for få"}
 HIGHER, LOWER, NO_CLEAR, UNAVAILABLE = "higher", "lower", "no clear difference", "unavailable"
 
 # What a value measures decides which count and which standard error apply (see the module docstring).
@@ -106,6 +110,19 @@ def grade(count, measure: str = "count", pooled_years=1):
             single = np.broadcast_to(np.asarray(pooled_years) <= 1, counts.shape)
             out[single & (out == SOLID)] = INDICATIVE
     return out[0] if scalar else out
+
+
+def grade_label(code) -> str:
+    """The bokmål label of a grade code ("indicative" -> "usikkert"); "" when ungraded (None or NaN)."""
+    return GRADE_LABELS_NB.get(code, "") if isinstance(code, str) else ""
+
+
+def grade_legend_nb() -> str:
+    """The thresholds in one bokmål sentence fragment, for notes under tables and on pages."""
+    labels = GRADE_LABELS_NB
+    return (f"«{labels[SOLID]}» = minst {SOLID_MIN} personer eller hendelser bak tallet, "
+            f"«{labels[INDICATIVE]}» = {INDICATIVE_MIN}–{SOLID_MIN - 1}, "
+            f"«{labels[TOO_FEW]}» = under {INDICATIVE_MIN}")
 
 
 def share_se(share, n, scale: float = 100.0):

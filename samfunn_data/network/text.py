@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from samfunn_data.facts.robustness import GRADE_LABELS_NB, INDICATIVE, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
 from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
 
@@ -19,7 +20,6 @@ KEY_INDICATORS = ["folkemengde", "endring_5ar_pst", "andel_0_5", "andel_80_pluss
                   "nettoinnflytting_3ar_per_1000",
                   "medianinntekt", "sysselsatte_per_100", "andel_hoyere_utdanning", "sentralitetsindeks",
                   "framskrevet_2040_pst"]
-GRADE_TEXT = {"solid": "solid", "indicative": "usikker", "too few": "for få"}
 
 
 def _pp(value) -> str:
@@ -205,7 +205,7 @@ def components_table(bd: pd.DataFrame):
             if pd.isna(v):
                 return "mangler i dataene"
             g = grade(abs(v), "net", pooled_years=last - first + 1)
-            return f"{fmt_int(v, signed=True)} ({GRADE_TEXT.get(g, g)})"
+            return f"{fmt_int(v, signed=True)} ({grade_label(g)})"
         return cell
 
     before, during = bd.attrs["before"], bd.attrs["during"]
@@ -234,55 +234,81 @@ def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, compa
         latest = int(data["year"].max())
         now = data[data["year"] == latest].set_index("kommunenr")
         meta = CATALOGUE.get(ind)
-        unit = meta.unit if meta else None
+        unit, decimals = (meta.unit, meta.decimals) if meta else (None, None)
         row = {"Indikator": meta.title if meta else ind, "År": str(latest)}
         for p in participants.itertuples():
             if p.kommunenr in now.index:
                 r = now.loc[p.kommunenr]
-                grade = GRADE_TEXT.get(r["robustness"], "")
+                grade = grade_label(r["robustness"])
                 # the count is worth showing only where it is not the value itself
                 shown = pd.isna(r["count"]) or unit in ("personer", "husholdninger")
                 count = "" if shown else f"n={fmt_int(r['count'])}"
                 extra = ", ".join(x for x in (count, grade) if x)
-                row[p.navn] = fmt_value(r["value"], unit) + (f" ({extra})" if extra else "")
+                row[p.navn] = fmt_value(r["value"], unit, decimals) + (f" ({extra})" if extra else "")
             else:
                 row[p.navn] = MISSING
         summary = group_summary(panel_df[panel_df["year"] == latest], ind, [comparison, "0"])
         covered = summary["dekning"] >= MIN_COVERAGE
         med = summary.loc[(summary["gruppe"] == comparison) & covered, "median"]
         label = f"Median {_lower_first(GROUP_LABELS[comparison])}"
-        row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit)
+        row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit, decimals)
         country = summary.loc[summary["gruppe"] == "0", "median"]
-        row["Norge"] = fmt_value(country.iloc[0] if len(country) else np.nan, unit)
+        row["Norge"] = fmt_value(country.iloc[0] if len(country) else np.nan, unit, decimals)
         rows.append(row)
     return styled(pd.DataFrame(rows))
 
 
+def latest_notes(indicators: list[str]) -> str:
+    """Under the newest-year table: what the grades mean and the terms a reader may not know."""
+    from samfunn_data.facts.indicators import definitions
+
+    weak = f"«{GRADE_LABELS_NB[INDICATIVE]}» og «{GRADE_LABELS_NB[TOO_FEW]}»"
+    return " ".join([f"Robusthet: {grade_legend_nb()}; {weak} skal ikke tolkes alene.",
+                     *definitions(indicators)])
+
+
 def sources_text(panel_df: pd.DataFrame) -> str:
-    """Every SSB table behind the panel with its title and vintage (from the snapshot's manifest)."""
+    """Every table behind the panel with its title and where its figures came from (plain words), and
+    where researchers find the full technical provenance."""
+    from samfunn_data.reports import provenance
     from samfunn_data.ssb import snapshot
 
-    combos = panel_df["source_table"].dropna().unique()
-    tables = sorted({t for combo in combos for t in str(combo).split("+")})
+    vintages = provenance.table_vintages(panel_df)
     described = snapshot.manifest().get("tables", {})
     lines = []
-    for table in tables:
+    for table in sorted(vintages):
         meta = described.get(table, {})
         title = f" «{meta['title']}»" if meta.get("title") else ""
-        vintage = meta.get("vintage") or "versjonsdato ikke kjent (se data/raw/snapshot/MANIFEST.json)"
-        label = f"SSB tabell {table}" if table[:1].isdigit() else f"SSB {table.replace('klass-', 'KLASS ')}"
-        lines.append(f"- {label}{title}, {vintage}")
+        origin = provenance.origin_text(table, vintages[table], meta)
+        lines.append(f"- {provenance.source_label(table)}{title}: {origin}.")
     return ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken (CC BY 4.0):\n\n" + "\n".join(lines)
-            + "\n\nKartgrunnlag: © Kartverket (CC BY 4.0), forenklet av robhop/fylker-og-kommuner.")
+            + "\n\nKartgrunnlag: © Kartverket (CC BY 4.0), forenklet av robhop/fylker-og-kommuner.\n\n"
+            "Full teknisk opprinnelse for hver fil (kilderepositorium, commit, sha256 og kontrollene som ble "
+            "kjørt) står i `data/raw/snapshot/MANIFEST.json` i prosjektet og i README under «Data».")
+
+
+def shown_path(path) -> str:
+    """A path as a reader can use it on any machine, in backticks: relative to the project folder, else
+    to the reports folder, else the file name (an absolute path shows the author's disk, not where to
+    look)."""
+    from pathlib import Path
+
+    from samfunn_data.config import PROJECT_ROOT, get_settings
+
+    path = Path(path).resolve()
+    for root, where in ((PROJECT_ROOT, ""), (get_settings().reports_dir, " i rapportmappen")):
+        if path.is_relative_to(Path(root).resolve()):
+            return f"`{path.relative_to(Path(root).resolve()).as_posix()}`{where}"
+    return f"`{path.name}` i eksportmappen"
 
 
 def export_text(paths: dict, panel_df: pd.DataFrame) -> str:
-    """Where the panel was written and what it holds."""
+    """Where the panel was written (paths a reader can follow) and what it holds."""
     n_units = panel_df["kommunenr"].nunique()
     return (
         f"Panelet ({fmt_int(len(panel_df))} rader: {fmt_int(n_units)} enheter × år × indikator) er "
         "lagret som\n\n"
-        f"- CSV: `{paths['csv']}`\n- Parquet: `{paths['parquet']}`\n\n"
+        f"- CSV: {shown_path(paths['csv'])}\n- Parquet: {shown_path(paths['parquet'])}\n\n"
         "Én rad per enhet, år og indikator (tidy), med kolonnene kommunenr, navn, level, fylke, deltaker, "
         "liten_nl_tr, liten_norge, year, indicator, value, unit, count, robustness, source_table og vintage. "
         "Les den med `pandas.read_parquet` eller i R med `arrow::read_parquet`."

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from samfunn_data.formatting import axis_formatter, fmt_int, fmt_number, fmt_pct
+from samfunn_data.formatting import fmt_int, fmt_number, fmt_pct, number_axis
 
 # Dark blue, orange, mid grey, black: distinct in colour and in grey value.
 INK, ACCENT, GREY, BLACK, LIGHT = "#1f4e79", "#c55a11", "#7f7f7f", "#111111", "#d9d9d9"
@@ -94,7 +94,7 @@ def _index_axes(ax, base_year: int) -> None:
     ax.axhline(100, color="#999999", linewidth=0.8)
     ax.set_ylabel(f"Indeks, folketall 1. januar {base_year} = 100", fontsize=9)
     ax.set_xlabel("År (1. januar)", fontsize=9)
-    ax.yaxis.set_major_formatter(axis_formatter(0))
+    number_axis(ax.yaxis)
     _year_axis(ax)
     ax.legend(fontsize=8.5, frameon=False, loc="best")
     _style_axes(ax)
@@ -182,7 +182,7 @@ def population_pyramid(frame: pd.DataFrame, name: str, report_year: int, verdict
     limit = max(own[["menn_andel", "kvinner_andel"]].to_numpy().max(),
                 land[["menn_andel", "kvinner_andel"]].to_numpy().max() if not land.empty else 0) * 1.1
     ax.set_xlim(-limit, limit)
-    ax.xaxis.set_major_formatter(axis_formatter(0, "\u00a0%"))
+    number_axis(ax.xaxis, 0, "\u00a0%")
     ax.set_xticks(ax.get_xticks(), [fmt_pct(abs(t), 0) for t in ax.get_xticks()])
     ax.set_xlim(-limit, limit)
     ax.set_xlabel("Andel av alle innbyggere (menn til venstre, kvinner til høyre)", fontsize=9)
@@ -243,7 +243,7 @@ def components(natural: pd.DataFrame, migration: pd.DataFrame, name: str,
     ax.set_xlim(-0.7, max(len(merged), 4) - 0.3)  # bars keep their width when only a year or two exist
     ax.set_xlabel("Kalenderår", fontsize=9)
     ax.set_ylabel("Personer", fontsize=9)
-    ax.yaxis.set_major_formatter(axis_formatter(0))
+    number_axis(ax.yaxis)
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo - (hi - lo) * 0.08, hi + (hi - lo) * 0.08)
     ax.legend(fontsize=8.5, frameon=False, loc="best")

@@ -127,11 +127,25 @@ def _network_link(index_dir: Path) -> str:
             "nettverksoversikten</a>.</p>\n")
 
 
-def index_html(entries: list[dict], index_dir: Path, generated: datetime | None = None) -> str:
+def _summary(entries: list[dict], this_run: dict[str, int] | None) -> str:
+    """What the index lists and what the last run did: reports kept from earlier runs are not "laget nå"."""
+    if this_run is None:
+        counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "skipped", "failed")}
+        return (f"{len(entries)} rapporter: {counts['ok'] + counts['skipped']} ferdige, "
+                f"{counts['failed']} feilet.")
+    earlier = len(entries) - sum(this_run.values())
+    text = (f"{len(entries)} rapporter i oversikten. Siste kjøring: {this_run.get('ok', 0)} laget nå, "
+            f"{this_run.get('skipped', 0)} uendret siden sist, {this_run.get('failed', 0)} feilet")
+    return text + (f"; {earlier} fra tidligere kjøringer." if earlier > 0 else ".")
+
+
+def index_html(entries: list[dict], index_dir: Path, generated: datetime | None = None,
+               this_run: dict[str, int] | None = None) -> str:
     """The overview page: one row per municipality, one column per year, each cell linked with status.
 
     ``entries`` are manifest entries (keys: kommunenr, name, year, status, error, html, notebook, with paths
-    relative to ``index_dir``).
+    relative to ``index_dir``). ``this_run`` counts the last run's reports by status (ok, skipped, failed);
+    the other entries were rendered by earlier runs.
     """
     generated = generated or datetime.now().astimezone()
     years = sorted({e["year"] for e in entries})
@@ -151,9 +165,7 @@ def index_html(entries: list[dict], index_dir: Path, generated: datetime | None 
             for e in sorted(failed, key=lambda e: (e["year"], e["kommunenr"]))
         )
         errors = f"<h2>Rapporter som feilet</h2><ul>{items}</ul>"
-    counts = {s: sum(e["status"] == s for e in entries) for s in ("ok", "skipped", "failed")}
-    summary = (f"{len(entries)} rapporter: {counts['ok']} laget nå, {counts['skipped']} uendret siden sist, "
-               f"{counts['failed']} feilet.")
+    summary = _summary(entries, this_run)
     body = (
         "<h1>Kunnskapsgrunnlag for planstrategi</h1>\n"
         '<p class="lead">Faktagrunnlag for små kommuner i Nordland og Trøndelag, laget automatisk fra '

@@ -70,7 +70,7 @@ def slugify(name: str) -> str:
 def parse_years(spec: str, first: int, latest: int) -> list[int]:
     """Years from "2020-2023", "2020,2024", "2023" or "main" (2020–2023 plus the latest year in the data).
 
-    Every year must lie within ``first``..``latest`` (the years the fact base has population for).
+    Every year must lie within ``first``..``latest`` (the years the fact base has municipal population for).
     """
     spec = str(spec).strip().lower()
     years: set[int] = set()
@@ -93,8 +93,9 @@ def parse_years(spec: str, first: int, latest: int) -> list[int]:
     outside = sorted(y for y in years if not first <= y <= latest)
     if outside:
         raise ReportError(
-            f"no data for report year(s) {', '.join(map(str, outside))}: the fact base has population "
-            f"figures for {first}–{latest} (1 January). Choose years in that range or run `samfunn fetch`."
+            f"no data for report year(s) {', '.join(map(str, outside))}: the fact base has municipal "
+            f"population figures for {first}–{latest} (1 January). Choose years in that range or run "
+            "`samfunn fetch`."
         )
     return sorted(years)
 
@@ -129,7 +130,10 @@ def resolve_kommuner(spec, years: list[int]) -> list:
 
 
 def population_years() -> dict[str, set[int]]:
-    """Years with a population figure (1 January) per region in the fact base (builds it if missing)."""
+    """Years with a population figure (1 January) per region in the fact base (builds it if missing).
+
+    Regions are keyed by code: "0" Norway, two digits a county, four a municipality.
+    """
     from samfunn_data.facts import factbase
 
     facts = factbase.load()
@@ -137,12 +141,22 @@ def population_years() -> dict[str, set[int]]:
     return {code: set(group["year"].astype(int)) for code, group in pop.groupby("kommunenr")}
 
 
+def municipal_years(available: dict[str, set[int]]) -> list[int]:
+    """The years any municipality has a population figure for (Norway's own series reaches further back)."""
+    return sorted(set().union(*(years for code, years in available.items() if len(code) == 4)))
+
+
+def _span(years: set[int]) -> str:
+    return f"{min(years)}–{max(years)}" if years else "no year"
+
+
 def _check_years(munis: list, years: list[int], available: dict[str, set[int]]) -> None:
     problems = []
     for m in munis:
-        missing = [y for y in years if y not in available.get(m.code, set())]
+        have = available.get(m.code, set())
+        missing = [y for y in years if y not in have]
         if missing:
-            problems.append(f"{m.code} {m.name}: {', '.join(map(str, missing))}")
+            problems.append(f"{m.code} {m.name}: {', '.join(map(str, missing))} (it has {_span(have)})")
     if problems:
         raise ReportError("the fact base has no population figure for: " + "; ".join(problems))
 
@@ -161,7 +175,8 @@ def _hash_files(paths, root: Path, h) -> None:
 # The package modules a report runs: a change in any of them must re-render the reports.
 REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/data", "reports/figures",
                   "reports/tables", "reports/html", "facts/factbase", "facts/indicators", "facts/robustness",
-                  "facts/computations", "facts/sources", "facts/municipalities", "config")
+                  "facts/computations", "facts/sources", "facts/municipalities", "config",
+                  "reports/provenance")
 
 
 def template_hash(template: Path = TEMPLATE) -> str:
@@ -376,7 +391,7 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
 
     # 1. parameters, checked before anything runs
     available = population_years()
-    all_years = sorted(set().union(*available.values())) if available else []
+    all_years = municipal_years(available)
     if not all_years:
         raise ReportError("the fact base has no population figures; run `samfunn build` first")
     if isinstance(years, int):
@@ -428,7 +443,7 @@ def write_outputs(results: list[ReportResult], manifest: dict, reports_dir: Path
     }
     (reports_dir / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
                                                encoding="utf-8")
-    html_text = report_html.index_html(list(data["reports"].values()), reports_dir)
+    html_text = report_html.index_html(list(data["reports"].values()), reports_dir, this_run=summary(results))
     (reports_dir / "index.html").write_text(html_text, encoding="utf-8")
 
 

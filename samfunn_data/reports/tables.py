@@ -11,10 +11,11 @@ import html
 import pandas as pd
 
 from samfunn_data.facts import indicators
-from samfunn_data.facts.robustness import HIGHER, INDICATIVE, LOWER, NO_CLEAR, SOLID, TOO_FEW
+from samfunn_data.facts.robustness import GRADE_LABELS_NB, HIGHER, LOWER, NO_CLEAR, grade_legend_nb
 from samfunn_data.formatting import MISSING, fmt_value
+from samfunn_data.reports import provenance
 
-GRADE_NB = {SOLID: "sikkert", INDICATIVE: "usikkert", TOO_FEW: "for få"}
+GRADE_NB = GRADE_LABELS_NB  # one vocabulary for the grades everywhere (facts.robustness)
 VERDICT_NB = {HIGHER: "høyere", LOWER: "lavere", NO_CLEAR: "ingen klar forskjell"}
 
 
@@ -55,12 +56,13 @@ def _num(text: str) -> str:
 def indicator_table(data, ids: list[str], caption: str) -> str:
     """One row per indicator (latest year visible in the report): the municipality, its county, Norway,
     the median small municipality, and an assessment (robustness grade and verdict on differences)."""
-    rows = []
+    rows, shown = [], []
     for ind_id in ids:
         ind = indicators.CATALOGUE.get(ind_id)
         row = data.row(ind_id)
         if ind is None or row is None:
             continue
+        shown.append(ind_id)
         rows.append(
             f"<tr><th scope=\"row\">{html.escape(ind.title)}</th>"
             f"<td>{html.escape(_when(ind, int(row['year'])))}</td>"
@@ -75,7 +77,13 @@ def indicator_table(data, ids: list[str], caption: str) -> str:
             "<th scope=\"col\" class=\"num\">Landet</th><th scope=\"col\" class=\"num\">Små kommuner"
             "<br>(median)</th><th scope=\"col\">Vurdering</th></tr>")
     return (f"<table><caption>{html.escape(caption)}</caption><thead>{head}</thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            f"<tbody>{''.join(rows)}</tbody></table>" + definitions_note(shown))
+
+
+def definitions_note(ids: list[str]) -> str:
+    """The terms among `ids` a reader may not know (forsørgerbrøk, eldrebrøk), defined under the table."""
+    defined = indicators.definitions(ids)
+    return f'<p class="note">{html.escape(" ".join(defined))}</p>' if defined else ""
 
 
 AGE_IDS = ["antall_0_5", "andel_0_5", "antall_6_15", "andel_6_15", "antall_16_66", "andel_16_66",
@@ -88,7 +96,7 @@ PROJECTION_IDS = ["framskrevet_2030", "framskrevet_2030_pst", "framskrevet_2040"
 LIVING_IDS = ["medianinntekt", "husholdninger", "sysselsatte_per_100", "andel_sysselsatte_primaer",
               "andel_sysselsatte_industri", "andel_sysselsatte_offentlig_adm",
               "andel_sysselsatte_undervisning",
-              "andel_sysselsatte_helse_sosial", "andel_hoyere_utdanning"]
+              "andel_sysselsatte_helse_sosial", "andel_sysselsatte_andre", "andel_hoyere_utdanning"]
 CENTRALITY_IDS = ["sentralitetsklasse", "sentralitetsindeks"]
 
 
@@ -110,9 +118,8 @@ def county_range_table(data) -> str:
 
 
 def grade_note() -> str:
-    return ('<p class="note">Tallgrunnlag: «sikkert» = minst 20 personer eller hendelser bak tallet, '
-            "«usikkert» = "
-            "10–19, «for få» = under 10. Vurderingen sier bare «høyere» eller «lavere» når "
+    return (f'<p class="note">Tallgrunnlag: {html.escape(grade_legend_nb())}. '
+            "Vurderingen sier bare «høyere» eller «lavere» når "
             "forskjellen er større enn det tilfeldig variasjon kan forklare (95 %-nivå); ellers «ingen klar "
             "forskjell». – betyr at tallet ikke finnes i dataene.</p>")
 
@@ -122,27 +129,26 @@ def grade_note() -> str:
 
 def sources_table(data, manifest: dict, tables: list[str],
                   extra: tuple[str, ...] = ("geo/kommuner-2024",)) -> str:
-    """Every SSB table the report used: id, title, vintage (or that it is unknown), attribution, licence."""
+    """Every table the report used: source, title, where the figures came from (in plain words),
+    attribution and licence. The technical provenance is in the README and the snapshot's manifest."""
     rows = []
-    vintages = {}
-    for value in data.facts[["source_table", "vintage"]].drop_duplicates().itertuples(index=False):
-        for tid, vin in zip(str(value.source_table).split("+"), str(value.vintage).split("+"), strict=False):
-            vintages.setdefault(tid, vin)
+    vintages = provenance.table_vintages(data.facts)
     for tid in [*tables, *extra]:
         entry = manifest.get(tid, {})
         title = entry.get("title") or "(tittel ikke oppgitt)"
-        vintage = entry.get("vintage") or vintages.get(tid)
-        vintage = "ukjent (utdrag hentet av en tredjepart)" if vintage in (None, "", "ukjent") else vintage
+        origin = provenance.origin_text(tid, vintages.get(tid) or entry.get("vintage"), entry)
         credit = (entry.get("attribution")
                   or f"Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell {tid}")
         licence = entry.get("licence", "CC BY 4.0")
-        rows.append(f"<tr><th scope=\"row\">{html.escape(tid)}</th><td>{html.escape(title)}</td>"
-                    f"<td>{html.escape(str(vintage))}</td><td>{html.escape(credit)}</td>"
+        rows.append(f"<tr><th scope=\"row\">{html.escape(provenance.source_label(tid))}</th>"
+                    f"<td>{html.escape(title)}</td><td>{html.escape(origin)}</td><td>{html.escape(credit)}</td>"
                     f"<td>{html.escape(licence)}</td></tr>")
-    head = ("<tr><th scope=\"col\">Tabell</th><th scope=\"col\">Tittel</th><th scope=\"col\">Versjon / hentet"
-            "</th><th scope=\"col\">Kreditering</th><th scope=\"col\">Lisens</th></tr>")
+    head = ("<tr><th scope=\"col\">Kilde</th><th scope=\"col\">Tittel</th><th scope=\"col\">Hvor tallene "
+            "kommer fra</th><th scope=\"col\">Kreditering</th><th scope=\"col\">Lisens</th></tr>")
     return (f"<table><caption>Tabeller brukt i rapporten</caption><thead>{head}</thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            '<p class="note">Den tekniske dokumentasjonen av hver fil (hvor kopien ligger, versjon og '
+            "kontrollsummer) følger med samfunn-data.</p>")
 
 
 KNOWN_GAPS = (

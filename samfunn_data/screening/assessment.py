@@ -22,6 +22,7 @@ import pandas as pd
 from samfunn_data.errors import FactbaseError, SamfunnError
 from samfunn_data.facts import municipalities
 from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.facts.robustness import TOO_FEW, grade_label
 from samfunn_data.formatting import fmt_int, fmt_number
 from samfunn_data.screening.applications import Application, ReadResult, RowError
 
@@ -97,7 +98,7 @@ class Assessment:
 
     @property
     def too_few(self) -> list[IndicatorStatus]:
-        return [s for s in self.indicators if s.robustness == "too few"]
+        return [s for s in self.indicators if s.robustness == TOO_FEW]
 
     @property
     def oldest_year(self) -> int | None:
@@ -324,6 +325,8 @@ def assessments_frame(assessments: list[Assessment]) -> pd.DataFrame:
             "kjerneindikatorer_totalt": len(a.indicators),
             "kjerneindikatorer_mangler": ", ".join(s.indicator for s in a.indicators if not s.available),
             "for_sma_tall": ", ".join(s.indicator for s in a.too_few),
+            "robusthet": "; ".join(f"{s.indicator}: {grade_label(s.robustness)}" for s in a.indicators
+                                   if grade_label(s.robustness)),
             "eldste_dataar": a.oldest_year,
             "framdriftsplan": app.framdriftsplan,
             "kontaktperson": app.kontaktperson,
@@ -342,6 +345,7 @@ _CSV_COLUMNS = [
     "kategori", "begrunnelse", "merknader", "samfunnsdel_vedtatt", "samfunnsdel_alder",
     "personellressurs_arsverk", "personellressurs_oppgitt", "har_statistikk_oppgitt",
     "kjerneindikatorer_tilgjengelig", "kjerneindikatorer_totalt", "kjerneindikatorer_mangler", "for_sma_tall",
+    "robusthet",
     "eldste_dataar", "framdriftsplan", "kontaktperson", "rad",
 ]
 

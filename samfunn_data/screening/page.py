@@ -11,6 +11,7 @@ import datetime as dt
 from html import escape
 
 from samfunn_data.facts import municipalities
+from samfunn_data.facts.robustness import GRADE_LABELS_NB, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import fmt_int
 from samfunn_data.screening.assessment import AKTUELL, CATEGORY_ORDER, FORBEHOLD, IKKE_AKTUELL, fmt_fte
 
@@ -69,9 +70,6 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
 });
 """
 
-GRADE_TEXT = {"solid": "solid", "indicative": "usikker", "too few": "for få"}
-
-
 def _td(text: str, sort=None, cls: str = "") -> str:
     sort_attr = "" if sort is None else f' data-sort="{escape(str(sort))}"'
     cls_attr = f' class="{cls}"' if cls else ""
@@ -94,7 +92,7 @@ def _applicant_row(a) -> str:
     plan = "ingen" if app.samfunnsdel_vedtatt is None else str(app.samfunnsdel_vedtatt)
     stats = f"{a.n_available} av {len(a.indicators)}"
     if a.too_few:
-        stats += f'<br><span class="small">{len(a.too_few)} for små tall</span>'
+        stats += f'<br><span class="small">{len(a.too_few)} med «{GRADE_LABELS_NB[TOO_FEW]}»</span>'
     cells = [
         _td(f"<b>{escape(a.kommune.name)}</b><br><span class=small>{a.kommune.code} · "
             f"{escape(a.kommune.county_name)}<br>rad {app.row}</span>", a.kommune.name),
@@ -123,9 +121,9 @@ _HEADERS = ["Kommune", "Folketall 1. jan.", "Kvalifisert", "Kategori", "Begrunne
 def _indicator_cell(status) -> str:
     if not status.available:
         return _td("mangler", -1, "miss")
-    grade = GRADE_TEXT.get(status.robustness or "", "")
+    grade = grade_label(status.robustness)
     lag = status.lag or 0
-    cls = "warn" if (status.robustness == "too few" or lag > 1) else "ok"
+    cls = "warn" if (status.robustness == TOO_FEW or lag > 1) else "ok"
     note = f'<br><span class="small">{escape(grade)}</span>' if grade else ""
     if lag:
         note += f'<br><span class="small">{lag} år eldre enn mulig</span>'
@@ -147,7 +145,7 @@ def _indicator_matrix(assessments) -> str:
         "<h2>Statistikkgrunnlaget side om side</h2>"
         "<p class=lead>Nyeste år faktagrunnlaget hadde for hver kjerneindikator i søknadsåret "
         "(beholdninger per 1. januar, hendelser for året før), med robusthet for små tall: "
-        "<i>solid</i>, <i>usikker</i> eller <i>for få</i> (for få hendelser til å tolke ett år alene).</p>"
+        f"{escape(grade_legend_nb())}.</p>"
         f'<div class="scroll"><table class="matrix"><thead><tr><th>Indikator</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
