@@ -23,24 +23,33 @@ h1{font-size:1.5rem;margin-bottom:.2rem} h2{font-size:1.15rem;margin-top:2rem}
 .summary{display:flex;gap:.8rem;flex-wrap:wrap;margin:1rem 0}
 .summary div{border:1px solid #bbb;border-radius:6px;padding:.4rem .8rem;background:#fafafa}
 .summary b{font-size:1.3rem;display:block}
-table{border-collapse:collapse;font-size:.86rem;width:100%}
+table{border-collapse:collapse;font-size:.8rem;width:100%}
 th,td{border:1px solid #ccc;padding:.3rem .45rem;vertical-align:top;text-align:left}
 th{background:#eef1f4;position:sticky;top:0}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th::after{content:" \\2195";color:#888;font-size:.8em}
 table.sortable th[aria-sort=ascending]::after{content:" \\2191";color:#000}
 table.sortable th[aria-sort=descending]::after{content:" \\2193";color:#000}
-td.num{text-align:right;white-space:nowrap}
-.scroll{overflow-x:auto} table.matrix{width:auto} table.matrix td{min-width:6.5rem}
-#soknader td:nth-child(5){min-width:16rem} #soknader td:nth-child(6){min-width:10rem}
-.cat{font-weight:600;white-space:nowrap;border-radius:4px;padding:.1rem .35rem}
+td.num{text-align:right;white-space:nowrap} td.num .small{white-space:normal}
+/* Eleven columns fit a laptop screen (1280 px); narrower windows scroll the table inside its own box
+   with the municipality column kept in view, so the page itself never gets wider than the window. */
+.scroll{overflow-x:auto;max-width:100%} table.matrix{width:auto} table.matrix td{min-width:6.5rem}
+#soknader td:nth-child(5){min-width:13rem} #soknader td:nth-child(6){min-width:7.5rem}
+#soknader th:first-child,#soknader td:first-child{position:sticky;left:0;z-index:1;background:#fff}
+#soknader thead th:first-child{z-index:2;background:#eef1f4}
+.cat{font-weight:600;border-radius:4px;padding:.1rem .35rem;display:inline-block}
 .cat-0{background:#d8efd9;border:1px solid #2e7d32} .cat-1{background:#fff2c6;border:1px dashed #a66d00}
 .cat-2{background:#f6d5d5;border:2px dotted #b3261e}
 ul.reasons{margin:0;padding-left:1rem} ul.reasons li.note{color:#555}
 td.ok{background:#eef7ee} td.warn{background:#fff6dc} td.miss{background:#f8e1e1;font-style:italic}
 .errors td{background:#fff8f8}
-.small{font-size:.8rem;color:#555}
-@media print{body{margin:0;font-size:9pt} th{position:static} table.sortable th::after{content:""}}
+.small{font-size:.9em;color:#555}
+@page{size:A4 landscape;margin:10mm}
+@media print{body{margin:0;font-size:9pt;max-width:none}
+ th,#soknader th:first-child,#soknader td:first-child{position:static}
+ table.sortable th::after{content:""} .scroll{overflow:visible} table{font-size:7pt}
+ #soknader td:nth-child(5),#soknader td:nth-child(6),table.matrix td{min-width:0}
+ tr{break-inside:avoid} h2{break-after:avoid}}
 """
 
 # Sort by a cell's data-sort (numbers numerically, else text in Norwegian order); click again to reverse.
@@ -92,7 +101,7 @@ def _applicant_row(a) -> str:
     plan = "ingen" if app.samfunnsdel_vedtatt is None else str(app.samfunnsdel_vedtatt)
     stats = f"{a.n_available} av {len(a.indicators)}"
     if a.too_few:
-        stats += f'<br><span class="small">{len(a.too_few)} med «{GRADE_LABELS_NB[TOO_FEW]}»</span>'
+        stats += f'<br><span class="small">{len(a.too_few)} av dem «{GRADE_LABELS_NB[TOO_FEW]}»</span>'
     cells = [
         _td(f"<b>{escape(a.kommune.name)}</b><br><span class=small>{a.kommune.code} · "
             f"{escape(a.kommune.county_name)}<br>rad {app.row}</span>", a.kommune.name),
