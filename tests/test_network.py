@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -135,14 +136,32 @@ def test_export_panel_round_trips(panel, tmp_path):
     assert tydal_2020(back_parquet) == tydal_2020(back_csv) == tydal_2020(panel)
 
 
-def test_map_credits_kartverket_and_outlines_the_participants():
+def test_map_credits_kartverket_and_outlines_the_participants_without_hiding_their_colour():
+    from matplotlib.colors import to_rgba
+
+    from samfunn_data.formatting import fmt_pct
     from samfunn_data.network import charts as network_charts
 
-    fig = network_charts.indicator_map("andel_80_pluss", 2024)
+    chart = network_charts.indicator_map("andel_80_pluss", 2024)
+    fig = chart.figure
     texts = [t.get_text() for t in fig.texts]
     assert any("© Kartverket" in t for t in texts)
-    labels = {t.get_text() for ax in fig.axes for t in ax.texts}
-    assert {"Holtålen", "Tydal", "Røyrvik", "Grane", "Dønna", "Moskenes"} <= labels
+    names = {"Holtålen", "Tydal", "Røyrvik", "Grane", "Dønna", "Moskenes"}
+    labels = [t for ax in fig.axes for t in ax.texts if t.get_text() in names]
+    assert {t.get_text() for t in labels} == names
+    # a name sits beside its municipality (leader line), not on top of the class colour
+    assert all(t.xyann != t.xy for t in labels)
+    outlines = [p for ax in fig.axes for p in ax.patches
+                if p.get_edgecolor() == to_rgba(network_charts.MAP_OUTLINE)]
+    assert len(outlines) == 6
+    assert all(p.get_facecolor()[3] == 0 and p.get_linewidth() <= 1 for p in outlines)
+    # the alt text gives each participant's value; Tydal's share of 80+ is summed from 07459 here
+    raw = pd.read_parquet(SNAPSHOT / "07459.parquet",
+                          filters=[("Region", "==", "5033"), ("Tid", "==", "2024")])
+    old = raw["Alder"].astype(str).str[:3].astype(int) >= 80
+    assert f"Tydal {fmt_pct(100 * raw.loc[old, 'value'].sum() / raw['value'].sum())}" in chart.alt
+    html = chart.to_html()
+    assert "No description" not in html and 'alt="Kart over Nordland og Trøndelag' in html
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -186,6 +205,12 @@ def test_network_notebook_runs_on_the_snapshot(tmp_path, population):
         assert heading in page
     assert "© Kartverket" in page and "<script src=" not in page
     assert page.count("data:image/png;base64") >= 5  # index chart, small multiples, map: embedded
+    # every chart has bokmål alt text (not nbconvert's placeholder) and the page names no absolute path
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+    assert len(alts) == page.count("data:image/png;base64") and all(len(a) > 80 for a in alts)
+    assert "No description has been provided" not in page
+    assert str(tmp_path) not in page and "network_panel.csv" in page
+    assert "Forsørgerbrøk: innbyggere 0–15 år" in page and "«usikkert»" in page
     together = population.loc[PARTICIPANTS].sum()
     assert fmt_int(together[2020] - together[2015], signed=True) in page  # −208 persons before
     exported = pd.read_parquet(paths["parquet"])
