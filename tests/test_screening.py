@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -364,3 +365,34 @@ def test_sorting_the_page_in_a_real_browser(tmp_path):
     expected = sorted(a.population for a in result.assessments)
     assert orders[0] == expected
     assert orders[1] == expected[::-1]
+
+
+@pytest.mark.slow
+def test_the_applicants_table_fits_a_laptop_screen_and_an_a4_print(tmp_path):
+    """Eleven columns at 1280 px, and on paper; a narrow window scrolls the table, never the page."""
+    import json
+    import subprocess
+
+    from tests.cdp import Browser, chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (the CI script installs it)")
+    result = screening.screen_file(EXAMPLE, 2020, tmp_path)
+    measure = """JSON.stringify({page: document.documentElement.scrollWidth, window: window.innerWidth,
+      table: document.getElementById('soknader').scrollWidth,
+      box: document.getElementById('soknader').parentElement.clientWidth})"""
+    sizes = {}
+    with Browser() as browser:
+        for width in (900, 1280):  # print from the laptop-sized window
+            browser.open(result.paths["html"].as_uri(), width=width)
+            sizes[width] = json.loads(browser.evaluate(measure))
+        pdf = tmp_path / "screening.pdf"
+        pdf.write_bytes(browser.pdf())
+    assert sizes[1280]["table"] <= sizes[1280]["box"], sizes
+    assert sizes[900]["page"] <= sizes[900]["window"] and sizes[900]["table"] > sizes[900]["box"], sizes
+    # on paper (A4 landscape, the page's print CSS) every column is printed: the last one's header too
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout \
+        if shutil.which("pdftotext") else None
+    if text is not None:
+        first_page = text.split("\f")[0]
+        assert "Kontaktperson" in first_page and "Rådgiver" in first_page  # the last column
