@@ -315,7 +315,8 @@ def test_a_year_outside_the_data_fails_before_reading(tmp_path, capsys):
 
 def test_errors_csv_is_readable_by_a_spreadsheet(tmp_path):
     result = screening.screen_file(BAD_ROWS, 2020, tmp_path)
-    with result.paths["errors_csv"].open(encoding="utf-8", newline="") as f:
+    assert result.paths["errors_csv"].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads æøå
+    with result.paths["errors_csv"].open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows[0].keys() == {"rad", "kommune", "felt", "melding"}
     assert len(rows) == len(result.errors)
