@@ -77,6 +77,6 @@ def test_an_application_row_naming_two_municipalities_is_a_row_error(tmp_path, c
     assert [(e.row, e.field) for e in read.errors] == [(2, "kommune"), (4, "kommune")]
     first, second = (e.message for e in read.errors)
     assert "5033 Tydal" in first and "5026 Holtålen" in first
-    assert "Skriv ett kommunenummer eller ett navn" in first and "hver sin rad" in first
+    assert "Skriv ett kommunenummer eller ett navn" in first and "sin egen rad" in first
     assert "1874 Moskenes" in second and "5026 Holtålen" in second
     assert code == 3 and "rad 2 (5033 Holtålen), kommune" in capsys.readouterr().err

@@ -312,7 +312,7 @@ def municipality_message(text: str, exc: UnknownMunicipalityError) -> str:
         if len(exc.candidates) > 1:
             named = ", ".join(_describe(m) for m in exc.candidates)
             return (f"«{text}» peker på flere kommuner ({named}). Skriv ett kommunenummer eller ett navn; "
-                    "søker flere kommuner, får hver sin rad")
+                    "hver kommune som søker, skal ha sin egen rad")
         first = exc.candidates[0]
         return (f"«{text}»: {first.code} er {first.name}, men «{_shown(exc.extra or '')}» er ikke navnet på "
                 f"den kommunen. Skriv bare kommunenummeret ({first.code}) eller bare navnet")
@@ -420,7 +420,7 @@ def validate(frame: pd.DataFrame, year: int, header_row: int = 1) -> ReadResult:
 
 
 def read_applications(path: str | Path, year: int) -> ReadResult:
-    """Read and validate an applications file: CSV (UTF-8/Windows-1252/Latin-1, comma or semicolon) or .xlsx.
+    """Read and validate an applications file: CSV (UTF-8/UTF-16/cp1252/Latin-1, comma or semicolon) or .xlsx.
 
     Parameters
     ----------

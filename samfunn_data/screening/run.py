@@ -62,7 +62,8 @@ def screen_file(path: str | Path, year: int, out_dir: str | Path | None = None) 
 
     Parameters
     ----------
-    path : CSV (comma or semicolon; UTF-8, Windows-1252 or Latin-1) or .xlsx with the template's columns.
+    path : CSV (comma or semicolon; UTF-8, UTF-16, Windows-1252 or Latin-1) or .xlsx with the template's
+        columns.
     year : application year; population on 1 January of that year decides eligibility.
     out_dir : folder for screening.html, screening.csv, screening_errors.csv and screening.xlsx.
 
