@@ -170,6 +170,21 @@ def test_a_refusal_swallowed_by_a_child_is_still_logged(own_log):
     assert "socket.getaddrinfo to 'data.ssb.no' refused" in own_log.read_text(encoding="utf-8")
 
 
+def test_a_test_whose_child_swallowed_a_refusal_fails(tmp_path):
+    """The conftest check itself, in a nested pytest: the child hides the error, the test still fails."""
+    test = tmp_path / "test_swallow.py"
+    test.write_text("import subprocess, sys\n\ndef test_quiet_child():\n"
+                    "    code = \"import socket\\ntry:\\n    socket.gethostbyname('data.ssb.no')\\n"
+                    "except Exception:\\n    pass\"\n"
+                    "    assert subprocess.run([sys.executable, '-c', code]).returncode == 0\n")
+    env = {k: v for k, v in os.environ.items() if k != LOG_ENV}
+    args = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "tests.conftest", str(test)]
+    done = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=120, env=env,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert "1 passed, 1 error" in done.stdout, done.stdout + done.stderr
+    assert "this test tried to reach the network" in done.stdout and "data.ssb.no" in done.stdout
+
+
 def test_a_sitecustomize_the_guard_shadows_still_runs(tmp_path):
     other = tmp_path / "venv_site"
     other.mkdir()

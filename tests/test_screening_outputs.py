@@ -187,7 +187,7 @@ def test_control_characters_and_runaway_cells_never_reach_the_terminal(tmp_path,
 
 def test_a_file_with_a_header_and_no_rows_warns_and_exits_3(tmp_path, capsys):
     path = tmp_path / "tom.csv"
-    path.write_text(HEADER + "\n\n;;;\n".replace(";", ","), encoding="utf-8")
+    path.write_text(HEADER + "\n\n,,,,,\n", encoding="utf-8")  # blank lines and empty cells only
     out = tmp_path / "out"
     assert main(["screen", str(path), "--year", "2020", "--out", str(out)]) == 3
     captured = capsys.readouterr()

@@ -87,7 +87,3 @@ def install() -> None:
         return
     sys.addaudithook(_hook)
     sys._samfunn_netguard = True
-
-
-def installed() -> bool:
-    return bool(getattr(sys, "_samfunn_netguard", False))
