@@ -8,9 +8,10 @@ import argparse
 def kommune_list(text: str) -> str:
     """--kommuner as given, refused (exit 2) when an item holds several municipalities ("5033 5026").
 
-    Unknown names are left for the run to report (with suggestions), as before.
+    Unknown names (and a registry that cannot be read) are left for the run to report with its usual
+    message and exit code 1.
     """
-    from samfunn_data.errors import NotOneMunicipalityError, UnknownMunicipalityError
+    from samfunn_data.errors import NotOneMunicipalityError, SamfunnError
     from samfunn_data.facts import municipalities
 
     for item in (part.strip() for part in text.split(",")):
@@ -22,7 +23,7 @@ def kommune_list(text: str) -> str:
             example = ",".join(m.code for m in exc.candidates) if len(exc.candidates) > 1 else "5033,5026"
             raise argparse.ArgumentTypeError(
                 f"{exc}. Separate municipalities with commas, e.g. --kommuner {example}") from exc
-        except UnknownMunicipalityError:
+        except SamfunnError:
             continue
     return text
 
