@@ -57,6 +57,18 @@ class MunicipalityChangedError(UnknownMunicipalityError):
         super().__init__(message, suggestions=self.successors)
 
 
+class NotOneMunicipalityError(UnknownMunicipalityError):
+    """The text holds more than one code or name ("5033 5026", "5033 Holtålen").
+
+    `candidates` holds the municipalities its parts name; `extra` is what followed the first code, if any.
+    """
+
+    def __init__(self, message: str, candidates: list | None = None, extra: str | None = None):
+        self.candidates = list(candidates or [])
+        self.extra = extra
+        super().__init__(message, suggestions=self.candidates)
+
+
 class AmbiguousMunicipalityError(UnknownMunicipalityError):
     """A name fits several municipalities (Herøy 1515/1818); `suggestions` holds every candidate."""
 

@@ -14,12 +14,30 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--remote-debugging-port=0", "--remote-allow-origins=*"]
+# Chromium's sockets are outside the Python network guard (tests/test_network_guard.py), so the browser
+# itself is kept offline: nothing in the background, and no host name resolves except localhost.
+OFFLINE_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--disable-default-apps",
+    "--disable-extensions", "--disable-breakpad", "--no-pings", "--dns-prefetch-disable",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+]
+FLAGS = [*OFFLINE_FLAGS, "--hide-scrollbars", "--remote-debugging-port=0", "--remote-allow-origins=*"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def check_local_url(url: str) -> str:
+    """`url` if it is a file, about: page or on loopback; ValueError otherwise (tests stay offline)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("file", "about") or (parts.scheme in ("http", "https", "ws")
+                                             and parts.hostname in LOCAL_HOSTS):
+        return url
+    raise ValueError(f"the test browser opens only local pages (file:// or loopback), not {url!r}")
 
 
 def chromium_path() -> str | None:
@@ -100,7 +118,7 @@ class Browser:
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                   mobile=False)
         self.events.clear()
-        self.send("Page.navigate", url=url)
+        self.send("Page.navigate", url=check_local_url(url))
         self.wait_for("Page.loadEventFired")
 
     def evaluate(self, expression: str):

@@ -1,67 +1,57 @@
-"""Shared fixtures. Tests are offline: any connection to a non-loopback address fails the test."""
+"""Shared fixtures. Tests are offline: any attempt to reach a non-loopback address fails the test.
+
+The guard (tests/netguard/samfunn_netguard.py, an audit hook) is installed here in the pytest process and,
+through tests/netguard/sitecustomize.py placed first on PYTHONPATH, in every Python process the tests
+start: CLI subprocesses, report workers, papermill's kernels. Each refusal is also written to a session
+log; a test during which any process wrote to it fails, even if the code under test swallowed the error.
+What the guard cannot see, and how that is kept on loopback: tests/test_network_guard.py.
+"""
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import os
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
+GUARD_DIR = Path(__file__).resolve().parent / "netguard"
+if str(GUARD_DIR) not in sys.path:
+    sys.path.append(str(GUARD_DIR))  # the pytest process imports the same module its children load
+
+import samfunn_netguard  # noqa: E402
+from samfunn_netguard import NetworkAccessError  # noqa: E402,F401  (tests import it from here)
+
 # Loopback PxWeb server fixtures (pxweb, ssb_settings, client, v0_client).
-from tests.pxweb_fixtures import client, pxweb, ssb_settings, v0_client  # noqa: F401
-
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
-_real_getaddrinfo = socket.getaddrinfo
-
-LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+from tests.pxweb_fixtures import client, pxweb, ssb_settings, v0_client  # noqa: E402,F401
 
 
-class NetworkAccessError(AssertionError):
-    """Raised when a test tries to reach anything but this machine."""
+def _guard_children() -> Path:
+    """Put the guard on every child's PYTHONPATH and give them (and us) a log of refusals."""
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(GUARD_DIR)]
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(GUARD_DIR), *paths])
+    fd, name = tempfile.mkstemp(prefix="samfunn-netguard-", suffix=".log")
+    os.close(fd)
+    os.environ[samfunn_netguard.LOG_ENV] = name
+    return Path(name)
 
 
-def _is_loopback_host(host) -> bool:
-    if host is None:
-        return True
-    if isinstance(host, bytes):
-        host = host.decode()
-    host = str(host)
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
+GUARD_LOG = _guard_children()
+samfunn_netguard.install()
 
 
-def _check_address(sock, address):
-    if sock.family == socket.AF_UNIX:
-        return
-    host = address[0] if isinstance(address, tuple) else address
-    if not _is_loopback_host(host):
-        raise NetworkAccessError(f"test tried to connect to {address!r}; tests may only use loopback")
-
-
-def _guarded_connect(self, address):
-    _check_address(self, address)
-    return _real_connect(self, address)
-
-
-def _guarded_connect_ex(self, address):
-    _check_address(self, address)
-    return _real_connect_ex(self, address)
-
-
-def _guarded_getaddrinfo(host, *args, **kwargs):
-    if not _is_loopback_host(host):
-        raise NetworkAccessError(f"test tried to resolve {host!r}; tests may only use loopback")
-    return _real_getaddrinfo(host, *args, **kwargs)
+def pytest_sessionfinish(session, exitstatus):
+    GUARD_LOG.unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
-def _no_internet(monkeypatch):
-    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+def _no_internet():
+    """Fail the test if any process refused a connection while it ran (the refusal may have been caught)."""
+    start = GUARD_LOG.stat().st_size if GUARD_LOG.exists() else 0
     yield
+    if GUARD_LOG.exists() and GUARD_LOG.stat().st_size > start:
+        with GUARD_LOG.open(encoding="utf-8", errors="replace") as f:
+            f.seek(start)
+            refused = f.read().strip()
+        pytest.fail(f"this test tried to reach the network:\n{refused}", pytrace=False)

@@ -21,6 +21,7 @@ from samfunn_data.screening.applications import (
     parse_yes_no,
     read_applications,
 )
+from tests.cdp import OFFLINE_FLAGS, check_local_url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "screening"
 BAD_ROWS = FIXTURES / "applications_bad_rows.csv"
@@ -316,7 +317,8 @@ def test_a_year_outside_the_data_fails_before_reading(tmp_path, capsys):
 
 def test_errors_csv_is_readable_by_a_spreadsheet(tmp_path):
     result = screening.screen_file(BAD_ROWS, 2020, tmp_path)
-    with result.paths["errors_csv"].open(encoding="utf-8", newline="") as f:
+    assert result.paths["errors_csv"].read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads æøå
+    with result.paths["errors_csv"].open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert rows[0].keys() == {"rad", "kommune", "felt", "melding"}
     assert len(rows) == len(result.errors)
@@ -354,9 +356,8 @@ def test_sorting_the_page_in_a_real_browser(tmp_path):
         probe = tmp_path / f"probe{clicks}.html"
         probe.write_text(page.replace("</body>", f"<script>{click}</script></body>"), encoding="utf-8")
         dom = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", probe.as_uri()],
+            [browser, *OFFLINE_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+             check_local_url(probe.as_uri())],
             capture_output=True, text=True, timeout=60, check=True,
         ).stdout
         body = dom.split('id="soknader"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]

@@ -7,7 +7,6 @@ and on a fresh clone.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from pathlib import Path
 
@@ -16,6 +15,9 @@ import pytest
 
 from samfunn_data.config import PROJECT_ROOT
 from samfunn_data.errors import SnapshotError
+from samfunn_data.importers import main as import_main
+from samfunn_data.importers.core import ImportCheckError, tidy, write_parquet
+from samfunn_data.importers.population_07459 import check_07459, population_07459
 from samfunn_data.ssb import snapshot
 
 SNAPSHOT = PROJECT_ROOT / "data" / "raw" / "snapshot"
@@ -31,15 +33,6 @@ NATIONAL = {
     2025: 5_594_340,
     2026: 5_627_400,
 }
-
-
-def _importer():
-    spec = importlib.util.spec_from_file_location(
-        "import_snapshot", PROJECT_ROOT / "scripts" / "import_snapshot.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -242,11 +235,10 @@ def test_changing_a_returned_frame_does_not_change_the_next_read():
 
 
 def test_writer_is_deterministic_and_keeps_labels(tmp_path):
-    importer = _importer()
     frame = pd.DataFrame({"Region": ["1811", "0"], "Tid": ["2024", "2024"], "value": [1352.0, 5550203.0]})
-    tidy = importer.tidy(frame, ["Region", "Tid"], {"table_id": "07459", "label": "Befolkning"})
-    importer.write_parquet(tidy, tmp_path / "a.parquet")
-    importer.write_parquet(tidy.copy(), tmp_path / "b.parquet")
+    tidied = tidy(frame, ["Region", "Tid"], {"table_id": "07459", "label": "Befolkning"})
+    write_parquet(tidied, tmp_path / "a.parquet")
+    write_parquet(tidied.copy(), tmp_path / "b.parquet")
     assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
     back = pd.read_parquet(tmp_path / "a.parquet")
     assert list(back["Region"]) == ["0", "1811"]  # sorted by dimension codes
@@ -254,7 +246,6 @@ def test_writer_is_deterministic_and_keeps_labels(tmp_path):
 
 
 def test_importer_drops_apportioned_years_and_incomplete_counties():
-    importer = _importer()
     rows = []
     for code, year, value in (("1804", 2019, 10), ("1806", 2019, 5), ("1804", 2020, 11), ("1806", 2020, 6)):
         for sex in ("male", "female", "total"):
@@ -284,7 +275,7 @@ def test_importer_drops_apportioned_years_and_incomplete_counties():
         "nor_locations_redistricting_b2024": redistricting,
     }
     names = {"municipalities": {"1804": "Bodø", "1806": "Narvik"}, "counties": {"18": "Nordland"}}
-    df, info = importer.population_07459(rda, names)
+    df, info = population_07459(rda, names)
     assert ("1806", 2019) in info["dropped_modelled"]
     assert set(df.loc[df["Region"] == "1806", "Tid"]) == {"2020"}
     assert set(df.loc[df["Region"] == "18", "Tid"]) == {"2020"}  # 2019 incomplete: no county sum
@@ -293,18 +284,14 @@ def test_importer_drops_apportioned_years_and_incomplete_counties():
 
 
 def test_importer_fails_loudly_on_a_wrong_national_total():
-    importer = _importer()
     frame = pd.DataFrame({"Region": ["0"], "Tid": ["2019"], "value": [5_328_211.0]})
-    with pytest.raises(importer.ImportCheckError, match="national total 2019"):
-        importer.check_07459(frame, Path("/nonexistent"))
+    with pytest.raises(ImportCheckError, match="national total 2019"):
+        check_07459(frame, Path("/nonexistent"))
 
 
 def test_importer_refuses_a_missing_source(tmp_path):
     messages = []
-    assert (
-        _importer().main(["--source", str(tmp_path), "--out", str(tmp_path / "out")], log=messages.append)
-        == 1
-    )
+    assert import_main(["--source", str(tmp_path), "--out", str(tmp_path / "out")], log=messages.append) == 1
     assert "not found" in messages[0] and not (tmp_path / "out").exists()
 
 

@@ -5,13 +5,48 @@ from __future__ import annotations
 import argparse
 
 
+def kommune_list(text: str) -> str:
+    """--kommuner as given, refused (exit 2) when an item holds several municipalities ("5033 5026").
+
+    Unknown names (and a registry that cannot be read) are left for the run to report with its usual
+    message and exit code 1.
+    """
+    from samfunn_data.errors import NotOneMunicipalityError, SamfunnError
+    from samfunn_data.facts import municipalities
+
+    for item in (part.strip() for part in text.split(",")):
+        if not item or item.lower() in ("network", "small"):
+            continue
+        try:
+            municipalities.lookup(item)
+        except NotOneMunicipalityError as exc:
+            example = ",".join(m.code for m in exc.candidates) if len(exc.candidates) > 1 else "5033,5026"
+            raise argparse.ArgumentTypeError(
+                f"{exc}. Separate municipalities with commas, e.g. --kommuner {example}") from exc
+        except SamfunnError:
+            continue
+    return text
+
+
+def positive_int(text: str) -> int:
+    """An integer of at least 1 (argparse type): 0 or a negative number of workers is a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--kommuner", default="network",
+    parser.add_argument("--kommuner", default="network", type=kommune_list,
                         help="network, small, or comma-separated codes or names (default: network)")
     parser.add_argument("--years", default="main",
                         help="e.g. 2020-2023, 2020,2024 or main (2020–2023 plus the latest year in the data)")
     parser.add_argument("--force", action="store_true", help="re-render reports that are unchanged")
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: available cores)")
+    parser.add_argument("--jobs", type=positive_int, default=None,
+                        help="worker processes, at least 1 (default: available cores)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--template", default=None, help=argparse.SUPPRESS)  # another template (tests)
 

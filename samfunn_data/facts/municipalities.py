@@ -28,6 +28,7 @@ from samfunn_data.errors import (
     ConfigError,
     DataUnavailableError,
     MunicipalityChangedError,
+    NotOneMunicipalityError,
     UnknownMunicipalityError,
 )
 from samfunn_data.ssb import klass, snapshot
@@ -180,14 +181,21 @@ def lookup(code_or_name: str | int) -> Municipality:
     Raises UnknownMunicipalityError (with `suggestions`) when nothing matches,
     AmbiguousMunicipalityError when a name fits several (add the county: "Herøy (Nordland)"), and
     MunicipalityChangedError (with `successors` and `year`) for a code or name retired by a merger or split.
+    The text must be one municipality: a number may be followed by that municipality's own name
+    ("1835 Træna"), but anything else left over ("5033 5026", "5033 Holtålen", "Tydal Holtålen") raises
+    NotOneMunicipalityError rather than silently taking the first.
     """
     if isinstance(code_or_name, Municipality):
         return code_or_name
     reg = _registry()
     text = f"{code_or_name:04d}" if isinstance(code_or_name, int) else str(code_or_name).strip()
-    code = re.match(r"^(?:K-)?(\d{4})(?:\s|$)", text)
+    code = re.fullmatch(r"(?:K-)?(\d{4})(?:\s+(.*))?", text, re.DOTALL)
     if code:
-        return _by_code(reg, code.group(1), text)
+        found = _by_code(reg, code.group(1), text)
+        extra = code.group(2)
+        if extra and not set(fold(extra)) & _name_keys(found):
+            _raise_not_one(text, [found], extra)
+        return found
     if re.fullmatch(r"\d{1,3}|\d{5,}", text):
         raise UnknownMunicipalityError(
             f"{text!r} is not a municipality number: they have 4 digits (e.g. 1835 for Træna)", []
@@ -225,6 +233,8 @@ def _by_name(reg: _Registry, text: str) -> Municipality:
     for key in keys:
         if key in reg.old_by_name:
             _raise_changed(reg, reg.old_by_name[key])
+    if len(text.split()) > 1:  # "Tydal Holtålen": several names where one was expected
+        _raise_not_one(text, [], text)
     near = difflib.get_close_matches(keys[0], list(reg.names), n=8, cutoff=0.6)
     codes = list(dict.fromkeys(c for key in near for c in sorted(reg.names[key])))[:5]
     raise UnknownMunicipalityError(
@@ -233,6 +243,33 @@ def _by_name(reg: _Registry, text: str) -> Municipality:
            else "No name is close: check the spelling, or use the 4-digit municipality number."),
         [reg.by_code[c] for c in codes],
     )
+
+
+def _raise_not_one(text: str, found: list, extra: str) -> None:
+    """Raise NotOneMunicipalityError for `text`: `found` (the code's municipality, or none) plus `extra`.
+
+    `extra` is looked up whole, then word by word, to name what else the text points at. With nothing
+    found and words that are not all municipalities, return: the caller's "no municipality is called ..."
+    (with suggestions) is the better message then.
+    """
+    others: list = []
+    attempts = ([extra] if found else []) + [extra.split()]
+    for attempt in attempts:
+        try:
+            others = [lookup(attempt)] if isinstance(attempt, str) else [lookup(w) for w in attempt]
+            break
+        except UnknownMunicipalityError:
+            continue
+    named = list(dict.fromkeys(found + others))
+    if not found and len(named) < 2:  # "Atlantis Town", or "Tydal Tydal"
+        return
+    if len(named) > 1:
+        listed = "; ".join(f"{m.code} {m.name}" for m in named)
+        message = f"{text!r} names {len(named)} municipalities ({listed}); give one number or one name"
+    else:
+        message = (f"{text!r} is not one municipality: {found[0].code} is {found[0].name}, and {extra!r} "
+                   "is not its name; give one number or one name")
+    raise NotOneMunicipalityError(message, named, extra)
 
 
 def successors(code: str) -> tuple[list[str], int]:

@@ -16,7 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from samfunn_data.errors import InputFileError, MunicipalityChangedError, UnknownMunicipalityError
+from samfunn_data.errors import (
+    InputFileError,
+    MunicipalityChangedError,
+    NotOneMunicipalityError,
+    UnknownMunicipalityError,
+)
 from samfunn_data.facts import municipalities
 
 # The invitation's template, one column per question ("Kommuneplanens samfunnsdel er fra år xx", ...).
@@ -34,6 +39,11 @@ CSV_SUFFIXES = {".csv", ".txt"}
 EARLIEST_PLAN_YEAR = 1970  # older than any municipal master plan still in force; catches typos like 1016
 SHAPE_ERROR = "_radfeil"  # column holding a row-level problem found while reading (wrong number of fields)
 MAX_FTE = 20.0  # a plain number above this is almost surely a percentage written without "%"
+SHOWN_CHARS = 60  # user text quoted in a message is cut here: a runaway cell must not flood the screen
+NOT_TEXT = "filen ser ikke ut som en tekstfil (CSV) eller Excel-fil"
+# Characters that must not reach a terminal or a page: C0/C1 controls (incl. NUL) and the bidirectional
+# overrides that can make text display in another order than it is stored.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 _YES = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
 _NO = {"nei", "n", "no", "false", "usann", "0"}
@@ -81,10 +91,18 @@ class ReadResult:
 
 
 def _clean(text: object) -> str:
-    """Cell text with Excel's non-breaking spaces made ordinary and the ends trimmed."""
+    """Cell text with Excel's non-breaking spaces made ordinary, control characters replaced by U+FFFD
+    and the ends trimmed."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
-    return re.sub(r"[\u00a0\u202f\s]+", " ", str(text)).strip()
+    text = re.sub(r"[\u00a0\u202f\s]+", " ", str(text))
+    return _UNPRINTABLE.sub("\ufffd", text).strip()
+
+
+def _shown(text: str) -> str:
+    """User text as quoted in a message: printable (see `_clean`) and at most SHOWN_CHARS characters."""
+    text = _clean(text)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 def _column_key(name: object) -> str:
@@ -98,12 +116,48 @@ def _column_key(name: object) -> str:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    for encoding in CSV_ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputFileError(f"Kunne ikke lese {path} som tekst (prøvde {', '.join(CSV_ENCODINGS)}).")
+    """The file's text: UTF-16 (as Excel's "Unicode text" writes it), UTF-8, Windows-1252 or Latin-1.
+
+    Raises InputFileError for a file that is not text: an Excel workbook saved with the wrong name, or
+    binary data (NUL bytes or many control characters), which Latin-1 would otherwise "decode".
+    """
+    if raw.startswith(b"PK\x03\x04") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(
+            f"{path} ser ut som en Excel-fil, ikke CSV. Lagre den som .xlsx (Excel-arbeidsbok) og oppgi "
+            "den filen, eller lagre som CSV fra Excel."
+        )
+    utf16 = _utf16(raw)
+    if utf16 is not None:
+        return utf16
+    if b"\x00" not in raw:
+        for encoding in CSV_ENCODINGS:
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            sample = text[:65536]
+            if len(_UNPRINTABLE.findall(sample)) <= len(sample) // 100:
+                return text
+            break
+    raise InputFileError(
+        f"Kunne ikke lese {path}: {NOT_TEXT}. Lagre søknadene som CSV (komma eller semikolon) eller .xlsx."
+    )
+
+
+def _utf16(raw: bytes) -> str | None:
+    """The text of a UTF-16 file (with a byte-order mark, or ASCII-heavy without one); None otherwise."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        head = raw[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if len(head) < 4 or max(even, odd) < len(head) // 4 or min(even, odd) > len(head) // 100:
+            return None
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        return raw.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return None
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, int]:
@@ -177,7 +231,9 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, int]:
     frame.columns = [_column_key(c) for c in frame.columns]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        found = ", ".join(str(c) for c in frame.columns) or "(ingen)"
+        found = ", ".join(_shown(c) for c in frame.columns[:10]) or "(ingen)"
+        if len(frame.columns) > 10:
+            found += f" og {len(frame.columns) - 10} til"
         raise InputFileError(
             f"{path} mangler kolonne(ne) {', '.join(missing)}. Fant: {found}. "
             f"Første rad må være overskriftene {', '.join(COLUMNS)}."
@@ -197,8 +253,8 @@ def parse_personnel(text: str) -> float:
     match = _PERSONNEL.match(cleaned)
     if not match:
         raise ValueError(
-            f"«{cleaned}» er ikke en personellressurs som kan leses; skriv årsverk som 0,5 eller 0.5, "
-            "eller prosent av en stilling som 50 %"
+            f"«{_shown(cleaned)}» er ikke en personellressurs som kan leses; skriv årsverk som 0,5 eller "
+            "0.5, eller prosent av en stilling som 50 %"
         )
     value = float(match["num"].replace(",", "."))
     if match["pct"]:
@@ -217,7 +273,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if key in _NO:
         return False
-    raise ValueError(f"«{_clean(text)}» er verken ja eller nei; skriv «ja» eller «nei»")
+    raise ValueError(f"«{_shown(text)}» er verken ja eller nei; skriv «ja» eller «nei»")
 
 
 def parse_plan_year(text: str, application_year: int) -> int | None:
@@ -228,7 +284,7 @@ def parse_plan_year(text: str, application_year: int) -> int | None:
     match = re.fullmatch(r"(\d{4})(?:\.0+)?", cleaned)  # Excel may hand a year over as "2016.0"
     if not match:
         raise ValueError(
-            f"«{cleaned}» er ikke et årstall; skriv året samfunnsdelen ble vedtatt (f.eks. 2016), "
+            f"«{_shown(cleaned)}» er ikke et årstall; skriv året samfunnsdelen ble vedtatt (f.eks. 2016), "
             "eller «ingen» om kommunen ikke har en vedtatt samfunnsdel"
         )
     year = int(match[1])
@@ -244,6 +300,7 @@ def parse_plan_year(text: str, application_year: int) -> int | None:
 
 def municipality_message(text: str, exc: UnknownMunicipalityError) -> str:
     """A bokmål message for a municipality that could not be found, with successors or suggestions."""
+    text = _shown(text)
     if isinstance(exc, MunicipalityChangedError):
         names = ", ".join(_describe(s) for s in exc.successors) or "(ukjent etterfølger)"
         when = f" fra {exc.year}" if exc.year else ""
@@ -251,6 +308,14 @@ def municipality_message(text: str, exc: UnknownMunicipalityError) -> str:
             f"Kommunenummeret «{text}» finnes ikke lenger; kommunen ble{when} erstattet av {names}. "
             "Skriv dagens kommunenummer eller navn"
         )
+    if isinstance(exc, NotOneMunicipalityError):
+        if len(exc.candidates) > 1:
+            named = ", ".join(_describe(m) for m in exc.candidates)
+            return (f"«{text}» peker på flere kommuner ({named}). Skriv ett kommunenummer eller ett navn; "
+                    "hver kommune som søker, skal ha sin egen rad")
+        first = exc.candidates[0]
+        return (f"«{text}»: {first.code} er {first.name}, men «{_shown(exc.extra or '')}» er ikke navnet på "
+                f"den kommunen. Skriv bare kommunenummeret ({first.code}) eller bare navnet")
     if type(exc).__name__ == "AmbiguousMunicipalityError":
         options = ", ".join(_describe(s, county=True) for s in exc.suggestions)
         return f"«{text}» passer for flere kommuner: {options}. Skriv kommunenummeret"
@@ -279,7 +344,7 @@ def _validate_row(row: int, record: dict[str, str], year: int) -> tuple[Applicat
 
     def fail(field: str, message: str) -> None:
         ending = "" if message.endswith(("?", "!", ".")) else "."
-        errors.append(RowError(row, raw_kommune, field, message + ending))
+        errors.append(RowError(row, _shown(raw_kommune), field, message + ending))
 
     for field in COLUMNS:
         if not record[field]:
@@ -338,12 +403,12 @@ def validate(frame: pd.DataFrame, year: int, header_row: int = 1) -> ReadResult:
         n_rows += 1
         row = header_row + 1 + offset
         if shape_error:
-            errors.append(RowError(row, record["kommune"], "(hele raden)", shape_error + "."))
+            errors.append(RowError(row, _shown(record["kommune"]), "(hele raden)", shape_error + "."))
             continue
         application, row_errors = _validate_row(row, record, year)
         if application is not None and application.kommune.code in seen:
             first = seen[application.kommune.code]
-            row_errors = [RowError(row, record["kommune"], "kommune",
+            row_errors = [RowError(row, _shown(record["kommune"]), "kommune",
                                    f"{application.kommune.name} har allerede en søknad på rad {first}; "
                                    "slå radene sammen eller slett den ene.")]
             application = None
@@ -355,7 +420,7 @@ def validate(frame: pd.DataFrame, year: int, header_row: int = 1) -> ReadResult:
 
 
 def read_applications(path: str | Path, year: int) -> ReadResult:
-    """Read and validate an applications file: CSV (UTF-8/Windows-1252/Latin-1, comma or semicolon) or .xlsx.
+    """Read and validate an applications file: CSV (UTF-8/UTF-16/cp1252/Latin-1, comma or semicolon) or .xlsx.
 
     Parameters
     ----------

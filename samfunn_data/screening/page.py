@@ -15,6 +15,8 @@ from samfunn_data.facts.robustness import GRADE_LABELS_NB, TOO_FEW, grade_label,
 from samfunn_data.formatting import fmt_int
 from samfunn_data.screening.assessment import AKTUELL, CATEGORY_ORDER, FORBEHOLD, IKKE_AKTUELL, fmt_fte
 
+MAX_PAGE_ERRORS = 200  # error rows shown on the page; the CSV and the workbook keep them all
+
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5rem;color:#1b1b1b;
  max-width:1600px;line-height:1.4}
@@ -166,7 +168,13 @@ def _errors_table(errors) -> str:
     rows = "".join(
         f"<tr>{_td(str(e.row), e.row, 'num')}{_td(escape(e.kommune or '(tom)'))}{_td(escape(e.field))}"
         f"{_td(escape(e.message))}</tr>"
-        for e in errors
+        for e in errors[:MAX_PAGE_ERRORS]
+    )
+    hidden = len(errors) - MAX_PAGE_ERRORS
+    more = (
+        f"<p id=flere-feil><b>… og {fmt_int(hidden)} flere feil</b>, ikke vist her. Alle står i "
+        "screening_errors.csv og screening.xlsx (arket «Feil»).</p>"
+        if hidden > 0 else ""
     )
     n_rows = len({e.row for e in errors})
     return (
@@ -174,7 +182,7 @@ def _errors_table(errors) -> str:
         "<p class=lead>Rettes i søknadsfilen; kjør så screeningen på nytt. Radnummer som i et regneark "
         "(overskriften er rad 1).</p>"
         '<table class="sortable errors"><thead><tr><th>Rad</th><th>Kommune (som skrevet)</th><th>Felt</th>'
-        f"<th>Melding</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<th>Melding</th></tr></thead><tbody>{rows}</tbody></table>{more}"
     )
 
 
@@ -219,6 +227,9 @@ def render_page(result) -> str:
         f"<tbody>{rows}</tbody></table></div>"
         if result.assessments else "<p>Ingen gyldige søknader å vurdere.</p>"
     )
+    if not result.read.n_rows:
+        table = ("<p><b>Filen har ingen søknader</b>: den har overskrifter, men ingen rader under dem. "
+                 "Sjekk at du valgte riktig fil.</p>")
     created = dt.date.today().isoformat()
     return (
         '<!doctype html><html lang="nb"><head><meta charset="utf-8">'
