@@ -8,12 +8,12 @@ time (`time.time`) is used because monotonic clocks are not comparable across pr
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from samfunn_data.locks import FileLock
 
 # Requests are logged when sent but counted by the server when they arrive; a small margin absorbs the
 # difference so bursts at a window's edge do not trip the server's counter.
@@ -75,7 +75,7 @@ class SharedBudget:
             return min(calls) + self.window - now + 0.01
 
     def _locked(self):
-        return _FileLock(self.path)
+        return FileLock(self.path)
 
     @staticmethod
     def _read(handle) -> list[float]:
@@ -92,23 +92,3 @@ class SharedBudget:
         handle.truncate()
         handle.write(json.dumps(sorted(calls)))
         handle.flush()
-
-
-class _FileLock:
-    """Open `path` read-write and hold an exclusive flock until the block ends."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        self._handle = os.fdopen(fd, "r+", encoding="utf-8")
-        fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
-        return self._handle
-
-    def __exit__(self, *exc):
-        try:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-        finally:
-            self._handle.close()
