@@ -58,7 +58,10 @@ def get(
     under "never" return it; under "if-stale" return it if SSB's `updated` stamp shows it is current;
     otherwise fetch, decode every part (a malformed response raises ParseError and nothing is stored),
     store the bytes as a new vintage and return the merged frame. When SSB cannot be reached the local
-    answer is returned with one warning naming its date; with nothing local, OfflineError.
+    answer is returned with one warning naming its date; with nothing local, OfflineError. A stored
+    vintage whose bytes fail their sha256 is never served: under "never" reading it raises ParseError
+    naming the `samfunn fetch` command that repairs it; otherwise it counts as absent and is refetched
+    (the store moves the damaged copy aside; ``attrs["moved_aside"]`` lists where).
     """
     settings = settings or get_settings()
     policy = refresh or settings.refresh
@@ -72,6 +75,8 @@ def get(
 def _get(query: q.Query, policy: str, settings: Settings, client, warn: bool) -> pd.DataFrame:
     store = RawStore(settings.store_dir)
     stored = store.newest(query.table_id, q.query_key(query, client.api))
+    if stored is not None and policy != "never" and stored.damaged():
+        stored = None  # never served, nor kept as a fallback: the fetch below replaces it (see RawStore.save)
     snapshot = Snapshot(settings.snapshot_dir)
     # Reading the snapshot costs a parquet read; only do it when the answer may come from it.
     snap = None if policy == "always" else _snapshot_answer(snapshot, query, stored)
@@ -102,7 +107,9 @@ def _get(query: q.Query, policy: str, settings: Settings, client, warn: bool) ->
         return _offline(stored, snap, query, exc, snapshot.last_reason, warn)
     frame = merge_parts([decode_jsonstat(part.content) for part in result.parts])
     vintage = store.save(result, table_updated=updated or frame.attrs.get("updated"))
-    return _mark_fetched(frame, vintage, query, "fetched", fetched_now=True)
+    frame = _mark_fetched(frame, vintage, query, "fetched", fetched_now=True)
+    frame.attrs["moved_aside"] = [str(path) for path in store.moved_aside]
+    return frame
 
 
 def fetch(
