@@ -14,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import secrets
 import sys
 import time
 from datetime import datetime
@@ -68,7 +69,7 @@ class FileLock:
         except BaseException:
             self._handle.close()
             raise
-        if self.holder and not self.shared:
+        if self.holder:
             _write_holder(self.holder_path, self.holder)
         return self._handle
 
@@ -89,12 +90,11 @@ class FileLock:
                 time.sleep(min(POLL_SECONDS, self.timeout - waited))
 
     def _who(self) -> str:
-        """Who holds the lock, as far as the holder file says (it names the last exclusive holder)."""
-        try:
-            info = json.loads(self.holder_path.read_text(encoding="utf-8"))
-            return f"{info['holder']} (prosess {info['pid']}, startet {info['since']})"
-        except (OSError, ValueError, KeyError, TypeError):
+        """Who holds the lock, as far as the holder file says (with shared holders: the latest one)."""
+        info = _read_holder(self.holder_path)
+        if not info or not pid_alive(info["pid"]):
             return "en annen prosess"
+        return f"{info['holder']} (prosess {info['pid']}, startet {info['since']})"
 
     def _timeout_message(self, waited: float) -> str:
         return (f"{self.what} er i bruk av {self._who()}; ga opp etter å ha ventet {waited:.0f} s. "
@@ -103,14 +103,35 @@ class FileLock:
 
     def __exit__(self, *exc):
         try:
+            if self.holder and (_read_holder(self.holder_path) or {}).get("pid") == os.getpid():
+                self.holder_path.unlink(missing_ok=True)  # no stale name for the next one who waits
             fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
         finally:
             self._handle.close()
             self._handle = None
 
 
+def _read_holder(path: Path) -> dict | None:
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        return info if {"holder", "pid", "since"} <= set(info) and isinstance(info["pid"], int) else None
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id still runs (on this machine)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _write_holder(path: Path, holder: str) -> None:
     info = {"holder": holder, "pid": os.getpid(), "since": datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
     tmp.write_text(json.dumps(info), encoding="utf-8")
     tmp.replace(path)

@@ -376,6 +376,12 @@ def _years_filter(year) -> list[int] | None:
     return [int(y) for y in year]
 
 
+def reading(settings: Settings | None = None, holder: str | None = None):
+    """A context that holds the fact base for reading (a shared lock): no build replaces its files until
+    the block ends. Report runs hold it for their whole run; `holder` names them to a waiting build."""
+    return outputs.lock(settings or get_settings(), shared=True, holder=holder)
+
+
 def _read(name: str, kommune, year, settings: Settings | None) -> pd.DataFrame:
     """Rows of one output, read under the shared lock after checking it (a build never writes meanwhile)."""
     settings = settings or get_settings()

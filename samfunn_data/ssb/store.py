@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from samfunn_data.errors import ParseError
-from samfunn_data.locks import FileLock
+from samfunn_data.locks import FileLock, pid_alive
 from samfunn_data.ssb import query as q
 from samfunn_data.ssb.client import FetchResult, body_text
 
@@ -259,22 +259,12 @@ class RawStore:
         """Remove temporary files left by writers that no longer run (killed mid-write)."""
         for path in folder.glob(".tmp-*"):
             pid = path.name.split("-")[1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
 
 
 def _sidecar(body: Path) -> Path:
     return body.with_name(body.name[: -len(".json")] + ".meta.json")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _write_new(path: Path, data: bytes) -> None:
