@@ -11,9 +11,9 @@ Files in `processed_dir`:
 - `history/facts-<label>.parquet`: the facts of earlier builds whose inputs had other vintages, kept so
   `changes(..., vintage="previous")` can show SSB's revisions.
 
-Order of operations in `build`:
+Order of operations in `build` (all under the fact base's exclusive lock: one build at a time, readers
+wait; temporary files of writers that died are swept first):
 1. find the sources (store vintage or snapshot) and fingerprint them;
-0. take the fact base's lock (one build at a time; readers wait) and sweep dead writers' temporary files;
 2. nothing changed and the files match their checksums: return at once (a damaged file is rebuilt);
 3. recompute the computations whose tables changed, keep the other indicators' rows;
 4. grade, label and sort the facts; recompute comparisons;

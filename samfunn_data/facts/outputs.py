@@ -29,9 +29,6 @@ STATE = "build-state.json"
 OUTPUTS = (FACTS, COMPARISONS)
 FIX = "samfunn build"  # the one command that repairs a damaged fact base
 
-# (path, inode, size, mtime) -> sha256: one process checks a file it already checked only when it changed
-_checked: dict[tuple, str] = {}
-
 
 def lock(settings: Settings, *, shared: bool, holder: str | None = None) -> FileLock:
     """The fact base's lock: exclusive for a build, shared for readers (reports, `load`)."""
@@ -90,14 +87,6 @@ def read_state_file(path: Path) -> dict | None:
     return state if isinstance(state, dict) else None
 
 
-def _sha256(path: Path) -> str:
-    stat = path.stat()
-    key = (str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns)
-    if key not in _checked:
-        _checked[key] = file_fingerprint(path)
-    return _checked[key]
-
-
 def problems(processed: Path, state: dict | None, names=OUTPUTS) -> dict[str, str]:
     """Damaged outputs: file name -> what is wrong (in bokmål), empty when every file is intact."""
     recorded = (state or {}).get("outputs") or {}
@@ -111,7 +100,7 @@ def problems(processed: Path, state: dict | None, names=OUTPUTS) -> dict[str, st
             found[name] = "byggetilstanden har ingen sjekksum for filen"
         else:
             try:
-                actual = _sha256(path)
+                actual = file_fingerprint(path)  # every read: a few ms for the whole fact base
             except OSError as exc:
                 found[name] = f"filen kan ikke leses ({exc.strerror})"
                 continue
