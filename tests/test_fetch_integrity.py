@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from samfunn_data.cli import main
-from samfunn_data.errors import EXIT_ERROR, EXIT_OK, EXIT_STALE
+from samfunn_data.errors import EXIT_ERROR, EXIT_OK, EXIT_STALE, LockTimeoutError
+from samfunn_data.files import FileLock
 from samfunn_data.ssb import api as ssb_api
+from samfunn_data.ssb.ratelimit import SharedBudget
 
 REPO = Path(__file__).parents[1]
 TYDAL = ["fetch", "07459", "--select", "Region=5033", "--select", "Alder=000",
@@ -127,3 +129,12 @@ def test_two_different_codelists_for_one_variable_are_refused(pxweb, ssb_setting
     assert main(args) == EXIT_ERROR
     assert "--codelist Region er gitt to ganger" in capsys.readouterr().err
     assert pxweb.state.log == []
+
+
+def test_a_hung_holder_of_the_shared_call_log_ends_in_a_message_not_a_silent_wait(tmp_path, capsys):
+    log = tmp_path / ".ratelimit" / "ssb.json"
+    budget = SharedBudget(log, max_calls=30, window=60, lock_timeout=0.3)
+    with FileLock(log), pytest.raises(LockTimeoutError, match="SSBs felles kall-logg.*ventet"):
+        budget.acquire()  # before: blocked for as long as the holder hung
+    assert "venter på SSBs felles kall-logg" in capsys.readouterr().err
+    assert budget.acquire() == 0.0

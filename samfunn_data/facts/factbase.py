@@ -36,6 +36,7 @@ from samfunn_data.errors import FactbaseError
 from samfunn_data.facts import computations, indicators, outputs, robustness
 from samfunn_data.facts.computations import COLUMNS, Inputs, level_of
 from samfunn_data.facts.sources import Source, find_sources
+from samfunn_data.files import atomic_write
 
 FACTS, COMPARISONS, STATE = outputs.FACTS, outputs.COMPARISONS, outputs.STATE
 HISTORY = "history"
@@ -244,7 +245,7 @@ def _archive_previous(processed: Path, old: dict | None, new: dict, damaged) -> 
     history = processed / HISTORY
     history.mkdir(exist_ok=True)
     outputs.write_json(old, history / f"state-{label}.json")
-    outputs.write_bytes((processed / FACTS).read_bytes(), history / f"facts-{label}.parquet")
+    atomic_write(history / f"facts-{label}.parquet", (processed / FACTS).read_bytes())
     return label
 
 

@@ -10,8 +10,6 @@ token, so two writers never share one.
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +19,7 @@ import pyarrow.parquet as pq
 from samfunn_data.config import Settings
 from samfunn_data.errors import FactbaseError
 from samfunn_data.facts.sources import file_fingerprint
-from samfunn_data.locks import FileLock
+from samfunn_data.files import FileLock, atomic_write, temporary_name
 
 FACTS = "facts.parquet"
 COMPARISONS = "comparisons.parquet"
@@ -36,15 +34,11 @@ def lock(settings: Settings, *, shared: bool, holder: str | None = None) -> File
                     holder=holder, what=f"faktagrunnlaget i {settings.processed_dir}")
 
 
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-
-
 def write_parquet(frame: pd.DataFrame, path: Path) -> dict:
     """Write without index or timestamps, atomically; returns what the state records about the file."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({})  # pandas metadata is not needed to read it back
-    tmp = _temporary(path)
+    tmp = temporary_name(path)
     try:
         pq.write_table(table, tmp, compression="zstd")
         record = {"sha256": file_fingerprint(tmp), "rows": len(frame)}
@@ -54,19 +48,8 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> dict:
     return record
 
 
-def write_bytes(data: bytes, path: Path) -> None:
-    """Replace `path` atomically: a reader sees the old file or the new one, never half of one."""
-    tmp = _temporary(path)
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_json(data: dict, path: Path) -> None:
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    write_bytes(text.encode("utf-8"), path)
+    atomic_write(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def sweep(processed: Path) -> None:

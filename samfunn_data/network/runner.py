@@ -7,7 +7,7 @@ from pathlib import Path
 from samfunn_data.config import PROJECT_ROOT, get_settings
 from samfunn_data.errors import ReportError
 from samfunn_data.facts import factbase
-from samfunn_data.locks import FileLock
+from samfunn_data.files import FileLock
 
 TEMPLATE = PROJECT_ROOT / "notebooks" / "network_overview.ipynb"
 EXECUTION_TIMEOUT = 600  # seconds per cell: a hung cell fails the report instead of blocking

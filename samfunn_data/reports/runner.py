@@ -33,7 +33,7 @@ from pathlib import Path
 
 from samfunn_data.config import PROJECT_ROOT, get_settings
 from samfunn_data.errors import ReportError
-from samfunn_data.locks import FileLock
+from samfunn_data.files import FileLock, atomic_write
 
 TEMPLATE = PROJECT_ROOT / "notebooks" / "factbase_report.ipynb"
 MAIN_YEARS = (2020, 2021, 2022, 2023)  # the learning network's period; "main" adds the latest data year
@@ -449,18 +449,9 @@ def _merge_outputs(results: list[ReportResult], manifest: dict, reports_dir: Pat
         "data_fingerprint": fingerprint,
         "reports": dict(sorted(entries.items())),
     }
-    _replace(reports_dir / "manifest.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    _replace(reports_dir / "index.html", report_html.index_html(list(data["reports"].values()), reports_dir))
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `path` atomically through a temporary file of this process alone."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(reports_dir / "manifest.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    index = report_html.index_html(list(data["reports"].values()), reports_dir)
+    atomic_write(reports_dir / "index.html", index)
 
 
 def summary(results: list[ReportResult]) -> dict[str, int]:

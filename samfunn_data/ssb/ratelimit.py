@@ -13,12 +13,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from samfunn_data.locks import FileLock
+from samfunn_data.files import FileLock
 
 # Requests are logged when sent but counted by the server when they arrive; a small margin absorbs the
 # difference so bursts at a window's edge do not trip the server's counter.
 WINDOW_MARGIN = 0.05  # fraction of the window
 WINDOW_PAD_SECONDS = 0.25
+# A holder keeps the log's lock for one read-decide-write; this long means it hangs (e.g. stopped).
+LOCK_TIMEOUT = 60.0
 
 
 class SharedBudget:
@@ -31,6 +33,7 @@ class SharedBudget:
         window: float,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        lock_timeout: float = LOCK_TIMEOUT,
     ):
         if max_calls < 1 or window <= 0:
             raise ValueError(f"a call budget needs max_calls >= 1 and window > 0, not {max_calls}/{window}")
@@ -39,6 +42,7 @@ class SharedBudget:
         self.window = window * (1 + WINDOW_MARGIN) + WINDOW_PAD_SECONDS
         self._sleep = sleep
         self._clock = clock
+        self._lock_timeout = lock_timeout
 
     def acquire(self, max_wait: float = 600.0) -> float:
         """Block until a call may be made and record it. Returns the seconds waited.
@@ -75,7 +79,7 @@ class SharedBudget:
             return min(calls) + self.window - now + 0.01
 
     def _locked(self):
-        return FileLock(self.path)
+        return FileLock(self.path, timeout=self._lock_timeout, what=f"SSBs felles kall-logg ({self.path})")
 
     @staticmethod
     def _read(handle) -> list[float]:

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from samfunn_data.errors import ParseError
-from samfunn_data.locks import FileLock, pid_alive
+from samfunn_data.files import FileLock, pid_alive
 from samfunn_data.ssb import query as q
 from samfunn_data.ssb.client import FetchResult, body_text
 

@@ -1,4 +1,4 @@
-"""File locks shared by processes on one machine: `fcntl.flock` on a small file, with an optional timeout.
+"""Files that several processes share: locks (`fcntl.flock`, with an optional timeout) and atomic writes.
 
 Who uses them: the SSB call log (`ssb/ratelimit.py`) holds one for each read-decide-write; the raw store
 holds one per query folder while it writes a vintage; `samfunn build` holds the fact base's lock
@@ -7,6 +7,9 @@ check and read it; report runs hold the reports folder's lock while they merge `
 `index.html`. A lock given a `holder` records who holds it (in `<lock>.holder`), so a process that has to
 wait can say for whom, and one that gives up after `timeout` seconds can say what to do. The kernel
 releases a flock when its process dies, so a killed holder never blocks anyone.
+
+`atomic_write` replaces a file through a temporary file unique to the writer (process id and a random
+token), so a reader sees the old file or the new one and two writers never share a temporary file.
 """
 
 from __future__ import annotations
@@ -132,6 +135,22 @@ def pid_alive(pid: int) -> bool:
 
 def _write_holder(path: Path, holder: str) -> None:
     info = {"holder": holder, "pid": os.getpid(), "since": datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    tmp.write_text(json.dumps(info), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, json.dumps(info))
+
+
+def temporary_name(path: Path) -> Path:
+    """A hidden temporary file beside `path`, unique to this writer (`.<name>.<pid>-<token>.tmp`)."""
+    return path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Replace `path` atomically: a reader sees the old file or the new one, never half of one."""
+    tmp = temporary_name(path)
+    try:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8")
+        else:
+            tmp.write_bytes(data)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
