@@ -96,6 +96,16 @@ def test_a_deleted_checksum_or_a_missing_file_is_damage_too(settings):
     assert set(found) == {"facts.parquet", "comparisons.parquet"}
 
 
+def test_an_unreadable_build_state_means_a_full_rebuild_that_says_why(settings):
+    build(settings)
+    good = snapshot_bytes(settings)
+    state = settings.processed_dir / "build-state.json"
+    state.write_bytes(state.read_bytes()[:40])
+    result = build(settings)
+    assert not result.skipped and "build-state.json var skadet" in result.summary()
+    assert snapshot_bytes(settings) == good
+
+
 def test_a_damaged_archived_build_is_refused_when_compared(settings):
     build(settings)
     edu = fx.education_09429()

@@ -103,8 +103,6 @@ def test_waiting_for_ssbs_rate_limit_is_shown_each_time(pxweb, ssb_settings, cap
 def test_repeated_plain_selects_for_one_variable_are_merged(pxweb, ssb_settings, capsys):
     assert main([*TYDAL, "--select", "Tid=2023", "--select", "Tid=2024,2023"]) == EXIT_OK
     assert "table 07459: 2 rows" in capsys.readouterr().out  # before: only 2024 (the last one) was kept
-    data_url = next(path for _t, _m, path, _s in pxweb.state.log if path.endswith("/data"))
-    assert data_url.endswith("/data")
 
 
 def test_a_repeated_select_with_an_expression_is_refused_before_any_call(pxweb, ssb_settings, capsys):

@@ -302,6 +302,8 @@ def _build(force: bool, settings: Settings, participants: list[str] | None, star
     old_state = outputs.read_state(processed)
     # An old state that lacks checksums is not "damage": it only means a full rebuild.
     damaged = outputs.problems(processed, old_state) if _current_format(old_state) else {}
+    if old_state is None and (processed / STATE).exists():
+        damaged[STATE] = "filen kan ikke leses, så ingen fil kunne sjekkes"
     todo = _changed_computations(old_state, new_state, force or FACTS in damaged)
     missing = sorted(_all_tables() - set(sources))
     if (not todo and not damaged and old_state is not None
