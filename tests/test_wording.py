@@ -3,6 +3,7 @@ plain words, and the small defects found by reading the reports, each checked on
 
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -278,10 +279,10 @@ def test_index_counts_only_this_run_as_made_now(tmp_path):
         (tmp_path / html).write_text("<html></html>")
         earlier[f"2023/{m.code}"] = {"kommunenr": m.code, "name": m.name, "year": 2023, "status": "ok",
                                       "html": html, "notebook": html.replace(".html", ".ipynb")}
+    (tmp_path / "manifest.json").write_text(json.dumps({"version": 1, "reports": earlier}), encoding="utf-8")
     tydal = next(m for m in small if m.code == "5033")
     job = runner.plan_jobs([tydal], [2023], "t", "d")[0]
-    runner.write_outputs([runner.ReportResult(job, "ok")], {"reports": earlier}, tmp_path, "t", "d",
-                         runner.TEMPLATE)
+    runner.write_outputs([runner.ReportResult(job, "ok")], tmp_path, "t", "d", runner.TEMPLATE)
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "31 rapporter i oversikten" in page
-    assert "1 laget nå" in page and "30 fra tidligere kjøringer" in page and "31 laget nå" not in page
+    assert "1 laget nå" in page and "30 fra andre kjøringer" in page and "31 laget nå" not in page

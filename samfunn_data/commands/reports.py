@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from samfunn_data.errors import EXIT_ERROR, EXIT_OK
+
 
 def kommune_list(text: str) -> str:
     """--kommuner as given, refused (exit 2) when an item holds several municipalities ("5033 5026").
@@ -66,4 +68,4 @@ def run(args) -> int:
             print(f"  FAILED {r.job.year} {r.job.kommunenr} {r.job.name}: {r.error.splitlines()[0]}")
     print(f"Index: {index}")
     print(f"Open:  {index.as_uri()}")
-    return 1 if counts["failed"] else 0
+    return EXIT_ERROR if counts["failed"] else EXIT_OK

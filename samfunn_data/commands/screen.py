@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_INVALID_ROWS = 3
+from samfunn_data.errors import EXIT_INVALID_ROWS
+
 MAX_PRINTED_ERRORS = 20  # the rest are in screening_errors.csv; a huge file must not flood the terminal
 
 

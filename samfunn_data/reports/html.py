@@ -136,7 +136,7 @@ def _summary(entries: list[dict], this_run: dict[str, int] | None) -> str:
     earlier = len(entries) - sum(this_run.values())
     text = (f"{len(entries)} rapporter i oversikten. Siste kjøring: {this_run.get('ok', 0)} laget nå, "
             f"{this_run.get('skipped', 0)} uendret siden sist, {this_run.get('failed', 0)} feilet")
-    return text + (f"; {earlier} fra tidligere kjøringer." if earlier > 0 else ".")
+    return text + (f"; {earlier} fra andre kjøringer." if earlier > 0 else ".")
 
 
 def index_html(entries: list[dict], index_dir: Path, generated: datetime | None = None,
@@ -145,7 +145,7 @@ def index_html(entries: list[dict], index_dir: Path, generated: datetime | None 
 
     ``entries`` are manifest entries (keys: kommunenr, name, year, status, error, html, notebook, with paths
     relative to ``index_dir``). ``this_run`` counts the last run's reports by status (ok, skipped, failed);
-    the other entries were rendered by earlier runs.
+    the other entries were rendered by other runs (earlier ones, or one beside it).
     """
     generated = generated or datetime.now().astimezone()
     years = sorted({e["year"] for e in entries})
