@@ -423,7 +423,7 @@ def indicator_map(indicator: str, year: int, facts: pd.DataFrame | None = None,
     participants = [str(c) for c in municipalities.network().participants]
     tables = ", ".join(sorted(rows["source_table"].dropna().unique())) or "–"
     title = f"{meta.title if meta else indicator}, {year}"
-    fig = county_maps(values, title, unit, participants, source=f"Kilde: SSB tabell {tables}",
+    fig = county_maps(values, title, unit, participants, source=f"Kilde: SSB-tabell {tables}",
                       directory=directory)
     names = {c: municipalities.lookup(c).name for c in participants}
     return Chart(_done(fig), title, map_alt(values, title, unit, names),

@@ -12,8 +12,8 @@ from samfunn_data.facts.robustness import GRADE_LABELS_NB, INDICATIVE, TOO_FEW, 
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
 from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
 
-VERDICT = {"higher": "høyere vekst under", "lower": "lavere vekst under", "no clear difference":
-           "ingen klar forskjell", "unavailable": "kan ikke vurderes"}
+VERDICT = {"higher": "høyere vekst under enn før", "lower": "lavere vekst under enn før",
+           "no clear difference": "ingen klar forskjell", "unavailable": "kan ikke vurderes"}
 # The figures a planstrategi fact base leads with (one or two per chapter), for the "newest year" table.
 KEY_INDICATORS = ["folkemengde", "endring_5ar_pst", "andel_0_5", "andel_80_pluss", "forsorgerbrok",
                   "kvinner_per_100_menn_20_39", "fodselsoverskudd_3ar_per_1000",
@@ -88,7 +88,7 @@ def _components_text(bd, panel_df, before, during) -> str:
     if first is None:
         return ("Fødselsoverskudd og nettoinnflytting finnes ikke i dataene, så endringen kan ikke deles i "
                 "komponenter.")
-    text = (f"Fødselsoverskudd og nettoinnflytting finnes i dataene for {first}–{last} (SSB tabell 06913, "
+    text = (f"Fødselsoverskudd og nettoinnflytting finnes i dataene for {first}–{last} (SSB-tabell 06913, "
             "bare Nordland og Trøndelag). ")
     for a, b in (before, during):
         if a < first or b > last:
@@ -103,7 +103,7 @@ def _components_text(bd, panel_df, before, during) -> str:
         person_years = (during[1] - during[0] + 1) * (row["start_under"] + row["end_under"]) / 2
 
         def per_1000(v, person_years=person_years):
-            return fmt_number(v / person_years * 1000, 1)
+            return fmt_number(v / person_years * 1000, 1, signed=True)
 
         lines.append(
             f"- {row['navn']}: fødselsoverskudd {fmt_int(row['fodselsoverskudd_under'], signed=True)} og "
@@ -114,7 +114,7 @@ def _components_text(bd, panel_df, before, during) -> str:
     return text + ("\n\n" + "\n".join(lines) if lines else "")
 
 
-def _uncertainty_text(bd: pd.DataFrame, panel_df: pd.DataFrame, year: int) -> str:
+def _uncertainty_text(bd: pd.DataFrame, panel_df: pd.DataFrame, year: int, years: tuple[int, int]) -> str:
     pop = panel_df[(panel_df["indicator"] == "folkemengde") & (panel_df["year"] == year)
                    & panel_df["deltaker"]]
     if pop.empty:
@@ -123,12 +123,13 @@ def _uncertainty_text(bd: pd.DataFrame, panel_df: pd.DataFrame, year: int) -> st
     family = 4 / smallest["value"] * 100
     return (
         f"**Små tall.** Deltakerne har til sammen {fmt_int(pop['value'].sum())} innbyggere; den minste, "
-        f"{smallest['navn']}, hadde {fmt_int(smallest['value'])} 1. januar {year}. At én familie på fire "
-        f"flytter, er {fmt_pct(family, 1)} av folketallet der. De årlige endringene i enkeltkommuner svinger "
-        "derfor mye av tilfeldige grunner. Vurderingen over sammenligner forskjellen mellom periodene "
-        "med kommunenes egne år-til-år-svingninger (95 %-nivå, regelen i faktagrunnlaget for nettotall); "
-        "med bare fire–fem år i hver periode er også det anslaget usikkert, så «ingen klar forskjell» betyr "
-        "at tallene er for små til å si noe, ikke at det ikke var noen endring.\n\n"
+        f"{smallest['navn']}, hadde {fmt_int(smallest['value'])} innbyggere 1. januar {year}. "
+        f"Flytter én familie på fire, er det {fmt_pct(family, 1)} av folketallet der. De årlige endringene i "
+        "enkeltkommuner svinger derfor mye av tilfeldige grunner. Vurderingen over sammenligner "
+        "forskjellen mellom periodene med kommunenes egne år-til-år-svingninger (95 %-nivå, regelen i "
+        f"faktagrunnlaget for nettotall). Med bare {years[0]} og {years[1]} år i periodene er også det "
+        "anslaget usikkert, så «ingen klar forskjell» betyr at forskjellen er innenfor det tilfeldige "
+        "svingninger kan gi, ikke at det ikke var noen endring.\n\n"
         "**Beskrivende, ikke årsak.** Kommunene søkte seg inn i nettverket og ble valgt ut; de ble ikke "
         "trukket tilfeldig, og mye annet skjedde i de samme årene (blant annet koronapandemien). "
         "En forskjell mellom deltakere og sammenligningskommuner viser ikke at nettverket var årsaken."
@@ -173,7 +174,8 @@ def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
             f"{_pp(c['forskjell_pp'])} for {_lower_first(GROUP_LABELS[bd.attrs['comparison']])}: {says}."
         )
     parts.append(_components_text(bd, panel_df, before, during))
-    parts.append(_uncertainty_text(bd, panel_df, during[0]))
+    lengths = (before[1] - before[0] + 1, during[1] - during[0] + 1)
+    parts.append(_uncertainty_text(bd, panel_df, during[0], lengths))
     return "\n\n".join(x for x in parts if x)
 
 
