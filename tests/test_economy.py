@@ -407,3 +407,14 @@ def test_accounts_are_not_graded_and_their_noise_is_the_units_own_swings(facts):
     assert np.allclose(tydal["se"], expected)
     mean3 = facts[(facts["kommunenr"] == "5033") & (facts["indicator"] == "netto_driftsresultat_pst_3ar")]
     assert np.allclose(mean3["se"], expected / np.sqrt(3))
+
+
+def test_changes_command_lists_the_accounts_as_not_graded(monkeypatch, capsys):
+    from samfunn_data import cli
+
+    settings = fx.real_settings()
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(settings.snapshot_dir))
+    assert cli.main(["changes", "Tydal", "--since", "2022"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if " netto_driftsresultat_pst " in x)
+    assert "2022:" in line and "10.8" in line and "2025:" in line and "(ikke gradert)" in line
