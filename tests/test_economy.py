@@ -101,6 +101,13 @@ def test_robek_keeps_the_lists_date_and_hjemmel():
     assert nl_tr["1874"] == "a, b, c og d"
 
 
+def test_every_caveat_in_the_snapshot_is_explained_for_readers():
+    for name in ("12137", "12362", "kdd-inntektssystem"):
+        df = snapshot.read_table(name)
+        statuses = set(df["status"].dropna())
+        assert statuses and statuses <= set(indicators.FLAGS) and statuses <= set(df.attrs["status_labels"])
+
+
 # ---------------------------------------------------------------- import checks fail on bad input
 
 def _context(tmp_path: Path, folders: list[str]) -> Context:
