@@ -375,6 +375,13 @@ def test_a_2026_report_shows_the_preliminary_2025_accounts():
     assert latest["flag"].tolist() == [indicators.PRELIMINARY]
 
 
+def test_robek_grounds_spell_out_the_hjemmel():
+    grounds = indicators.robek_grounds("a, b, c og d")  # Moskenes on the list of 2026-04-20
+    assert len(grounds) == 4 and grounds[0] == "a) Driftsbudsjettet er vedtatt med et merforbruk."
+    assert grounds[3].startswith("d) Balanseregnskapet viser et oppsamlet merforbruk")
+    assert indicators.robek_grounds("c og d") == grounds[2:]
+
+
 def test_visible_says_the_same_as_as_of_for_each_rule():
     cat = indicators.CATALOGUE
     assert indicators.visible(cat["netto_driftsresultat_pst"], 2022, 2023)
