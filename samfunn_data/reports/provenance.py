@@ -24,15 +24,31 @@ def table_vintages(frame: pd.DataFrame) -> dict[str, str]:
     return vintages
 
 
+KDD_PARTS = {"inntektssystem": "inntektssystemet", "robek": "ROBEK-registeret",
+             "utgiftsbehov": "beregnet utgiftsbehov"}
+
+
 def source_label(table_id: str) -> str:
-    """"SSB-tabell 06913", "SSB KLASS 128", "Kartverket (kommunegrenser)"."""
+    """"SSB-tabell 06913", "SSB KLASS 128", "KDD (ROBEK-registeret)", "Kartverket (kommunegrenser)"."""
     if table_id[:1].isdigit():
         return f"SSB-tabell {table_id}"
     if table_id.startswith("klass-"):
         return f"SSB KLASS {table_id.removeprefix('klass-')}"
+    if table_id.startswith("kdd-"):
+        part = table_id.removeprefix("kdd-")
+        return f"KDD ({KDD_PARTS.get(part, part)})"
     if table_id.startswith("geo/"):
         return "Kartverket (" + ("fylkesgrenser" if "fylker" in table_id else "kommunegrenser") + ")"
     return table_id
+
+
+def _publisher(table_id: str) -> tuple[str, str]:
+    """(whose figures, who publishes them): SSB, KDD (the ministry) or Kartverket."""
+    if table_id.startswith("geo/"):
+        return "Kartverkets kart", "Kartverket"
+    if table_id.startswith("kdd-"):
+        return "KDDs tall", "KDD"
+    return "SSBs tall", "SSB"
 
 
 def _date_nb(iso: str) -> str:
@@ -46,7 +62,7 @@ def _date_nb(iso: str) -> str:
 
 def _copied(table_id: str, entry: dict, date: str | None) -> str:
     """The snapshot's part: whose figures, for which area, from a public copy, and its date if known."""
-    owner, org = ("Kartverkets kart", "Kartverket") if table_id.startswith("geo/") else ("SSBs tall", "SSB")
+    owner, org = _publisher(table_id)
     covers = {ind.coverage for ind in indicators.by_table(table_id)}
     scope = f" for {covers.pop()}" if len(covers) == 1 and indicators.NATIONWIDE not in covers else ""
     text = f"{owner}{scope} fra en offentlig tilgjengelig kopi (ikke hentet direkte fra {org})"
