@@ -131,6 +131,16 @@ def test_fetched_figures_are_dated_by_their_fetch_and_the_snapshot_part_stays_na
     assert origin_text("07459", "2026-12-01", {"vintage": "2026-07-01"}) == "Hentet fra SSB 1.12.2026"
 
 
+def test_the_ministrys_figures_are_named_as_its_own():
+    from samfunn_data.reports import data as report_data
+    from samfunn_data.reports.provenance import origin_text, source_label
+
+    entry = report_data.manifest()["kdd-robek"]
+    assert source_label("kdd-robek") == "KDD (ROBEK-registeret)"
+    text = origin_text("kdd-robek", entry["vintage"], entry)
+    assert text.startswith("KDDs tall") and "ikke hentet direkte fra KDD" in text and "SSB" not in text
+
+
 # -- the network overview ----------------------------------------------------------------------------------
 
 
