@@ -402,7 +402,9 @@ def _visible_in(frame: pd.DataFrame, report_year: int) -> pd.Series:
     year = frame["year"].to_numpy()
     stock_ok = (kind == "stock") & ((year < report_year) | ((year == report_year) & on_jan_1))
     flow_ok = (kind == "flow") & (year <= report_year - 1)
-    projection_ok = (kind == "projection") & (year == report_year)
+    # SSB's projections (table 14288) were made in PROJECTION_VINTAGE_YEAR: earlier reports never see them
+    projection_ok = ((kind == "projection") & (year == report_year)
+                     & (report_year >= indicators.PROJECTION_VINTAGE_YEAR))
     static_ok = (kind == "static") & (year <= report_year)
     return stock_ok | flow_ok | projection_ok | static_ok  # numpy bool array
 
@@ -412,10 +414,16 @@ def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
 
     Stocks counted on 1 January up to and including `year`; stocks counted later in a year (4th quarter,
     1 October, 31 December) and flows (calendar years) up to `year - 1`; projections (SSB's 2024
-    projections, labelled with their vintage) as % change from `year`'s population; static
-    classifications valid in `year`. Nothing later.
+    projections) as % change from `year`'s population, only from 2024 on (earlier reports never see a
+    projection published after them); static classifications valid in `year`. Nothing later.
+    The `se` column still holds the spread of all years; `facts.asof.restate` re-estimates it from the
+    visible years.
     """
-    facts = load(kommune, settings=settings)
+    return visible(load(kommune, settings=settings), int(year))
+
+
+def visible(facts: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of a fact table (any regions) that a report for `year` may use (the rule of `as_of`)."""
     return facts[_visible_in(facts, int(year))].reset_index(drop=True)
 
 

@@ -88,10 +88,19 @@ class ClaimLog:
         self.claims.append(claim)
         return len(self.claims) - 1
 
-    def html(self, claim: Claim, tag: str = "li", extra: str = "") -> str:
-        """The claim's sentence as an HTML element carrying `data-claim`; `extra` is trusted HTML after it."""
+    def html(self, claim: Claim, tag: str = "li", extra: str = "", bold: str = "", attrs: str = "") -> str:
+        """The claim's sentence as an HTML element carrying `data-claim`.
+
+        `bold` is a prefix of the text shown in <strong> (a bullet's lead-in; the element's text stays
+        exactly `claim.text`); `attrs` are trusted extra attributes; `extra` is trusted HTML after it.
+        """
+        if bold and not claim.text.startswith(bold):
+            raise ValueError(f"bold lead-in {bold!r} is not the start of the claim's text")
         index = self.add(claim)
-        return f'<{tag} data-claim="{index}">{html.escape(claim.text)}{extra}</{tag}>'
+        rest = claim.text[len(bold):]
+        body = (f"<strong>{html.escape(bold)}</strong>" if bold else "") + html.escape(rest)
+        space = f" {attrs}" if attrs else ""
+        return f'<{tag}{space} data-claim="{index}">{body}{extra}</{tag}>'
 
     def write(self, path: str | Path) -> Path:
         """Write the claims as a JSON list (UTF-8, stable key order)."""

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.config import get_settings
+from samfunn_data.reports.claims import ClaimLog
 
 SMALL_LIMIT = 2500
 
@@ -33,6 +34,7 @@ class ReportData:
     facts: pd.DataFrame
     comparisons: pd.DataFrame
     county_facts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    claims: ClaimLog = field(default_factory=ClaimLog, repr=False)  # the sentences rendered so far
 
     def row(self, indicator: str, year: int | None = None) -> pd.Series | None:
         """The comparison row of ``indicator`` for ``year`` (default: the latest visible year), or None."""
@@ -79,17 +81,32 @@ def municipality(kommunenr: str):
 
 
 def load(kommunenr: str, year: int) -> ReportData:
-    """Facts and comparisons for ``kommunenr`` as they stood in ``year`` (see `factbase.as_of`)."""
+    """Facts and comparisons for ``kommunenr`` as they stood in ``year`` (see `factbase.as_of`), with the
+    uncertainty of net figures and population changes estimated from the visible years only (`asof`)."""
     from samfunn_data.facts import factbase
 
     muni = municipality(kommunenr)
+    regions = {code: factbase.load(code) for code in (muni.code, muni.county, "0")}
+    return assemble(muni, year, pd.concat(regions.values(), ignore_index=True),
+                    factbase.comparisons(muni.code))
+
+
+def assemble(muni, year: int, facts: pd.DataFrame, comparisons: pd.DataFrame) -> ReportData:
+    """A ReportData from fact and comparison tables (all years; `facts` holding at least the municipality,
+    its county and the country): cut at ``year``, spreads and verdicts re-estimated as of ``year``.
+
+    `load` reads the tables from the fact base; tests pass tables built from data cut at ``year``.
+    """
+    from samfunn_data.facts import asof, factbase
+
     year = int(year)
-    facts = factbase.as_of(muni.code, year)
-    comps = factbase.comparisons(muni.code)
-    visible = facts[["indicator", "year"]].drop_duplicates()
-    comps = comps.merge(visible, on=["indicator", "year"], how="inner")
-    county = factbase.as_of(muni.county, year)
-    return ReportData(muni.code, muni.name, muni.county, muni.county_name, year, facts, comps, county)
+    seen = asof.restate(factbase.visible(facts[facts["kommunenr"].isin([muni.code, muni.county, "0"])], year))
+    own = seen[seen["kommunenr"] == muni.code].reset_index(drop=True)
+    comps = comparisons[comparisons["kommunenr"] == muni.code]
+    comps = comps.merge(own[["indicator", "year"]].drop_duplicates(), on=["indicator", "year"], how="inner")
+    comps = asof.reverdict(comps, seen)
+    county = seen[seen["kommunenr"] == muni.county].reset_index(drop=True)
+    return ReportData(muni.code, muni.name, muni.county, muni.county_name, year, own, comps, county)
 
 
 # -- series for charts ----------------------------------------------------------------------------------
@@ -231,6 +248,10 @@ def projection_paths(data: ReportData) -> pd.DataFrame:
     Columns: year, series ("kommune_observert", "kommune_MMMM", "fylke_LLML", "fylke_MMMM", "fylke_HHMH"),
     value (persons), index.
     """
+    from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+
+    if data.year < PROJECTION_VINTAGE_YEAR:  # published after the report year: the report never shows it
+        return pd.DataFrame(columns=["year", "series", "value", "index"])
     proj = source_table("14288")
     pop = _population_table(_settings_key())
     base_k = pop[(pop["kommunenr"] == data.kommunenr) & (pop["year"] == data.year)]["value"]
