@@ -36,9 +36,20 @@ class ReportData:
     county_facts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     claims: ClaimLog = field(default_factory=ClaimLog, repr=False)  # the sentences rendered so far
 
+    _groups: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _of(self, frame_name: str, indicator: str) -> pd.DataFrame:
+        """The rows of one indicator; split once per table (a report asks a few hundred times)."""
+        if frame_name not in self._groups:
+            frame = getattr(self, frame_name)
+            groups = frame.groupby("indicator", sort=False) if len(frame) else ()
+            self._groups[frame_name] = dict(tuple(groups))
+        found = self._groups[frame_name].get(indicator)
+        return found if found is not None else getattr(self, frame_name).iloc[0:0]
+
     def row(self, indicator: str, year: int | None = None) -> pd.Series | None:
         """The comparison row of ``indicator`` for ``year`` (default: the latest visible year), or None."""
-        rows = self.comparisons[self.comparisons["indicator"] == indicator]
+        rows = self._of("comparisons", indicator)
         if year is not None:
             rows = rows[rows["year"] == year]
         rows = rows[rows["value"].notna()]
@@ -52,8 +63,7 @@ class ReportData:
 
     def series(self, indicator: str) -> pd.DataFrame:
         """All visible years of ``indicator`` with comparisons, oldest first."""
-        rows = self.comparisons[self.comparisons["indicator"] == indicator]
-        return rows.sort_values("year").reset_index(drop=True)
+        return self._of("comparisons", indicator).sort_values("year").reset_index(drop=True)
 
     def county_value(self, indicator: str, year: int | None = None) -> float | None:
         """The county's value (e.g. the low/high projection alternatives, which exist only for counties)."""
@@ -65,9 +75,15 @@ class ReportData:
             rows = rows[rows["year"] == year]
         return None if rows.empty else float(rows.sort_values("year").iloc[-1]["value"])
 
+    def series_of_facts(self, indicator: str) -> pd.Series:
+        """The visible yearly values of ``indicator`` (fact table) by year, oldest first."""
+        rows = self._of("facts", indicator)
+        return rows.set_index("year")["value"].sort_index()
+
     def fact(self, indicator: str, year: int | None = None) -> pd.Series | None:
         """The fact row (with source table and vintage) of ``indicator``."""
-        rows = self.facts[(self.facts["indicator"] == indicator) & self.facts["value"].notna()]
+        rows = self._of("facts", indicator)
+        rows = rows[rows["value"].notna()]
         if year is not None:
             rows = rows[rows["year"] == year]
         return None if rows.empty else rows.sort_values("year").iloc[-1]

@@ -107,8 +107,8 @@ def change_verdict(data, indicator: str, y0: int, y1: int) -> tuple[str, float |
     a, b = float(now["value"]), float(before["value"])
     if robustness.TOO_FEW in (now.get("robustness"), before.get("robustness")):
         return C.TOO_FEW, b, a
-    series = data.facts[(data.facts["indicator"] == indicator) & (data.facts["year"] <= y1)]
-    series = series.set_index("year")["value"].sort_index()
+    series = data.series_of_facts(indicator)
+    series = series[series.index <= y1]
     steps = series.reindex(range(int(series.index.min()), y1 + 1)).diff().dropna()
     if len(steps) >= robustness.MIN_YEARS_FOR_SPREAD:
         verdict = robustness.differs(a, b, float(steps.std(ddof=1)) * math.sqrt(y1 - y0), float("nan"))
