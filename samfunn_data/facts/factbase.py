@@ -395,7 +395,7 @@ def comparisons(kommune=None, year=None, settings: Settings | None = None) -> pd
     return _read(_ensure_built(settings) / COMPARISONS, kommune, year)
 
 
-def _visible_in(frame: pd.DataFrame, report_year: int) -> pd.Series:
+def _visible_in(frame: pd.DataFrame, report_year: int, later_projections: bool = False) -> pd.Series:
     """Which facts a report for `report_year` may use (see `as_of`)."""
     kind = attribute(frame["indicator"], "kind")
     on_jan_1 = attribute(frame["indicator"], "reference_date") == "1. januar"
@@ -404,12 +404,13 @@ def _visible_in(frame: pd.DataFrame, report_year: int) -> pd.Series:
     flow_ok = (kind == "flow") & (year <= report_year - 1)
     # SSB's projections (table 14288) were made in PROJECTION_VINTAGE_YEAR: earlier reports never see them
     projection_ok = ((kind == "projection") & (year == report_year)
-                     & (report_year >= indicators.PROJECTION_VINTAGE_YEAR))
+                     & (later_projections or report_year >= indicators.PROJECTION_VINTAGE_YEAR))
     static_ok = (kind == "static") & (year <= report_year)
     return stock_ok | flow_ok | projection_ok | static_ok  # numpy bool array
 
 
-def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
+def as_of(kommune, year: int, settings: Settings | None = None, *,
+          later_projections: bool = False) -> pd.DataFrame:
     """The facts for `kommune` as they stood in report year `year`.
 
     Stocks counted on 1 January up to and including `year`; stocks counted later in a year (4th quarter,
@@ -417,14 +418,15 @@ def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
     projections) as % change from `year`'s population, only from 2024 on (earlier reports never see a
     projection published after them); static classifications valid in `year`. Nothing later.
     The `se` column still holds the spread of all years; `facts.asof.restate` re-estimates it from the
-    visible years.
+    visible years. `later_projections=True` keeps the projections in earlier years too (the screening
+    shows them dated by their vintage, not as known in `year`).
     """
-    return visible(load(kommune, settings=settings), int(year))
+    return visible(load(kommune, settings=settings), int(year), later_projections=later_projections)
 
 
-def visible(facts: pd.DataFrame, year: int) -> pd.DataFrame:
+def visible(facts: pd.DataFrame, year: int, *, later_projections: bool = False) -> pd.DataFrame:
     """The rows of a fact table (any regions) that a report for `year` may use (the rule of `as_of`)."""
-    return facts[_visible_in(facts, int(year))].reset_index(drop=True)
+    return facts[_visible_in(facts, int(year), later_projections)].reset_index(drop=True)
 
 
 def previous_builds(settings: Settings | None = None) -> list[str]:
