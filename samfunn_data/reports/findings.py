@@ -306,11 +306,12 @@ def projection(data, section: str = HOVEDTREKK, lead: str = "") -> C.Claim | Non
     path, base = projection_path(data), data.value("folkemengde", data.year)
     if not path or base is None:
         return None
-    years = (", ".join(f"{fmt_int(v)} i {y}" for y, v in path[:-1])
-             + f" og {fmt_int(path[-1][1])} i {path[-1][0]}")
-    text = (f"{lead}SSBs hovedalternativ (framskrivingene fra {PROJECTION_VINTAGE_YEAR}) anslår {years}, "
-            f"mot {fmt_int(base)} innbyggere 1. januar {data.year}{path_words(base, path)}; for små kommuner "
-            "er slike framskrivinger usikre.")
+    years = [f"{fmt_int(v)} i {y}" for y, v in path]
+    years[0] = years[0].replace(" i ", " innbyggere i ", 1)
+    years_text = years[0] if len(years) == 1 else ", ".join(years[:-1]) + f" og {years[-1]}"
+    caveat = "; for små kommuner er slike framskrivinger usikre" if section == HOVEDTREKK else ""
+    text = (f"{lead}SSBs hovedalternativ (framskrivingene fra {PROJECTION_VINTAGE_YEAR}) anslår "
+            f"{years_text}, mot {fmt_int(base)} per 1. januar {data.year}{path_words(base, path)}{caveat}.")
     last_year, last = path[-1]
     return claim(data, section, text, f"framskrevet_{last_year}", data.year, last, C.UNAVAILABLE)
 
