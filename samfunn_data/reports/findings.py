@@ -28,7 +28,8 @@ from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct
 from samfunn_data.reports import claims as C
 
 HOVEDTREKK, CENTRALITY = "hovedtrekk", "sentralitet"
-SMALL_NUMBERS = "tallene er for små til å si om forskjellen er reell"
+# not "the numbers are too small": a value graded solid can still differ by no more than chance explains
+NOT_CLEAR = "forskjellen kan skyldes tilfeldig variasjon"
 FIRST_PROJECTION_ROUND = 2016  # SSB has published municipal projections every second year since 2016
 
 
@@ -189,7 +190,7 @@ def level_words(verdict: str, other: float | None, unit_fmt, where: str = "i lan
     if verdict == C.LOWER:
         return f", lavere enn {where} ({unit_fmt(other)})"
     if verdict == C.NO_CLEAR_DIFFERENCE:
-        return f", mot {unit_fmt(other)} {where}; {SMALL_NUMBERS}"
+        return f", mot {unit_fmt(other)} {where}; {NOT_CLEAR}"
     if verdict == C.TOO_FEW:
         return f"; det er for få personer til å sammenligne med {where.removeprefix('i ')}"
     return f", mot {unit_fmt(other)} {where}"
