@@ -226,3 +226,13 @@ def test_county_line_is_never_a_sum_over_part_of_the_county():
     complete = wide.assign(**{"5055": [4.0, 4.0, 5.0]}).drop(columns="50")
     assert report_data._county_series(complete, "50", ["5001", "5055"]).tolist() == [14.0, 15.0, 17.0]
     assert report_data._county_series(wide[["5001"]], "50", ["5001", "5055"]).isna().all()  # 5055 unseen
+
+
+def test_an_unchanged_population_is_said_plainly_and_not_compared():
+    rows = [{"indicator": "endring_5ar_pst", "value": 0.0, "country_value": 3.7,
+             "vs_country": "no clear difference", "count": 0.0, "robustness": "too few"}]
+    made = findings.change(_data(rows, year=2023))
+    assert made.text == "Folketallet i Tydal var det samme 1. januar 2023 som 1. januar 2018."
+    assert made.verdict == "too few"
+    rows[0].update(value=0.1, count=1.0)
+    assert "endringen gjelder bare 1 person, for få" in findings.change(_data(rows, year=2023)).text

@@ -163,8 +163,13 @@ def change(data, indicator: str = "endring_5ar_pst", years: int = 5) -> C.Claim 
     if land is None:
         verdict, text = C.UNAVAILABLE, head + "."
     elif verdict == C.TOO_FEW:
-        text = (f"{head}; endringen gjelder så få personer ({fmt_int(row['count'])}) at den ikke kan "
-                "sammenlignes med landet.")
+        persons = int(row["count"])
+        if persons == 0:
+            text = f"Folketallet i {data.name} var det samme 1. januar {y1} som 1. januar {y1 - years}."
+        else:
+            noun = "person" if persons == 1 else "personer"
+            text = (f"{head}; endringen gjelder bare {fmt_int(persons)} {noun}, for få til å sammenligne med "
+                    "landet.")
     elif verdict in (C.HIGHER, C.LOWER) and round(own, 1) * round(land, 1) <= 0:
         text = f"{head}, mens det {went(land)} {fmt_pct(abs(land))} i landet."
     elif verdict in (C.HIGHER, C.LOWER):
