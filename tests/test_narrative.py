@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from samfunn_data.reports import data as report_data
-from samfunn_data.reports import findings, narrative
+from samfunn_data.reports import findings, narrative, planning
 from samfunn_data.reports.data import ReportData
 from tests.report_fixtures import SNAPSHOT, built_data_dir
 
@@ -236,3 +236,21 @@ def test_an_unchanged_population_is_said_plainly_and_not_compared():
     assert made.verdict == "too few"
     rows[0].update(value=0.1, count=1.0)
     assert "endringen gjelder bare 1 person, for få" in findings.change(_data(rows, year=2023)).text
+
+
+@pytest.mark.parametrize("before, now, verdict", [(50.0, 80.0, "increase"), (80.0, 50.0, "decrease"),
+                                                  (78.0, 73.0, "no clear change"), (5.0, 8.0, "too few")])
+def test_ageing_bullet_speaks_of_growing_needs_only_when_the_count_clearly_grew(before, now, verdict):
+    grade = "too few" if verdict == "too few" else "solid"
+    rows = [{"indicator": "andel_80_pluss", "value": 9.7, "country_value": 4.5, "vs_country": "higher"},
+            {"indicator": "antall_80_pluss", "value": before, "count": before, "robustness": grade,
+             "year": 2018},
+            {"indicator": "antall_80_pluss", "value": now, "count": now, "robustness": grade}]
+    bullet = planning.ageing(_data(rows, year=2023))
+    trend = bullet.claims[1]
+    assert trend.verdict == verdict and (trend.value, trend.comparator_value) == (now, before)
+    assert ("økende behov" in trend.text) == (verdict == "increase")
+    assert ("økte tydelig" in trend.text) == (verdict == "increase")
+    assert ("gikk tydelig ned" in trend.text) == (verdict == "decrease")
+    if verdict not in CLEAR:
+        assert "økte" not in trend.text and "ned" not in trend.text
