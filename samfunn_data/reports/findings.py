@@ -42,7 +42,8 @@ def missing(row, column: str = "value") -> bool:
     return row is None or pd.isna(row.get(column))
 
 
-def _float(value) -> float | None:
+def to_float(value) -> float | None:
+    """A float, or None for a missing value."""
     return None if value is None or pd.isna(value) else float(value)
 
 
@@ -53,7 +54,7 @@ def data_through(indicator: str, year: int) -> int:
 
 def _shown(indicator: str, value) -> float | None:
     """The value rounded as the text shows it (the catalogue's decimals)."""
-    value = _float(value)
+    value = to_float(value)
     ind = indicators.CATALOGUE.get(indicator)
     return value if value is None or ind is None else round(value, ind.decimals)
 
@@ -103,8 +104,8 @@ def change_verdict(data, indicator: str, y0: int, y1: int) -> tuple[str, float |
     """
     before, now = data.fact(indicator, y0), data.fact(indicator, y1)
     if before is None or now is None:
-        return C.UNAVAILABLE, _float(None if before is None else before["value"]), \
-            _float(None if now is None else now["value"])
+        return (C.UNAVAILABLE, None if before is None else to_float(before["value"]),
+                None if now is None else to_float(now["value"]))
     a, b = float(now["value"]), float(before["value"])
     if robustness.TOO_FEW in (now.get("robustness"), before.get("robustness")):
         return C.TOO_FEW, b, a
@@ -157,7 +158,7 @@ def change(data, indicator: str = "endring_5ar_pst", years: int = 5) -> C.Claim 
     if missing(row):
         return None
     y1 = int(row["year"])
-    own, land = float(row["value"]), _float(row.get("country_value"))
+    own, land = float(row["value"]), to_float(row.get("country_value"))
     head = f"Folketallet i {data.name} {went(own)} {fmt_pct(abs(own))} fra {y1 - years} til {y1}"
     verdict = country_verdict(row)
     if land is None:
@@ -205,7 +206,7 @@ def _level_claim(data, indicator: str, text_head: str, unit_fmt) -> C.Claim | No
     row = data.row(indicator)
     if missing(row):
         return None
-    verdict, other = country_verdict(row), _float(row.get("country_value"))
+    verdict, other = country_verdict(row), to_float(row.get("country_value"))
     if other is None and verdict != C.TOO_FEW:
         verdict = C.UNAVAILABLE
     text = f"{text_head}{level_words(verdict, other, unit_fmt)}."
@@ -328,7 +329,7 @@ def income(data) -> C.Claim | None:
         return None
     text = (f"Medianinntekten etter skatt for husholdningene var {fmt_kroner(row['value'])} i "
             f"{int(row['year'])}")
-    median, n = _float(row.get("small_median")), int(row.get("small_n") or 0)
+    median, n = to_float(row.get("small_median")), int(row.get("small_n") or 0)
     group = row.get("small_group")
     if median is not None and n and group in C.GROUP_COMPARATORS:
         group_nb = group.replace("små kommuner", "små kommunene")

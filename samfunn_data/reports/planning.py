@@ -45,7 +45,7 @@ def decline(data) -> Bullet | None:
                    "nedgang. Planstrategien bør drøfte hvordan tjenester, bygg og økonomi kan tilpasses "
                    "nedgangen, og hva kommunen kan gjøre for å trekke til seg nye innbyggere.",
                    "endring_10ar_pst", y1, value, C.DECREASE, None, 0.0)
-    land, verdict = F._float(row.get("country_value")), F.country_verdict(row)
+    land, verdict = F.to_float(row.get("country_value")), F.country_verdict(row)
     country = None
     if land is not None:
         text = F.country_change(land) + " i samme tiår"
