@@ -227,3 +227,12 @@ def test_table_time_column_and_small_group_n(real):
     assert f"{int(small['small_n'])} i Nordland og Trøndelag" in page
     assert f"{int(data.row('andel_80_pluss')['small_n'])} i Norge" in tables.indicator_table(
         data, ["andel_80_pluss"], "x")
+
+
+def test_royrvik_2023_builds_no_bullet_on_an_uncertain_natural_increase(real):
+    data = report_data.load("5043", 2023)
+    row = data.row("fodselsoverskudd_3ar")
+    assert row["value"] == -12 and row["robustness"] == "indicative"
+    births = next(c for c in narrative.report_claims(data) if c.indicator == "fodselsoverskudd_3ar")
+    assert births.verdict == "lower" and "usikkert" in births.text  # shown, and said to be uncertain
+    assert planning.flows(data) == []

@@ -112,7 +112,7 @@ def _flows(count: float, rate: float, se: float, grade: str = "solid") -> Report
 @pytest.mark.parametrize("count, rate, se, grade, verdict", [
     (-40.0, -15.0, 3.0, "solid", "lower"), (40.0, 15.0, 3.0, "solid", "higher"),
     (-13.0, -5.0, 4.0, "indicative", "no clear difference"), (-3.0, -1.0, 4.0, "too few", "too few"),
-    (-13.0, -5.0, np.nan, "indicative", "unavailable")])
+    (-13.0, -5.0, np.nan, "indicative", "unavailable"), (-13.0, -15.0, 3.0, "indicative", "lower")])
 def test_net_flows_say_more_out_or_in_only_when_clearly_away_from_zero(count, rate, se, grade, verdict):
     data = _flows(count, rate, se, grade)
     births, moves = findings.flow(data, "fodselsoverskudd"), findings.flow(data, "nettoinnflytting")
@@ -127,8 +127,10 @@ def test_net_flows_say_more_out_or_in_only_when_clearly_away_from_zero(count, ra
     if verdict not in CLEAR:
         assert not COMPARATIVES.search(births.text + moves.text)
     bullets = " ".join(narrative.utfordringer(data))
-    assert ("Flere døde enn fødte" in bullets) == (verdict == "lower")  # planning only from clear claims
-    assert ("flere ut enn inn" in bullets) == (opposite == "lower")
+    solid = grade == "solid"  # planning builds only on clear verdicts of values graded solid
+    assert ("Flere døde enn fødte" in bullets) == (verdict == "lower" and solid)
+    assert ("flere ut enn inn" in bullets) == (opposite == "lower" and solid)
+    assert ("usikkert" in births.text) == (grade == "indicative" and verdict in CLEAR)
     assert "årsakene" not in bullets and "; flyttet det" not in bullets  # the old semicolon chain
 
 

@@ -262,6 +262,8 @@ def flow(data, flow_id: str, section: str = HOVEDTREKK) -> C.Claim | None:
     text = f"{FLOW_LABEL[flow_id]} var {fmt_int(value)} til sammen i årene {y1 - 2}–{y1}"
     if verdict in (C.HIGHER, C.LOWER):
         text += f": {FLOW_SIGN_WORDS[flow_id][verdict]}."
+        if row.get("robustness") == robustness.INDICATIVE:  # shown, but said to be uncertain (the rule)
+            text = text[:-1] + ", men tallet er usikkert fordi det bygger på under 20 personer."
     elif verdict == C.NO_CLEAR_DIFFERENCE:
         text += ("; det skiller seg ikke klart fra null når en tar hensyn til hvor mye tallet svinger fra år "
                  "til år.")

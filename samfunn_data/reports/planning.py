@@ -1,10 +1,11 @@
 """"Hva betyr dette for planstrategien?": bullets made only from claims that pass the robustness rule.
 
 A bullet is a list of claims (`reports.claims.Claim`); its first claim's text starts with a bold lead-in
-(`Bullet.lead`). A bullet appears only when its main claim's verdict says what the lead-in says: a clear
+(`Bullet.lead`). A bullet appears only when its main claim's verdict says what the lead-in says (a clear
 decline over ten years, a share clearly above or below the country's, a net figure clearly below or above
-zero. Advice stays in the claim whose numbers it rests on, and causal wording ("tyder på økende behov")
-appears only with a verdict behind it (the count of 80+ clearly rose).
+zero) and its value is graded solid: the rule shows "indicative" values but builds nothing on them
+alone. Advice stays in the claim whose numbers it rests on, and causal wording ("tyder på økende
+behov") appears only with a verdict behind it (the count of 80+ clearly rose).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ class Bullet:
     claims: tuple[C.Claim, ...]
 
 
+def _solid(row) -> bool:
+    """The grade that may carry a conclusion: "indicative" values are shown, never built on alone."""
+    return not F.missing(row) and row.get("robustness") == robustness.SOLID
+
+
 def _bullet(lead: str, *claims: C.Claim | None) -> Bullet:
     return Bullet(lead, tuple(c for c in claims if c is not None))
 
@@ -34,7 +40,7 @@ def _bullet(lead: str, *claims: C.Claim | None) -> Bullet:
 def decline(data) -> Bullet | None:
     """Ten-year decline, clearly beyond the municipality's own year-to-year swings."""
     row, fact = data.row("endring_10ar_pst"), data.fact("endring_10ar_pst")
-    if F.missing(row) or fact is None or row.get("robustness") == robustness.TOO_FEW:
+    if not _solid(row) or fact is None:
         return None
     value, y1 = float(row["value"]), int(row["year"])
     if pd.isna(fact.get("se")) or robustness.differs(value, 0.0, float(fact["se"]), float("nan")) != C.LOWER:
@@ -58,7 +64,7 @@ def decline(data) -> Bullet | None:
 def ageing(data) -> Bullet | None:
     """A share of 80+ clearly above the country's; the count's own trend decides any word about growth."""
     row = data.row("andel_80_pluss")
-    if F.missing(row) or F.country_verdict(row) != C.HIGHER:
+    if not _solid(row) or F.country_verdict(row) != C.HIGHER:
         return None
     lead = "Mange eldre."
     main = F.claim(data, SECTION,
@@ -93,7 +99,7 @@ def children(data) -> Bullet | None:
     made = []
     for indicator, (ages, service) in SERVICES.items():
         row = data.row(indicator)
-        if F.missing(row) or F.country_verdict(row) != C.LOWER:
+        if not _solid(row) or F.country_verdict(row) != C.LOWER:
             continue
         prefix = f"{lead} " if not made else ""
         made.append((indicator, row, f"{prefix}Andelen barn {ages} ({fmt_pct(row['value'])}) er lavere enn i "
@@ -127,7 +133,7 @@ def flows(data) -> list[Bullet]:
     out = []
     for flow_id in ("fodselsoverskudd", "nettoinnflytting"):
         row = data.row(f"{flow_id}_3ar")
-        if F.missing(row):
+        if not _solid(row):
             continue
         verdict = F.sign_verdict(data, f"{flow_id}_3ar_per_1000", row)
         words = FLOW_BULLETS.get((flow_id, verdict))
@@ -144,7 +150,7 @@ def flows(data) -> list[Bullet]:
 
 def gender(data) -> Bullet | None:
     row = data.row("kvinner_per_100_menn_20_39")
-    if F.missing(row) or F.country_verdict(row) != C.LOWER:
+    if not _solid(row) or F.country_verdict(row) != C.LOWER:
         return None
     lead = "Få unge kvinner."
     text = (f"{lead} Det er {fmt_number(row['value'], 0)} kvinner per 100 menn i alderen 20–39 år, lavere "
