@@ -7,6 +7,18 @@ numbers, its comparator and the years of data it used.
 
 Verdicts are the robustness rule's (`facts.robustness`) for comparisons between units, and the changes
 rule's for one unit over time; the text must never say more than its verdict.
+
+Conventions (used by `reports.findings` and `reports.planning`; follow them in new sections):
+
+- a sentence that compares nothing (a level, a classification, a projection) has comparator None and
+  verdict "unavailable": no test was made, so its words must not compare;
+- comparator None with a test: ``comparator_value`` is what the value was tested against (0 for the
+  sign of a net figure, the earlier value for a change over time);
+- "too few" when the value rests on too few (the grade), whatever the difference: no comparison words;
+- ``value`` and ``comparator_value`` are rounded as the text shows them; ``data_through`` never exceeds
+  the report year (tests/test_claims_asof.py checks it for every real report 2020–2023);
+- in HTML, render with `ClaimLog.html` inside a container carrying ``data-claims-section="<name>"``:
+  every text inside such a container must belong to a claim (tests/test_claims.py scans rendered pages).
 """
 
 from __future__ import annotations
