@@ -97,6 +97,12 @@ INPUTS = {
         "5600ef3f84d21e8724f38340e9ee09dd948e3257",
         "exact copy",
     ),
+    "ssb-data-candidates/ssb-03321-2017/di_edge_list_2017.xlsx": (
+        "sykdomspulsen-org/spread",
+        "data-raw/di_edge_list_2017.xlsx",
+        "77de1778895f43dd96797ed30ac23a79c74d4318",
+        "exact copy",
+    ),
     "geo-candidates/robhop-2024/Kommuner-S.geojson": (
         "robhop/fylker-og-kommuner",
         "Kommuner-S.geojson",
@@ -130,6 +136,7 @@ EXPECTED_SHA256 = {
     "syss07984_kommuner_NL_TR_excerpt.csv": "16224a14285dad74",
     "utd09429_kommuner_NL_TR_excerpt.csv": "cc9a3447c3e3696c",
     "sentralitet_klass_NL_TR_excerpt.csv": "9d590b17e811841f",
+    "di_edge_list_2017.xlsx": "a463ebd8d64aef69",
     "Kommuner-S.geojson": "20cb3b1216f0af2f",
     "Fylker-S.geojson": "3f5c0219f5813e06",
 }

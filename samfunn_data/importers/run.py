@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from samfunn_data.importers import (
+    commuting_03321,
     education_09429,
     employment_07984,
     geo,
@@ -41,6 +42,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     projections_14288.add,
     regions.add,
     klass.add_code_changes,
+    commuting_03321.add,
     geo.add,
 )
 
