@@ -11,7 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from samfunn_data.facts import robustness
+from samfunn_data.config import get_settings
+from samfunn_data.errors import FactbaseError
+from samfunn_data.facts import municipalities, robustness
+from samfunn_data.facts.sources import find_sources
 
 TABLE = "03321"
 WORK, HOME = "ArbstedKomm", "Bokommuen"
@@ -66,9 +69,11 @@ def indicators(flows: pd.DataFrame) -> pd.DataFrame:
 
 
 def partner_names(flows: pd.DataFrame) -> dict[str, str]:
-    """Code -> name for every code in the flows (from the table's own labels)."""
+    """Code -> name for every code in the flows: the registry's bokmål name for 2024 municipalities, the
+    table's own label (e.g. 'Tysfjord (kommune i 2017)') for areas of split municipalities."""
     labels = flows.attrs.get("category_labels", {})
-    return {**labels.get(HOME, {}), **labels.get(WORK, {})}
+    names = {**labels.get(HOME, {}), **labels.get(WORK, {})}
+    return names | {m.code: m.name for m in municipalities.all_municipalities()}
 
 
 def top_partners(flows: pd.DataFrame, code: str, direction: str, n: int = 5) -> pd.DataFrame:
@@ -112,3 +117,20 @@ def top_partners(flows: pd.DataFrame, code: str, direction: str, n: int = 5) -> 
         "robusthet": robustness.grade(persons, "count"),
         "egen": rows[other].to_numpy() == str(code),
     })
+
+
+def load_flows(settings=None) -> pd.DataFrame:
+    """The 03321 flows the fact base was built from (newest fetched vintage, else the snapshot).
+
+    Raises
+    ------
+    FactbaseError
+        If neither the store nor the snapshot has table 03321.
+    """
+    settings = settings or get_settings()
+    source = find_sources(settings, [TABLE]).get(TABLE)
+    if source is None:
+        raise FactbaseError(f"table {TABLE} (commuting) is neither in the store nor in the snapshot at "
+                            f"{settings.snapshot_dir}; restore data/raw/snapshot")
+    frame = source.load()
+    return frame.astype({WORK: str, HOME: str})
