@@ -14,11 +14,15 @@ import pandas as pd
 from samfunn_data.config import get_settings
 from samfunn_data.errors import FactbaseError
 from samfunn_data.facts import municipalities, robustness
+from samfunn_data.facts.indicators import COMMUTING_YEAR
 from samfunn_data.facts.sources import find_sources
 
 TABLE = "03321"
 WORK, HOME = "ArbstedKomm", "Bokommuen"
-PERIOD = "4. kvartal 2017"
+PERIOD = f"4. kvartal {COMMUTING_YEAR}"
+INDICATORS = ["sysselsatte_bosatt", "arbeidsplasser", "andel_jobber_i_egen_kommune", "utpendling",
+              "innpendling", "netto_innpendling"]
+# computations.COLUMNS: computations imports this module, so the contract is restated here
 COLUMNS = ["kommunenr", "year", "indicator", "value", "count", "se", "pooled"]
 
 

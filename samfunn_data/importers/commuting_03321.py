@@ -132,7 +132,7 @@ def commuting_03321(cells: pd.DataFrame, changes: pd.DataFrame, names: dict[str,
         check(before.sort_index().equals(after.reindex(before.index).fillna(0).astype("int64").sort_index()),
               f"03321: {col} totals changed in the recoding")
     check(int(flows["value"].sum()) == TOTAL, "03321: the recoded flows do not sum to the export's total")
-    old_names = dict(zip(cells["work"], cells["work_name"], strict=False))
+    old_names = dict(zip(cells["work"], cells["work_name"], strict=True))
     labels = {
         code: names[code] if not code.endswith(SUFFIX_2017)
         else f"{old_names[code[:4]].replace(' (-2017)', '')} (kommune i 2017)"
@@ -160,7 +160,6 @@ def commuting_03321(cells: pd.DataFrame, changes: pd.DataFrame, names: dict[str,
         updated=updated,
     )
     out = tidy(flows, ["ArbstedKomm", "Bokommuen", "ContentsCode", "Tid"], attrs)
-    out["value"] = out["value"].astype("float64")
     return out, split, exact, inexact_2024
 
 

@@ -21,16 +21,11 @@ from samfunn_data.facts.indicators import COMMUTING_YEAR
 from samfunn_data.formatting import fmt_int, fmt_pct
 from samfunn_data.reports import charts, tables
 
-IDS = ["sysselsatte_bosatt", "arbeidsplasser", "andel_jobber_i_egen_kommune", "utpendling", "innpendling",
-       "netto_innpendling"]
+IDS = facts_commuting.INDICATORS
 PERIOD = facts_commuting.PERIOD  # "4. kvartal 2017"
 TOP = 5
 MAP_RADIUS_KM = 250  # partners farther away are listed under the map, not drawn (they would shrink it)
 SOURCE = f"{charts.SSB}, statistikkbanken tabell 03321 ({PERIOD})."
-
-
-def _flows():
-    return facts_commuting.load_flows()
 
 
 def available(data) -> bool:
@@ -44,10 +39,10 @@ def _note(text: str) -> str:
 
 def summary_html(data) -> str:
     """The figures in a sentence, the indicator table and the top destinations and origins (HTML)."""
-    if COMMUTING_YEAR + 1 > data.year:
-        return _note(f"Pendlingstallene for {PERIOD} ble publisert av SSB i 2018 og er derfor ikke med "
-                     f"i en rapport for {data.year}.")
     if not available(data):
+        if data.year <= COMMUTING_YEAR:  # as_of hides 4th-quarter figures until the next year
+            return _note(f"Pendlingstallene for {PERIOD} ble publisert av SSB i 2018 og er derfor ikke med "
+                         f"i en rapport for {data.year}.")
         return _note(f"SSB har pendlingstall for {PERIOD} bare på kommunegrensene fra 2017. {data.name} fikk "
                      "senere en del av en kommune som ble delt, så tallene kan ikke regnes om til dagens "
                      "grenser uten å anslå fordelingen. Rapporten viser derfor ingen pendlingstall.")
@@ -58,7 +53,7 @@ def summary_html(data) -> str:
             f"{fmt_int(v['utpendling'])} hadde arbeidssted i en annen kommune. "
             f"{fmt_int(v['arbeidsplasser'])} personer hadde arbeidssted i {data.name}; "
             f"{fmt_int(v['innpendling'])} av dem bodde i en annen kommune.")
-    flows = _flows()
+    flows = facts_commuting.load_flows()
     parts = [f"<p>{html.escape(lead)}</p>",
              tables.indicator_table(data, IDS, f"Pendling, {PERIOD}"),
              partner_table(facts_commuting.top_partners(flows, data.kommunenr, "arbeidssted", TOP),
@@ -90,13 +85,13 @@ def partner_table(top: pd.DataFrame, caption: str, partner_label: str, share_lab
 
 def flow_map(data) -> charts.Chart | None:
     """A map of the main flows (None when the report shows no commuting figures)."""
-    if COMMUTING_YEAR + 1 > data.year or not available(data):
+    if not available(data):
         return None
     from samfunn_data.config import get_settings
     from samfunn_data.reports.figures import _boundaries
 
     muni_geo, _county_geo, credit = _boundaries(str(get_settings().snapshot_dir / "geo"))
-    flows = _flows()
+    flows = facts_commuting.load_flows()
     out = facts_commuting.top_partners(flows, data.kommunenr, "arbeidssted", TOP)
     inn = facts_commuting.top_partners(flows, data.kommunenr, "bosted", TOP)
     return flow_chart(muni_geo, data.kommunenr, data.name, out[~out["egen"]], inn[~inn["egen"]], credit)
