@@ -48,8 +48,8 @@ BORDER_TABLE = "06913"  # its populations tell which pre-2020 codes had today's 
 LEVEL_ORDER = {"land": 0, "fylke": 1, "kommune": 2}
 FACT_COLUMNS = ["kommunenr", "level", "year", "indicator", "value", "unit", "count", "se", "pooled",
                 "robustness", "flag", "source_table", "vintage"]
-_CODE_FILES = ("computations.py", "economy.py", "indicators.py", "robustness.py", "factbase.py", "sources.py",
-               "outputs.py")
+_CODE_FILES = ("computations.py", "commuting.py", "economy.py", "indicators.py", "robustness.py",
+               "factbase.py", "sources.py", "outputs.py")
 # every named computation of the catalogue
 COMPUTATIONS = {**computations.COMPUTATIONS, **economy.COMPUTATIONS}
 

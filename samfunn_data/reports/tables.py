@@ -183,7 +183,9 @@ KNOWN_GAPS = (
     "kommuner.",
     "Medianinntekt for fylket og landet: dataene har bare kommunene i Nordland og Trøndelag, og en median "
     "kan ikke regnes ut fra kommunetall.",
-    "Kommuneøkonomi (KOSTRA), pendling, helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+    "Kommuneøkonomi (KOSTRA), helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+    "Pendling for andre år enn 4. kvartal 2017, og for kommuner som senere fikk en del av en delt kommune: "
+    "ikke med i dataene.",
 )
 
 
