@@ -122,9 +122,22 @@ def centrality_klass() -> pd.DataFrame:
         "index": [None, 426.0, 530.0, 405.0, 950.0], "validFrom": [None] * 5, "validTo": [None] * 5})
 
 
+def commuting_03321() -> pd.DataFrame:
+    """2017 flows (work, residence, persons): 1811 has 20 employed residents (12 at home, 5 in 5001,
+    3 in the split area 1850-2017) and 14 workers (12 + 2 from 1812)."""
+    rows = [("1811", "1811", 12.0), ("5001", "1811", 5.0), ("1850-2017", "1811", 3.0),
+            ("1811", "1812", 2.0), ("1812", "1812", 40.0), ("5001", "5001", 2000.0),
+            ("1850-2017", "1850-2017", 7.0), ("1812", "1850-2017", 1.0)]
+    frame = pd.DataFrame(rows, columns=["ArbstedKomm", "Bokommuen", "value"])
+    frame["ContentsCode"] = "Sysselsatte"
+    frame["Tid"] = "2017"
+    frame["status"] = None
+    return frame
+
+
 TABLES = {"07459": population_07459, "06913": flows_06913, "07984": employment_07984,
           "09429": education_09429, "06944": income_06944, "14288": projections_14288,
-          "klass-128": centrality_klass}
+          "klass-128": centrality_klass, "03321": commuting_03321}
 
 
 def write_snapshot(folder: Path, tables=None, vintage: str = "2026-01-01") -> Path:

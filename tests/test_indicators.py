@@ -148,6 +148,19 @@ def test_projections_and_centrality(computed):
     assert computed.query("indicator == 'sentralitetsklasse' and year < 2020").empty
 
 
+def test_commuting_counts_in_out_and_own_municipality(computed):
+    assert value(computed, "1811", 2017, "sysselsatte_bosatt") == 12 + 5 + 3
+    assert value(computed, "1811", 2017, "arbeidsplasser") == 12 + 2
+    assert value(computed, "1811", 2017, "utpendling") == 5 + 3
+    assert value(computed, "1811", 2017, "innpendling") == 2
+    assert value(computed, "1811", 2017, "netto_innpendling") == 2 - 8
+    assert value(computed, "1811", 2017, "andel_jobber_i_egen_kommune") == pytest.approx(100 * 12 / 20)
+    assert value(computed, "1812", 2017, "utpendling") == 2
+    assert value(computed, "1812", 2017, "innpendling") == 1  # from the split area
+    # an area of a split municipality is no 2024 municipality: no figures under any code
+    assert computed.query("kommunenr.str.contains('1850')").empty
+
+
 def test_every_computation_returns_only_catalogue_indicators_with_the_contract_columns(computed):
     assert list(computed.columns) == computations.COLUMNS
     assert set(computed["indicator"]) <= set(indicators.CATALOGUE)

@@ -121,6 +121,21 @@ def test_text_states_the_uncertainty_and_what_the_data_lacks(panel):
     assert "06913" in text
 
 
+def test_commuting_for_the_participants_is_the_sum_of_their_2017_flows(panel):
+    from samfunn_data.network import text as network_text
+
+    flows = pd.read_parquet(SNAPSHOT / "03321.parquet").astype({"ArbstedKomm": str, "Bokommuen": str})
+    residents = flows.groupby("Bokommuen")["value"].sum()
+    own = flows[flows["ArbstedKomm"] == flows["Bokommuen"]].set_index("Bokommuen")["value"]
+    table = network_text.commuting_table(panel, "sma_nl_tr").data.set_index("Indikator")
+    assert set(table["Tid"]) == {"4. kvartal 2017"}
+    assert table.loc["Sysselsatte bosatt i kommunen (pendlingsstatistikken)", "Tydal"].startswith(
+        f"{int(residents['5033'])} ")
+    assert table.loc["Utpendlere", "Holtålen"].startswith(f"{int(residents['5026'] - own['5026'])} ")
+    text = network_text.commuting_text(panel, "sma_nl_tr")
+    assert "4. kvartal 2017" in text and "Tydal 70,3" in text
+
+
 def test_export_panel_round_trips(panel, tmp_path):
     paths = network.export_panel(panel, tmp_path)
     back_csv = pd.read_csv(paths["csv"], dtype={"kommunenr": str})
@@ -201,7 +216,8 @@ def test_network_notebook_runs_on_the_snapshot(tmp_path, population):
     assert {"start_year", "end_year", "comparison", "before", "during", "map_indicator"} <= set(params)
     paths = render_network_report(years="2012-2026", out_dir=tmp_path)
     page = paths["html"].read_text(encoding="utf-8")
-    for heading in ("Gruppene", "Folketall over tid", "Før og under nettverksperioden", "Kart", "Kilder"):
+    for heading in ("Gruppene", "Folketall over tid", "Før og under nettverksperioden",
+                    "Pendling (4. kvartal 2017)", "Kart", "Kilder"):
         assert heading in page
     assert "© Kartverket" in page and "<script src=" not in page
     assert page.count("data:image/png;base64") >= 5  # index chart, small multiples, map: embedded

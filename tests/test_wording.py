@@ -265,8 +265,9 @@ def test_report_shows_the_small_median_rounded_up(tydal_2023):
     from samfunn_data.reports import tables
 
     table = tables.indicator_table(tydal_2023, ["folkemengde"], "Folketall")
-    cells = re.findall(r'<td class="num">([^<]*)</td>', table)
+    cells = re.findall(r'<td class="num">([^<]*)', table)
     assert cells[-1] == "1\u202f417"  # not 1 416 (half to even)
+    assert "106 i Norge" in table  # the median of the 106 small municipalities above
 
 
 def test_a_year_before_the_municipal_figures_names_their_first_year(capsys):

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.errors import FactbaseError
+from samfunn_data.facts import commuting as commuting_flows
 from samfunn_data.facts import robustness
 from samfunn_data.facts.indicators import (
     AGE_GROUPS,
@@ -138,6 +139,7 @@ REQUIRED_COLUMNS = {
     "07984": ("Region", "NACE2007", "Tid", "value"),
     "09429": ("Region", "Nivaa", "Tid", "value"),
     "14288": ("Region", "ContentsCode", "Tid", "value"),
+    "03321": ("ArbstedKomm", "Bokommuen", "Tid", "value"),
     "klass-128": ("code", "parentCode", "index", "validFrom", "validTo"),
     "12137": ("Region", "Regnskapsbegrep", "ContentsCode", "Tid", "value", "status"),
     "12362": ("Region", "Funksjon", "Regnskapsbegrep", "ContentsCode", "Tid", "value", "status"),
@@ -502,6 +504,11 @@ def education(inputs: Inputs) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def commuting(inputs: Inputs) -> pd.DataFrame:
+    """Employed residents, workplaces, in- and out-commuters from the 03321 flows (see facts.commuting)."""
+    return commuting_flows.indicators(inputs.table("03321"))
+
+
 COMPUTATIONS: dict[str, Callable[[Inputs], pd.DataFrame]] = {
     "population_totals": population_totals,
     "age_structure": age_structure,
@@ -511,4 +518,5 @@ COMPUTATIONS: dict[str, Callable[[Inputs], pd.DataFrame]] = {
     "projections": projections,
     "employment": employment,
     "education": education,
+    "commuting": commuting,
 }

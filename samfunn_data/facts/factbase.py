@@ -48,8 +48,8 @@ BORDER_TABLE = "06913"  # its populations tell which pre-2020 codes had today's 
 LEVEL_ORDER = {"land": 0, "fylke": 1, "kommune": 2}
 FACT_COLUMNS = ["kommunenr", "level", "year", "indicator", "value", "unit", "count", "se", "pooled",
                 "robustness", "flag", "source_table", "vintage"]
-_CODE_FILES = ("computations.py", "economy.py", "indicators.py", "robustness.py", "factbase.py", "sources.py",
-               "outputs.py")
+_CODE_FILES = ("computations.py", "commuting.py", "economy.py", "indicators.py", "robustness.py",
+               "factbase.py", "sources.py", "outputs.py")
 # every named computation of the catalogue
 COMPUTATIONS = {**computations.COMPUTATIONS, **economy.COMPUTATIONS}
 
@@ -427,7 +427,7 @@ def comparisons(kommune=None, year=None, settings: Settings | None = None) -> pd
     return _read(COMPARISONS, kommune, year, settings)
 
 
-def _visible_in(frame: pd.DataFrame, report_year: int) -> np.ndarray:
+def _visible_in(frame: pd.DataFrame, report_year: int, later_projections: bool = False) -> np.ndarray:
     """Which facts a report for `report_year` may use: `indicators.visible`, vectorised (see `as_of`)."""
     rules = [indicators.visibility(ind) for ind in indicators.CATALOGUE.values()]
     rules = np.array(rules + [None], dtype=object)
@@ -435,22 +435,34 @@ def _visible_in(frame: pd.DataFrame, report_year: int) -> np.ndarray:
     year = frame["year"].to_numpy()
     shown = np.where(rule == indicators.AFTER_YEAR, year <= report_year - 1,
                      np.where(rule == indicators.BUDGET_YEAR, year == report_year, year <= report_year))
+    # SSB's projections (table 14288) were made in PROJECTION_VINTAGE_YEAR: earlier reports never see them
+    if not later_projections and report_year < indicators.PROJECTION_VINTAGE_YEAR:
+        shown &= attribute(frame["indicator"], "kind") != "projection"
     return shown & (rule != None)  # noqa: E711  (elementwise: an indicator not in the catalogue is never shown)
 
 
-def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
+def as_of(kommune, year: int, settings: Settings | None = None, *,
+          later_projections: bool = False) -> pd.DataFrame:
     """The facts for `kommune` as they stood in report year `year`.
 
     Stocks counted on 1 January up to and including `year`; stocks counted later in a year (4th quarter,
     1 October, 31 December) and flows (calendar years) up to `year - 1`; projections (SSB's 2024
-    projections, labelled with their vintage) as % change from `year`'s population; static
-    classifications valid in `year`. Where the catalogue says when a figure is published
-    (`Indicator.published`), that decides: accounts and the income system up to `year - 1` (2025
-    flagged preliminary), KDD's expenditure-need index only for budget year `year` (published with the
-    state budget the October before), ROBEK only from the list's year (2026) on. Nothing later.
+    projections, labelled with their vintage) as % change from `year`'s population, only from 2024 on
+    (earlier reports never see a projection published after them); static classifications valid in
+    `year`. Where the catalogue says when a figure is published (`Indicator.published`), that decides:
+    accounts and the income system up to `year - 1` (2025 flagged preliminary), KDD's expenditure-need
+    index only for budget year `year` (published with the state budget the October before), ROBEK only
+    from the list's year (2026) on. Nothing later.
+    The `se` column still holds the spread of all years; `facts.asof.restate` re-estimates it from the
+    visible years. `later_projections=True` keeps the projections in earlier years too (the screening
+    shows them dated by their vintage, not as known in `year`).
     """
-    facts = load(kommune, settings=settings)
-    return facts[_visible_in(facts, int(year))].reset_index(drop=True)
+    return visible(load(kommune, settings=settings), int(year), later_projections=later_projections)
+
+
+def visible(facts: pd.DataFrame, year: int, *, later_projections: bool = False) -> pd.DataFrame:
+    """The rows of a fact table (any regions) that a report for `year` may use (the rule of `as_of`)."""
+    return facts[_visible_in(facts, int(year), later_projections)].reset_index(drop=True)
 
 
 def previous_builds(settings: Settings | None = None) -> list[str]:

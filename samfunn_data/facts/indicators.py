@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-THEMES = ("befolkning", "alder", "endringer", "framskriving", "levekar", "sysselsetting", "utdanning",
-          "sentralitet", "okonomi")
+THEMES = ("befolkning", "alder", "endringer", "framskriving", "levekar", "sysselsetting", "pendling",
+          "utdanning", "sentralitet", "okonomi")
 KINDS = ("stock", "flow", "projection", "static")
 
 # When a figure is published, as a rule of which years a report for year Y may show (`visible`). None:
@@ -66,6 +66,8 @@ Q06944 = "06944: Region=Nordland/Trøndelag, HusholdType=0000, ContentsCode=Innt
 Q14288 = "14288: Region=kommuner (MMMM) og fylker (MMMM, HHMH, LLML), Tid=2025-2050"
 Q07984 = "07984: Region=Nordland/Trøndelag, NACE2007=00-99,01-03,10-33,84,85,86-88, Alder=15-74, 4. kvartal"
 Q09429 = "09429: Region=Nordland/Trøndelag, Nivaa=00,03a,04a, Kjonn=0, 1. oktober"
+Q03321 = ("03321: ArbstedKomm=alle, Bokommuen=alle, ContentsCode=Sysselsatte, Tid=2017 (4. kvartal; "
+          "2017-kommuner omkodet til 2024 ved eksakte summer)")
 QKLASS = "KLASS 128 sentralitet (standard 2020): klasse (parentCode) og indeks (notes)"
 
 CATALOGUE: dict[str, Indicator] = {}
@@ -229,6 +231,34 @@ _add(id="andel_sysselsatte_andre", title="Andel sysselsatte i andre næringer", 
      description=f"Sysselsatte i {OTHER_INDUSTRIES[1]} i prosent av alle sysselsatte bosatt i kommunen: "
                  f"100 minus andelene i næringene {_codes}.",
      source_tables=("07984",), query=Q07984, count_basis="sysselsatte i næringen", **_EMP)
+
+# -- pendling (03321, 4th quarter 2017 only; municipalities whose 2024 borders are sums of 2017 ones) -----
+COMMUTING_YEAR = 2017
+_EXACT = (" Bare 2017 finnes. Kommuner som fikk en del av en delt kommune (Narvik, Hamarøy, Heim, Hitra, "
+          "Orkland, Ålesund, Haram) har ingen tall.")
+_COM = dict(theme="pendling", kind="stock", computation="commuting", reference_date="4. kvartal",
+            source_tables=("03321",), query=Q03321, coverage=NATIONWIDE, levels=MUNICIPAL_ONLY)
+_add(id="sysselsatte_bosatt", title="Sysselsatte bosatt i kommunen (pendlingsstatistikken)",
+     unit="personer", measure="count", count_basis="sysselsatte bosatte", comparable=False,
+     description="Sysselsatte 15–74 år bosatt i kommunen, uansett arbeidssted, 4. kvartal." + _EXACT, **_COM)
+_add(id="arbeidsplasser", title="Sysselsatte med arbeidssted i kommunen", unit="personer", measure="count",
+     count_basis="sysselsatte med arbeidssted i kommunen", comparable=False,
+     description="Sysselsatte 15–74 år med arbeidssted i kommunen, uansett bosted, 4. kvartal (personer, "
+                 "ikke stillinger)." + _EXACT, **_COM)
+_add(id="andel_jobber_i_egen_kommune", title="Andel sysselsatte som jobber i egen kommune", unit="prosent",
+     measure="share", decimals=1, count_basis="de som jobber i egen kommune (eller utenfor, om færre)",
+     description="Sysselsatte bosatte med arbeidssted i bostedskommunen, i prosent av alle sysselsatte "
+                 "bosatte, 4. kvartal." + _EXACT, **_COM)
+_add(id="utpendling", title="Utpendlere", unit="personer", measure="count", count_basis="utpendlere",
+     comparable=False, description="Sysselsatte bosatt i kommunen med arbeidssted i en annen kommune "
+                                   "(også ukependling og lange avstander), 4. kvartal." + _EXACT, **_COM)
+_add(id="innpendling", title="Innpendlere", unit="personer", measure="count", count_basis="innpendlere",
+     comparable=False, description="Sysselsatte med arbeidssted i kommunen og bosted i en annen kommune, "
+                                   "4. kvartal." + _EXACT, **_COM)
+_add(id="netto_innpendling", title="Netto innpendling", unit="personer", measure="net",
+     count_basis="nettotallet", comparable=False,
+     description="Innpendlere minus utpendlere, 4. kvartal (positivt: flere pendler inn enn ut)." + _EXACT,
+     **_COM)
 
 # -- utdanning (09429) --------------------------------------------------------------------------------
 _EDU = dict(theme="utdanning", kind="stock", source_tables=("09429",), query=Q09429,

@@ -50,9 +50,11 @@ approximation). Otherwise the answer is "no clear difference". Standard errors c
 - median age: from the age distribution itself, 1 / (2 f √n), where f is the share of the population
   in the one-year age band holding the median (the large-sample error of a median);
 - net figures and population changes: the gross flows are missing, so we use the unit's own
-  year-to-year swings instead: the standard deviation of its yearly values over all years in the data
+  year-to-year swings instead: the standard deviation of its yearly values over the years in the data
   (at least four), divided by √k for a k-year average or multiplied by √k for a change over k years.
-  Real trends add to that spread, so this errs on the side of "no clear difference";
+  A report for year Y uses only the years published by Y (`facts.asof`); with fewer than four the
+  verdict is "unavailable". Real trends add to that spread, so this errs on the side of "no clear
+  difference";
 - municipal accounts and the income system: the unit's own year-to-year swings, as for net figures but
   from its one-year changes, which a steady trend does not inflate: a single year's value has the standard
   deviation of those changes divided by √2 (the change of two independent years has twice the variance),
@@ -70,8 +72,8 @@ approximation). Otherwise the answer is "no clear difference". Standard errors c
 **Changes over time** (`factbase.changes`, `samfunn changes`). A change between two years of the same
 municipality is clear only if it exceeds 1.96 × the standard deviation of the municipality's own
 one-year changes in that indicator × √(years apart): steady trends stand out, zig-zag does not. With
-fewer than four one-year changes in the data, the values' standard errors are used as above. This is
-also the rule for a "clear change" in the municipal accounts.
+fewer than four one-year changes in the data (in a report: up to the later year), the values' standard
+errors are used as above. This is also the rule for a "clear change" in the municipal accounts.
 """
 
 from __future__ import annotations

@@ -110,6 +110,12 @@ INPUTS = {
             ("robek.json", "077c5e4a71d1b4b88c640d914daebbd7b3e1d64e"),
         )
     },
+    "ssb-data-candidates/ssb-03321-2017/di_edge_list_2017.xlsx": (
+        "sykdomspulsen-org/spread",
+        "data-raw/di_edge_list_2017.xlsx",
+        "77de1778895f43dd96797ed30ac23a79c74d4318",
+        "exact copy",
+    ),
     "geo-candidates/robhop-2024/Kommuner-S.geojson": (
         "robhop/fylker-og-kommuner",
         "Kommuner-S.geojson",
@@ -146,6 +152,7 @@ EXPECTED_SHA256 = {
     "dki-2025.json": "2f4c27d51952145b",
     "dki-2026.json": "e93d4d4665b3175b",
     "robek.json": "6f426e0bd0692465",
+    "di_edge_list_2017.xlsx": "a463ebd8d64aef69",
     "Kommuner-S.geojson": "20cb3b1216f0af2f",
     "Fylker-S.geojson": "3f5c0219f5813e06",
 }

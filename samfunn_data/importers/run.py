@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from samfunn_data.importers import (
+    commuting_03321,
     education_09429,
     employment_07984,
     geo,
@@ -45,6 +46,7 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     projections_14288.add,
     regions.add,
     klass.add_code_changes,
+    commuting_03321.add,
     geo.add,
     kostra_12137.add,
     kostra_12362.add,

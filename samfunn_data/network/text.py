@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from samfunn_data.facts.commuting import INDICATORS, PERIOD
+from samfunn_data.facts.indicators import COMMUTING_YEAR
 from samfunn_data.facts.robustness import GRADE_LABELS_NB, INDICATIVE, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
 from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
@@ -315,3 +317,31 @@ def export_text(paths: dict, panel_df: pd.DataFrame) -> str:
         "liten_nl_tr, liten_norge, year, indicator, value, unit, count, robustness, source_table og vintage. "
         "Les den med `pandas.read_parquet` eller i R med `arrow::read_parquet`."
     )
+
+
+def commuting_table(panel_df: pd.DataFrame, comparison: str):
+    """The participants' commuting (SSB 03321, 4th quarter 2017, the only year the data has) beside the
+    comparison group's median; "Norge" stays empty, as the figures exist for municipalities only."""
+    table = latest_table(panel_df, INDICATORS, COMMUTING_YEAR, comparison).data
+    if "År" in table:
+        table["År"] = PERIOD
+    return styled(table.rename(columns={"År": "Tid"}))
+
+
+def commuting_text(panel_df: pd.DataFrame, comparison: str) -> str:
+    """One paragraph on what the commuting table shows: the participants' share working in their own
+    municipality against the comparison group's median, with the numbers."""
+    from samfunn_data.network.analysis import group_summary
+
+    ind = "andel_jobber_i_egen_kommune"
+    year = panel_df[panel_df["year"] == COMMUTING_YEAR]  # every indicator, so groups keep all members
+    mine = year[(year["indicator"] == ind) & year["deltaker"] & year["value"].notna()].sort_values("value")
+    if mine.empty:
+        return f"Dataene har ingen pendlingstall for deltakerne ({PERIOD})."
+    summary = group_summary(year, ind, [comparison])
+    covered = summary[summary["dekning"] >= MIN_COVERAGE]
+    median = fmt_pct(covered["median"].iloc[0]) if len(covered) else MISSING
+    spread = ", ".join(f"{r.navn} {fmt_pct(r.value)}" for r in mine.itertuples())
+    return (f"Pendling finnes i dataene bare for {PERIOD} (SSB-tabell 03321), før nettverksperioden. "
+            f"Andelen sysselsatte bosatte som jobbet i egen kommune var da: {spread}. Medianen for "
+            f"{_lower_first(GROUP_LABELS[comparison])} var {median}. Pendling omfatter også ukependling.")

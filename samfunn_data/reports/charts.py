@@ -113,6 +113,12 @@ def empty_chart(title: str, message: str) -> Chart:
 # -- befolkningsutvikling ----------------------------------------------------------------------------------
 
 
+def _n_small(frame: pd.DataFrame) -> str:
+    """"106 " when the frame says how many small municipalities its median is of, else ""."""
+    n = frame.attrs.get("n_small")
+    return f"{fmt_int(n)} " if n else ""
+
+
 def population_index(frame: pd.DataFrame, name: str, county_name: str, report_year: int,
                      population: float | None = None) -> Chart:
     """Indexed population (base year = 100) of the municipality against its county, Norway and the median
@@ -129,7 +135,7 @@ def population_index(frame: pd.DataFrame, name: str, county_name: str, report_ye
     fig = _figure()
     ax = fig.add_subplot()
     labels = {"kommune": name, "fylke": county_name, "land": "Hele landet",
-              "små": f"Median for små kommuner (under 2 500 innb. i {report_year})"}
+              "små": f"Median for {_n_small(frame)}små kommuner i Norge (under 2 500 innb. i {report_year})"}
     for key in ("land", "fylke", "små", "kommune"):
         if key in frame and frame[key].notna().any():
             ax.plot(frame["year"], frame[key], label=labels[key], **SERIES_STYLE[key])

@@ -7,6 +7,18 @@ numbers, its comparator and the years of data it used.
 
 Verdicts are the robustness rule's (`facts.robustness`) for comparisons between units, and the changes
 rule's for one unit over time; the text must never say more than its verdict.
+
+Conventions (used by `reports.findings` and `reports.planning`; follow them in new sections):
+
+- a sentence that compares nothing (a level, a classification, a projection) has comparator None and
+  verdict "unavailable": no test was made, so its words must not compare;
+- comparator None with a test: ``comparator_value`` is what the value was tested against (0 for the
+  sign of a net figure, the earlier value for a change over time);
+- "too few" when the value rests on too few (the grade), whatever the difference: no comparison words;
+- ``value`` and ``comparator_value`` are rounded as the text shows them; ``data_through`` never exceeds
+  the report year (tests/test_claims_asof.py checks it for every real report 2020–2023);
+- in HTML, render with `ClaimLog.html` inside a container carrying ``data-claims-section="<name>"``:
+  every text inside such a container must belong to a claim (tests/test_claims.py scans rendered pages).
 """
 
 from __future__ import annotations
@@ -88,10 +100,19 @@ class ClaimLog:
         self.claims.append(claim)
         return len(self.claims) - 1
 
-    def html(self, claim: Claim, tag: str = "li", extra: str = "") -> str:
-        """The claim's sentence as an HTML element carrying `data-claim`; `extra` is trusted HTML after it."""
+    def html(self, claim: Claim, tag: str = "li", extra: str = "", bold: str = "", attrs: str = "") -> str:
+        """The claim's sentence as an HTML element carrying `data-claim`.
+
+        `bold` is a prefix of the text shown in <strong> (a bullet's lead-in; the element's text stays
+        exactly `claim.text`); `attrs` are trusted extra attributes; `extra` is trusted HTML after it.
+        """
+        if bold and not claim.text.startswith(bold):
+            raise ValueError(f"bold lead-in {bold!r} is not the start of the claim's text")
         index = self.add(claim)
-        return f'<{tag} data-claim="{index}">{html.escape(claim.text)}{extra}</{tag}>'
+        rest = claim.text[len(bold):]
+        body = (f"<strong>{html.escape(bold)}</strong>" if bold else "") + html.escape(rest)
+        space = f" {attrs}" if attrs else ""
+        return f'<{tag}{space} data-claim="{index}">{body}{extra}</{tag}>'
 
     def write(self, path: str | Path) -> Path:
         """Write the claims as a JSON list (UTF-8, stable key order)."""

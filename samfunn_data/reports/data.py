@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.config import get_settings
+from samfunn_data.reports.claims import ClaimLog
 
 SMALL_LIMIT = 2500
 
@@ -33,10 +34,22 @@ class ReportData:
     facts: pd.DataFrame
     comparisons: pd.DataFrame
     county_facts: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    claims: ClaimLog = field(default_factory=ClaimLog, repr=False)  # the sentences rendered so far
+
+    _groups: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _of(self, frame_name: str, indicator: str) -> pd.DataFrame:
+        """The rows of one indicator; split once per table (a report asks a few hundred times)."""
+        if frame_name not in self._groups:
+            frame = getattr(self, frame_name)
+            groups = frame.groupby("indicator", sort=False) if len(frame) else ()
+            self._groups[frame_name] = dict(tuple(groups))
+        found = self._groups[frame_name].get(indicator)
+        return found if found is not None else getattr(self, frame_name).iloc[0:0]
 
     def row(self, indicator: str, year: int | None = None) -> pd.Series | None:
         """The comparison row of ``indicator`` for ``year`` (default: the latest visible year), or None."""
-        rows = self.comparisons[self.comparisons["indicator"] == indicator]
+        rows = self._of("comparisons", indicator)
         if year is not None:
             rows = rows[rows["year"] == year]
         rows = rows[rows["value"].notna()]
@@ -50,8 +63,7 @@ class ReportData:
 
     def series(self, indicator: str) -> pd.DataFrame:
         """All visible years of ``indicator`` with comparisons, oldest first."""
-        rows = self.comparisons[self.comparisons["indicator"] == indicator]
-        return rows.sort_values("year").reset_index(drop=True)
+        return self._of("comparisons", indicator).sort_values("year").reset_index(drop=True)
 
     def county_value(self, indicator: str, year: int | None = None) -> float | None:
         """The county's value (e.g. the low/high projection alternatives, which exist only for counties)."""
@@ -63,9 +75,15 @@ class ReportData:
             rows = rows[rows["year"] == year]
         return None if rows.empty else float(rows.sort_values("year").iloc[-1]["value"])
 
+    def series_of_facts(self, indicator: str) -> pd.Series:
+        """The visible yearly values of ``indicator`` (fact table) by year, oldest first."""
+        rows = self._of("facts", indicator)
+        return rows.set_index("year")["value"].sort_index()
+
     def fact(self, indicator: str, year: int | None = None) -> pd.Series | None:
         """The fact row (with source table and vintage) of ``indicator``."""
-        rows = self.facts[(self.facts["indicator"] == indicator) & self.facts["value"].notna()]
+        rows = self._of("facts", indicator)
+        rows = rows[rows["value"].notna()]
         if year is not None:
             rows = rows[rows["year"] == year]
         return None if rows.empty else rows.sort_values("year").iloc[-1]
@@ -79,17 +97,32 @@ def municipality(kommunenr: str):
 
 
 def load(kommunenr: str, year: int) -> ReportData:
-    """Facts and comparisons for ``kommunenr`` as they stood in ``year`` (see `factbase.as_of`)."""
+    """Facts and comparisons for ``kommunenr`` as they stood in ``year`` (see `factbase.as_of`), with the
+    uncertainty of net figures and population changes estimated from the visible years only (`asof`)."""
     from samfunn_data.facts import factbase
 
     muni = municipality(kommunenr)
+    regions = {code: factbase.load(code) for code in (muni.code, muni.county, "0")}
+    return assemble(muni, year, pd.concat(regions.values(), ignore_index=True),
+                    factbase.comparisons(muni.code))
+
+
+def assemble(muni, year: int, facts: pd.DataFrame, comparisons: pd.DataFrame) -> ReportData:
+    """A ReportData from fact and comparison tables (all years; `facts` holding at least the municipality,
+    its county and the country): cut at ``year``, spreads and verdicts re-estimated as of ``year``.
+
+    `load` reads the tables from the fact base; tests pass tables built from data cut at ``year``.
+    """
+    from samfunn_data.facts import asof, factbase
+
     year = int(year)
-    facts = factbase.as_of(muni.code, year)
-    comps = factbase.comparisons(muni.code)
-    visible = facts[["indicator", "year"]].drop_duplicates()
-    comps = comps.merge(visible, on=["indicator", "year"], how="inner")
-    county = factbase.as_of(muni.county, year)
-    return ReportData(muni.code, muni.name, muni.county, muni.county_name, year, facts, comps, county)
+    seen = asof.restate(factbase.visible(facts[facts["kommunenr"].isin([muni.code, muni.county, "0"])], year))
+    own = seen[seen["kommunenr"] == muni.code].reset_index(drop=True)
+    comps = comparisons[comparisons["kommunenr"] == muni.code]
+    comps = comps.merge(own[["indicator", "year"]].drop_duplicates(), on=["indicator", "year"], how="inner")
+    comps = asof.reverdict(comps, seen)
+    county = seen[seen["kommunenr"] == muni.county].reset_index(drop=True)
+    return ReportData(muni.code, muni.name, muni.county, muni.county_name, year, own, comps, county)
 
 
 # -- series for charts ----------------------------------------------------------------------------------
@@ -231,6 +264,10 @@ def projection_paths(data: ReportData) -> pd.DataFrame:
     Columns: year, series ("kommune_observert", "kommune_MMMM", "fylke_LLML", "fylke_MMMM", "fylke_HHMH"),
     value (persons), index.
     """
+    from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+
+    if data.year < PROJECTION_VINTAGE_YEAR:  # published after the report year: the report never shows it
+        return pd.DataFrame(columns=["year", "series", "value", "index"])
     proj = source_table("14288")
     pop = _population_table(_settings_key())
     base_k = pop[(pop["kommunenr"] == data.kommunenr) & (pop["year"] == data.year)]["value"]

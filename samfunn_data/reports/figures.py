@@ -35,6 +35,11 @@ def components(data) -> charts.Chart:
 
 
 def projection(data) -> charts.Chart:
+    if data.year < PROJECTION_VINTAGE_YEAR:  # never draw a projection published after the report year
+        from samfunn_data.reports.findings import projection_in_force
+
+        return charts.empty_chart("Framskrivinger", f"Framskrivingen som fantes i {data.year} (SSBs "
+                                  f"framskrivinger fra {projection_in_force(data.year)}), er ikke i dataene.")
     note = None
     if PROJECTION_VINTAGE_YEAR > data.year:
         note = (f"Framskrivingene er fra {PROJECTION_VINTAGE_YEAR}, altså publisert etter rapportåret "

@@ -179,7 +179,8 @@ def _hash_files(paths, root: Path, h) -> None:
 
 # The package modules a report runs: a change in any of them must re-render the reports.
 REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/data", "reports/figures",
-                  "reports/tables", "reports/html", "facts/factbase", "facts/indicators", "facts/robustness",
+                  "reports/tables", "reports/html", "reports/claims", "reports/findings", "reports/planning",
+                  "facts/factbase", "facts/asof", "facts/indicators", "facts/robustness",
                   "facts/computations", "facts/sources", "facts/municipalities", "config",
                   "reports/provenance")
 
@@ -219,6 +220,11 @@ def plan_jobs(munis: list, years: list[int], tmpl_hash: str, fingerprint: str) -
 # -- manifest -----------------------------------------------------------------------------------------
 
 
+def claims_file(html_path: str) -> str:
+    """Where a report's claims go: beside its HTML, e.g. ``2023/5033-tydal.claims.json``."""
+    return html_path.removesuffix(".html") + ".claims.json"
+
+
 def _entry_id(kommunenr: str, year: int) -> str:
     return f"{year}/{kommunenr}"
 
@@ -245,6 +251,7 @@ def is_current(job: ReportJob, manifest: dict, reports_dir: Path) -> bool:
         and entry.get("status") in ("ok", "skipped")
         and (reports_dir / job.notebook).exists()
         and (reports_dir / job.html).exists()
+        and (not entry.get("claims") or (reports_dir / entry["claims"]).exists())
     )
 
 
@@ -306,10 +313,14 @@ def execute_job(job: ReportJob, template: str, reports_dir: str) -> ReportResult
     start = time.perf_counter()
     out_dir = Path(reports_dir)
     notebook, page = out_dir / job.notebook, out_dir / job.html
+    claims = out_dir / claims_file(job.html)
     notebook.parent.mkdir(parents=True, exist_ok=True)
+    claims.unlink(missing_ok=True)  # the template writes them afresh; a stale file would pass for new
     try:
+        # claims_path is not in job.parameters (the key): where the files go does not change a report
         nb = papermill.execute_notebook(
-            template, str(notebook), parameters=job.parameters, engine_name=warm_kernel.ENGINE_NAME,
+            template, str(notebook), parameters={**job.parameters, "claims_path": str(claims)},
+            engine_name=warm_kernel.ENGINE_NAME,
             kernel_name=warm_kernel.KERNEL_NAME, progress_bar=False, execution_timeout=EXECUTION_TIMEOUT,
             cwd=str(Path(template).parent),
             # papermill otherwise rewrites (and schema-validates) the whole notebook, images included,
@@ -453,6 +464,8 @@ def _merge_outputs(results: list[ReportResult], manifest: dict, reports_dir: Pat
     for result in results:
         eid = _entry_id(result.job.kommunenr, result.job.year)
         entries[eid] = _manifest_entry(result, tmpl_hash, fingerprint, entries.get(eid))
+        claims = claims_file(result.job.html)  # written by the template; a template may write none
+        entries[eid]["claims"] = claims if (reports_dir / claims).exists() else None
     # earlier entries whose files were deleted by hand are dropped, so the index never links to nothing
     entries = {k: e for k, e in entries.items()
                if e["status"] == "failed" or (reports_dir / e["html"]).exists()}

@@ -11,9 +11,18 @@ import html
 import pandas as pd
 
 from samfunn_data.facts import indicators
-from samfunn_data.facts.robustness import GRADE_LABELS_NB, HIGHER, LOWER, NO_CLEAR, grade_legend_nb
+from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.facts.robustness import (
+    GRADE_LABELS_NB,
+    HIGHER,
+    LOWER,
+    NO_CLEAR,
+    TOO_FEW,
+    grade_legend_nb,
+)
 from samfunn_data.formatting import MISSING, fmt_value
 from samfunn_data.reports import provenance
+from samfunn_data.reports.findings import projection_in_force
 
 GRADE_NB = GRADE_LABELS_NB  # one vocabulary for the grades everywhere (facts.robustness)
 VERDICT_NB = {HIGHER: "høyere", LOWER: "lavere", NO_CLEAR: "ingen klar forskjell"}
@@ -26,16 +35,20 @@ def _fmt(ind, value) -> str:
 def _when(ind, year: int) -> str:
     if ind.reference_date == "1. januar":
         return f"1.1.{year}"
-    if ind.reference_date == "kalenderår":
+    if ind.reference_date == "kalenderår" or ind.kind == "static":
         return str(year)
-    if ind.kind == "projection":
-        return f"fra {year}"
+    if ind.kind == "projection":  # the value is for the target year; a change runs from the report year
+        target = next(part for part in ind.id.split("_") if part.isdigit())
+        return f"1.1.{year}–{target}" if ind.id.endswith("_pst") else target
     return f"{year} ({ind.reference_date})"
 
 
 def _assessment(row) -> str:
-    """Grade and verdict in a few words, e.g. "sikkert; høyere enn landet og fylket"."""
+    """Grade and verdict in a few words, e.g. "sikkert; høyere enn landet og fylket". A value graded
+    "for få" gets no verdict: the rule makes no claim about differences from it."""
     grade = GRADE_NB.get(row.get("robustness"))
+    if row.get("robustness") == TOO_FEW:
+        return f"{grade}; sammenlignes ikke"
     verdicts: dict[str, list[str]] = {}
     for side, where in (("vs_country", "landet"), ("vs_county", "fylket")):
         v = row.get(side)
@@ -53,6 +66,21 @@ def _num(text: str) -> str:
     return f'<td class="num">{html.escape(text)}</td>'
 
 
+SMALL_WHERE = {"små kommuner i Norge": "i Norge",
+               "små kommuner i Nordland og Trøndelag": "i Nordland og Trøndelag"}
+
+
+def _small_cell(ind, row) -> str:
+    """The small municipalities' median with how many there are and where (the group differs by indicator:
+    all of Norway, or Nordland and Trøndelag where SSB's table covers only those)."""
+    n = row.get("small_n")
+    if pd.isna(row.get("small_median")) or not n:
+        return _num(MISSING)
+    where = SMALL_WHERE.get(row.get("small_group"), "")
+    return (f'<td class="num">{html.escape(_fmt(ind, row.get("small_median")))}'
+            f'<br><span class="note">{int(n)} {html.escape(where)}</span></td>')
+
+
 def indicator_table(data, ids: list[str], caption: str) -> str:
     """One row per indicator (latest year visible in the report): the municipality, its county, Norway,
     the median small municipality, and an assessment (robustness grade and verdict on differences)."""
@@ -67,15 +95,18 @@ def indicator_table(data, ids: list[str], caption: str) -> str:
             f"<tr><th scope=\"row\">{html.escape(ind.title)}</th>"
             f"<td>{html.escape(_when(ind, int(row['year'])))}</td>"
             + _num(_fmt(ind, row["value"])) + _num(_fmt(ind, row.get("county_value")))
-            + _num(_fmt(ind, row.get("country_value"))) + _num(_fmt(ind, row.get("small_median")))
+            + _num(_fmt(ind, row.get("country_value"))) + _small_cell(ind, row)
             + f'<td class="grade">{html.escape(_assessment(row))}</td></tr>')
     if not rows:
+        if all(indicators.CATALOGUE[i].kind == "projection" for i in ids if i in indicators.CATALOGUE) \
+                and data.year < PROJECTION_VINTAGE_YEAR:
+            return ""  # `county_range_table` says which projection existed and why it is not shown
         return f'<p class="note">Dataene har ingen tall for «{html.escape(caption)}» for dette året.</p>'
     head = ("<tr><th scope=\"col\">Indikator</th><th scope=\"col\">Tid</th>"
             f"<th scope=\"col\" class=\"num\">{html.escape(data.name)}</th>"
             f"<th scope=\"col\" class=\"num\">{html.escape(data.county_name)}</th>"
             "<th scope=\"col\" class=\"num\">Landet</th><th scope=\"col\" class=\"num\">Små kommuner"
-            "<br>(median)</th><th scope=\"col\">Vurdering</th></tr>")
+            "<br>(median, antall)</th><th scope=\"col\">Vurdering</th></tr>")
     return (f"<table><caption>{html.escape(caption)}</caption><thead>{head}</thead>"
             f"<tbody>{''.join(rows)}</tbody></table>" + definitions_note(shown))
 
@@ -101,7 +132,12 @@ CENTRALITY_IDS = ["sentralitetsklasse", "sentralitetsindeks"]
 
 
 def county_range_table(data) -> str:
-    """The county's projected change under the low, main and high alternatives (% from the report year)."""
+    """The county's projected change under the low, main and high alternatives (% from the report year);
+    before the projections' vintage year, which projection existed then and that the data lacks it."""
+    if data.year < PROJECTION_VINTAGE_YEAR:
+        return (f'<p class="note">Framskrivingen som fantes i {data.year}, er SSBs framskrivinger fra '
+                f"{projection_in_force(data.year)}; den er ikke i dataene. SSBs framskrivinger fra "
+                f"{PROJECTION_VINTAGE_YEAR} kom etter rapportåret og vises derfor ikke her.</p>")
     rows = []
     for target in (2030, 2040, 2050):
         cells = []
@@ -160,7 +196,9 @@ KNOWN_GAPS = (
     "kommuner.",
     "Medianinntekt for fylket og landet: dataene har bare kommunene i Nordland og Trøndelag, og en median "
     "kan ikke regnes ut fra kommunetall.",
-    "Kommuneøkonomi (KOSTRA), pendling, helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+    "Kommuneøkonomi (KOSTRA), helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+    "Pendling for andre år enn 4. kvartal 2017, og for kommuner som senere fikk en del av en delt kommune: "
+    "ikke med i dataene.",
 )
 
 
@@ -168,11 +206,17 @@ def missing_html(data) -> str:
     """What the report lacks because the data lacks it: known gaps plus catalogue indicators without value."""
     absent = []
     for ind in indicators.CATALOGUE.values():
-        if ind.kind == "projection" and ind.id.endswith(("_lav", "_hoy", "_lav_pst", "_hoy_pst")):
-            continue  # county-only by design
+        if ind.kind == "projection" and (ind.id.endswith(("_lav", "_hoy", "_lav_pst", "_hoy_pst"))
+                                         or data.year < PROJECTION_VINTAGE_YEAR):
+            continue  # county-only by design, or published after the report year (a gap of its own below)
         if data.row(ind.id) is None:
             absent.append(ind.title)
     items = [html.escape(g) for g in KNOWN_GAPS]
+    if data.year < PROJECTION_VINTAGE_YEAR:
+        items.append(html.escape(
+            f"Framskrivingen som fantes i {data.year} (SSBs framskrivinger fra "
+            f"{projection_in_force(data.year)}): ikke i dataene. Dataene har bare SSBs framskrivinger fra "
+            f"{PROJECTION_VINTAGE_YEAR}, som kom etter rapportåret."))
     if absent:
         items.append("Indikatorer uten tall for denne kommunen i " + str(data.year) + ": "
                      + html.escape("; ".join(absent)) + ".")

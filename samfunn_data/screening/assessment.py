@@ -151,7 +151,7 @@ def indicator_statuses(code: str, year: int, facts: pd.DataFrame | None = None) 
     from samfunn_data.facts import factbase
 
     if facts is None:
-        facts = factbase.as_of(code, year)
+        facts = factbase.as_of(code, year, later_projections=True)  # dated by vintage below
     facts = facts[(facts["kommunenr"] == code) & facts["value"].notna()]
     statuses = []
     for ind_id, indicator in core_indicators():

@@ -1,0 +1,173 @@
+"""Commuting (SSB 03321, 4th quarter 2017): the imported flows, the indicators, the report part.
+
+The real figures below were read by eye from the shared long form of SSB's raw export,
+ssb-data-candidates/ssb-03321-2017/ssb03321_2017_flows_2017koder_nonzero.csv (line numbers given; columns
+arbeidssted, bosted, persons on 2017 codes). The tests read only the committed snapshot.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from samfunn_data.facts import commuting as facts_commuting
+from samfunn_data.facts import factbase
+from samfunn_data.importers.commuting_03321 import check_against_07984, recoding
+from samfunn_data.importers.core import ImportCheckError
+from tests.report_fixtures import SNAPSHOT, built_data_dir, rendered_report
+
+IDS = ["sysselsatte_bosatt", "arbeidsplasser", "andel_jobber_i_egen_kommune", "utpendling", "innpendling",
+       "netto_innpendling"]
+NO_FIGURES = {"1806", "1875", "5055", "5056", "5059", "1508", "1580"}  # received part of a split municipality
+
+
+@pytest.fixture(scope="module")
+def flows() -> pd.DataFrame:
+    return pd.read_parquet(SNAPSHOT / "03321.parquet").astype({"ArbstedKomm": str, "Bokommuen": str})
+
+
+@pytest.fixture
+def env(monkeypatch):
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(built_data_dir()))
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(SNAPSHOT))
+
+
+@pytest.fixture(scope="module")
+def facts() -> pd.DataFrame:
+    from samfunn_data.config import get_settings
+
+    settings = get_settings(data_dir=built_data_dir(), snapshot_dir=SNAPSHOT)
+    all_facts = factbase.load(settings=settings)
+    return all_facts[all_facts["indicator"].isin(IDS)]
+
+
+def flow(flows: pd.DataFrame, work: str, home: str) -> float:
+    rows = flows[(flows["ArbstedKomm"] == work) & (flows["Bokommuen"] == home)]
+    assert len(rows) == 1, (work, home, len(rows))
+    return float(rows["value"].iloc[0])
+
+
+# ---------------------------------------------------------------- the imported flows, against the export
+
+def test_real_flows_read_from_the_export(flows):
+    assert flow(flows, "5033", "5033") == 313  # line 24415: 1665 Tydal -> 1665 Tydal
+    assert flow(flows, "5032", "5033") == 39  # line 24403: work 1664 Selbu, live 1665 Tydal
+    assert flow(flows, "5033", "5032") == 27  # line 24414: work 1665 Tydal, live 1664 Selbu
+    assert flow(flows, "5026", "5026") == 480  # line 24030: Holtålen
+    assert flow(flows, "1835", "1835") == 218  # line 26708: Træna
+    assert flow(flows, "1874", "1874") == 410  # line 27635: Moskenes
+
+
+def test_merged_municipalities_are_exact_sums(flows):
+    # Trondheim 2024 = 1601 Trondheim + 1662 Klæbu: Tydal residents working there, lines 23170 (52) and
+    # 24240 (1)
+    assert flow(flows, "5001", "5033") == 52 + 1
+
+
+def test_split_municipalities_keep_their_2017_codes_and_are_never_apportioned(flows):
+    # line 25942: work 1805 Narvik, live 1850 Tysfjord; line 27020: work 1849 Hamarøy, live 1850 Tysfjord
+    assert flow(flows, "1805-2017", "1850-2017") == 24
+    assert flow(flows, "1849-2017", "1850-2017") == 45
+    codes = set(flows["ArbstedKomm"]) | set(flows["Bokommuen"])
+    assert not codes & NO_FIGURES
+    assert flows["value"].sum() == 2_609_737  # the export's total (PROVENANCE.md), nothing lost or added
+    assert (flows["value"] > 0).all()
+
+
+# ---------------------------------------------------------------- the fact base against the flows
+
+def test_indicators_agree_with_the_flows_for_every_exact_municipality(flows, facts):
+    residents = flows.groupby("Bokommuen")["value"].sum()
+    workers = flows.groupby("ArbstedKomm")["value"].sum()
+    own = flows[flows["ArbstedKomm"] == flows["Bokommuen"]].set_index("Bokommuen")["value"]
+    wide = facts[facts["year"] == 2017].pivot(index="kommunenr", columns="indicator", values="value")
+    exact = [c for c in residents.index if c.isdigit()]
+    assert sorted(wide.index) == sorted(exact)
+    assert len(exact) == 357 - len(NO_FIGURES)
+    pd.testing.assert_series_equal(wide["sysselsatte_bosatt"], residents[exact].rename_axis("kommunenr"),
+                                   check_names=False)
+    pd.testing.assert_series_equal(wide["arbeidsplasser"], workers[exact].rename_axis("kommunenr"),
+                                   check_names=False)
+    mine = own.reindex(exact).fillna(0).to_numpy()
+    assert (wide["utpendling"].to_numpy() == residents[exact].to_numpy() - mine).all()
+    assert (wide["innpendling"].to_numpy() == workers[exact].to_numpy() - mine).all()
+    assert (wide["netto_innpendling"] == wide["innpendling"] - wide["utpendling"]).all()
+    assert wide.loc["5033", "andel_jobber_i_egen_kommune"] == pytest.approx(100 * 313 / (313 + 132))
+
+
+def test_successors_of_split_municipalities_have_no_figures(facts, flows):
+    assert not set(facts["kommunenr"]) & NO_FIGURES
+    for code in NO_FIGURES:
+        assert facts_commuting.top_partners(flows, code, "arbeidssted").empty
+
+
+def test_small_counts_are_graded_by_the_rule(facts):
+    tydal = facts[facts["kommunenr"] == "5033"].set_index("indicator")
+    assert tydal.loc["innpendling", "value"] == 42 and tydal.loc["innpendling", "robustness"] == "solid"
+    # a single-year net figure is never better than indicative
+    assert tydal.loc["netto_innpendling", "robustness"] == "indicative"
+
+
+def test_figures_are_hidden_in_reports_for_years_before_publication(env):
+    assert factbase.as_of("5033", 2017).query("indicator in @IDS").empty
+    assert len(factbase.as_of("5033", 2018).query("indicator in @IDS")) == len(IDS)
+
+
+def test_top_partners_list_tydal_itself_first_then_the_largest(flows):
+    top = facts_commuting.top_partners(flows, "5033", "arbeidssted", 3)
+    assert list(top["kode"]) == ["5033", "5001", "5032", "5035"]
+    assert list(top["personer"]) == [313, 53, 39, 9]
+    assert list(top["robusthet"]) == ["solid", "solid", "solid", "too few"]
+    with pytest.raises(ValueError, match="arbeidssted"):
+        facts_commuting.top_partners(flows, "5033", "work")
+
+
+# ---------------------------------------------------------------- importer checks on bad input
+
+def test_recoding_sums_mergers_and_refuses_to_apportion_splits():
+    changes = pd.DataFrame({"oldCode": ["1601", "1662", "1850", "1850", "1805"],
+                            "newCode": ["5001", "5001", "1806", "1875", "1806"]})
+    mapping, split = recoding({"1601", "1662", "1850", "1805", "1665"}, changes,
+                              {"5001", "1806", "1875", "1665"})
+    assert mapping == {"1601": "5001", "1662": "5001", "1665": "1665", "1805": "1805-2017",
+                       "1850": "1850-2017"}
+    assert split == ["1850"]
+    with pytest.raises(ImportCheckError, match="without a 2024 municipality"):
+        recoding({"1601", "9999"}, changes, {"5001"})
+
+
+def test_a_wrong_mapping_fails_the_07984_check():
+    employed = pd.DataFrame({"Region": [f"18{i:02d}" for i in range(70)], "Tid": "2019", "NACE2007": "00-99",
+                             "value": 1000.0})
+    flows = pd.DataFrame({"Bokommuen": employed["Region"], "value": 1000.0})
+    assert "median ratio 1.000" in check_against_07984(flows, employed)
+    flows.loc[0, "value"] = 2000.0  # one municipality's residents counted twice
+    with pytest.raises(ImportCheckError, match="differ from 07984"):
+        check_against_07984(flows, employed)
+
+
+# ---------------------------------------------------------------- the report
+
+def test_report_part_for_tydal(env):
+    from samfunn_data.reports import commuting as report_commuting
+    from samfunn_data.reports import data as report_data
+
+    page = report_commuting.summary_html(report_data.load("5033", 2023))
+    assert "I 4. kvartal 2017 bodde 445 sysselsatte i Tydal. 313 av dem (70,3\xa0%) jobbet i kommunen" in page
+    assert "Trondheim</th><td class=\"num\">53</td>" in page
+    chart = report_commuting.flow_map(report_data.load("5033", 2023))
+    assert "4. kvartal 2017" in chart.title and "ut til Trondheim: 53" in chart.alt
+    early = report_data.load("5033", 2016)
+    assert "publisert av SSB i 2018" in report_commuting.summary_html(early)
+    assert "313" not in report_commuting.summary_html(early) and report_commuting.flow_map(early) is None
+    hamaroy = report_data.load("1875", 2023)
+    assert "ingen pendlingstall" in report_commuting.summary_html(hamaroy)
+    assert report_commuting.flow_map(hamaroy) is None
+
+
+@pytest.mark.slow
+def test_rendered_report_shows_where_tydals_employed_residents_worked():
+    page = (rendered_report() / "2023" / "5033-tydal.html").read_text(encoding="utf-8")
+    assert "Hvor sysselsatte bosatt i Tydal jobbet, 4. kvartal 2017" in page
+    assert "Kart over Tydal med linjer til Trondheim" in page and "ut til Trondheim: 53" in page  # map alt
+    assert "statistikkbanken tabell 03321 (4. kvartal 2017)" in page  # the map's source line
