@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from samfunn_data.errors import ParseError, QueryError, SsbApiError
+from samfunn_data.errors import ParseError, QueryError, SamfunnError, SsbApiError
 from samfunn_data.ssb import query as q
 from samfunn_data.ssb.ratelimit import SharedBudget
 
@@ -53,6 +53,15 @@ class FetchResult:
     api: str
     plan: tuple[q.Query, ...] = field(default=())
     api_version: str | None = None  # /config apiVersion, e.g. "2.0.0"
+
+
+def _cannot_connect(exc: Exception) -> bool:
+    """True when no connection could be made at all (refused, no route, DNS failure), as opposed to a
+    connection that dropped or timed out mid-answer, which a retry may cure."""
+    from urllib3.exceptions import NewConnectionError  # NameResolutionError is a subclass
+
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError) and not isinstance(exc, requests.Timeout)
 
 
 def is_unreachable(exc: SsbApiError) -> bool:
@@ -121,8 +130,9 @@ class _BaseClient:
         retry; on 5xx or a dropped/truncated connection back off exponentially and retry; give up after
         `max_attempts` with an `SsbApiError` (status None or the last status) or `ParseError`.
         """
-        last_error, truncated, status = "", False, None
+        last_error, truncated, status, tries = "", False, None, 0
         for attempt in range(self.max_attempts):
+            tries = attempt + 1
             if budgeted:
                 self.budget().acquire()
             try:
@@ -134,6 +144,8 @@ class _BaseClient:
                 last_error, truncated, status = f"response body truncated ({exc})", True, None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last_error, truncated, status = f"no answer ({type(exc).__name__}: {exc})", False, None
+                if _cannot_connect(exc):
+                    break  # refused, no route, unknown host: retrying cannot help, fall back at once
             else:
                 status = resp.status_code
                 if status == 429:
@@ -153,7 +165,7 @@ class _BaseClient:
         if truncated:
             raise ParseError(f"SSB sent a truncated response body {self.max_attempts} times for {req.url}")
         raise SsbApiError(
-            req.url, status, "SSB could not be reached", f"{last_error} after {self.max_attempts} tries"
+            req.url, status, "SSB could not be reached", f"{last_error} after {tries} tries"
         )
 
     def _backoff(self, attempt: int) -> float:
@@ -199,6 +211,13 @@ class _BaseClient:
 
     def _fetch_part(self, part: q.Query, depth: int) -> list[RawResponse]:
         req = self.request_for(part)
+        if req.method == "POST" and any(s.output_values for s in part.selections) and depth < 32:
+            # SSB documents outputValues for GET only: send smaller GETs instead of relying on a POST.
+            if not part.expanded:
+                codes, times = self.available(part.table_id, part)
+                part = q.expand(part, codes, times)
+            if max(len(s.values) for s in part.selections) > 1:
+                return [r for half in q.halve(part) for r in self._fetch_part(half, depth + 1)]
         resp = self._send(req)
         if resp.status_code == 200:
             return [RawResponse(req, 200, resp.content, resp.headers.get("Content-Type", ""), self.api)]
@@ -209,7 +228,27 @@ class _BaseClient:
                 part = q.expand(part, codes, times)
             log.info("SSB refused %s as too large (%s); splitting it", req.url, resp.status_code)
             return [r for half in q.halve(part) for r in self._fetch_part(half, depth + 1)]
-        raise problem_error(req.url, resp)
+        error = problem_error(req.url, resp)
+        if resp.status_code == 400 and not error.detail:
+            # SSB's 400s carry only a title ("Missing selection for mandantory variable"); name the
+            # variables from the table's metadata so the user knows what to fix.
+            error = SsbApiError(error.url, error.status, error.title, self._explain(part, error.title))
+        raise error
+
+    def _explain(self, part: q.Query, title: str) -> str:
+        """Which variables a refused query lacks or has in excess, compared with the table's own."""
+        try:
+            codes, _times = self.available(part.table_id, part)
+        except SamfunnError:
+            return ""
+        asked = [s.variable for s in part.selections]
+        lower = {v.lower() for v in asked}
+        if "missing selection" in title.lower():
+            return "ikke valgt: " + ", ".join(v for v in codes if v.lower() not in lower)
+        unknown = [v for v in asked if v.lower() not in {c.lower() for c in codes}]
+        if unknown:
+            return f"ukjent variabel: {', '.join(unknown)} (tabellen har {', '.join(codes)})"
+        return "spørringen: " + "; ".join(f"{s.variable}={','.join(s.values)}" for s in part.selections)
 
 
 def _too_many_cells(resp: requests.Response) -> bool:
