@@ -136,6 +136,8 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
 
         frame = merge_parts([decode_jsonstat(body) for body in vintage.read()])
         folder = vintage.files[0].parent
+        # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
+        frame = frame[frame["value"].notna()]
         try:
             return conform(frame, dims, codes, f"hentet {table_id} i {folder}")
         except ShapeError as exc:
