@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# Exit codes, the same for every command (issue 12's table): 0 done, 1 error, 2 usage, 3 some input rows
+# invalid, 4 SSB not reached and a stored copy or the snapshot used.
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INVALID_ROWS, EXIT_OFFLINE = 0, 1, 2, 3, 4
+
 
 class SamfunnError(Exception):
     """Root of every error this package raises on purpose."""

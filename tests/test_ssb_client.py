@@ -286,3 +286,12 @@ def test_output_values_are_never_sent_by_post_the_query_is_split_into_gets(pxweb
     pd.testing.assert_frame_equal(frame(result), whole)
     under_60 = sum(fixture_value("5033", f"{a:03d}", "2023") for a in range(60))
     assert whole.loc[whole["Region"] == "K-5033", "value"].sum() == under_60
+
+
+def test_a_refused_connection_falls_back_at_once_without_retries(ssb_settings, pxweb):
+    pxweb.stop()  # nothing listens on the port any more: connection refused
+    slept = []
+    client = V2Client(ssb_settings.ssb_url, ssb_settings.data_dir, timeout=10, sleep=slept.append)
+    with pytest.raises(SsbApiError, match="after 1 tries"):
+        client.config()
+    assert slept == []  # no backoff: a refused connection is not retried

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -305,23 +305,36 @@ class V2Client(_BaseClient):
         """`/tables/{id}`: label, `updated` stamp, periods."""
         return self._get_json(f"{self.base_url}/tables/{table_id}")
 
-    def metadata(self, table_id: str) -> dict:
-        if table_id not in self._metadata:
-            self._metadata[table_id] = self._get_json(f"{self.base_url}/tables/{table_id}/metadata")
-        return self._metadata[table_id]
+    def search_tables(self, words: str, page_size: int = 100) -> list[dict]:
+        """`/tables?query=...`: every table SSB's search finds (all pages), newest API shape."""
+        found, number = [], 1
+        while True:
+            params = urlencode({"query": words, "pageSize": page_size, "pageNumber": number, "lang": "no"})
+            doc = self._get_json(f"{self.base_url}/tables?{params}")
+            found.extend(doc.get("tables", []))
+            if number >= int(doc.get("page", {}).get("totalPages") or 1):
+                return found
+            number += 1
 
-    def codelist(self, codelist_id: str) -> dict:
-        key = f"codelist:{codelist_id}"
+    def metadata(self, table_id: str, lang: str = "no") -> dict:
+        key = f"{lang}/{table_id}"
         if key not in self._metadata:
-            self._metadata[key] = self._get_json(f"{self.base_url}/codelists/{codelist_id}")
+            self._metadata[key] = self._get_json(f"{self.base_url}/tables/{table_id}/metadata?lang={lang}")
+        return self._metadata[key]
+
+    def codelist(self, codelist_id: str, lang: str = "no") -> dict:
+        key = f"codelist:{lang}/{codelist_id}"
+        if key not in self._metadata:
+            self._metadata[key] = self._get_json(f"{self.base_url}/codelists/{codelist_id}?lang={lang}")
         return self._metadata[key]
 
     def available(self, table_id: str, query: q.Query) -> tuple[dict[str, list[str]], list[str]]:
-        meta = self.metadata(table_id)
+        meta = self.metadata(table_id, query.lang)
         codes = {dim: _category_codes(meta["dimension"][dim]) for dim in meta.get("id", [])}
         for sel in query.selections:
             if sel.codelist and sel.variable in codes:
-                codes[sel.variable] = [v["code"] for v in self.codelist(sel.codelist).get("values", [])]
+                values = self.codelist(sel.codelist, query.lang).get("values", [])
+                codes[sel.variable] = [v["code"] for v in values]
         return codes, list(meta.get("role", {}).get("time", []))
 
     def request_for(self, query: q.Query) -> q.HttpRequest:
