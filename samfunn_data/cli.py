@@ -2,6 +2,7 @@
 
 A command module defines `add_arguments(parser)` and `run(args) -> int`. It is imported only when
 its command runs, so `samfunn --help` stays fast and one broken command cannot break the others.
+Exit codes are the same for every command (`samfunn_data.errors.EXIT_*`, README "Exit codes").
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import importlib
 import os
 import sys
 
-from samfunn_data.errors import SamfunnError
+from samfunn_data.errors import EXIT_ERROR, EXIT_OK, EXIT_USAGE, SamfunnError
 
 # name -> (module under samfunn_data.commands, one-line help). An explicit registry, no discovery.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -37,22 +38,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS:
-        build_parser().parse_args(argv)  # prints help or a usage error and exits
-        return 2
+        build_parser().parse_args(argv)  # prints help or a usage error and exits (EXIT_USAGE)
+        return EXIT_USAGE
     name, rest = argv[0], argv[1:]
     module = importlib.import_module(f"samfunn_data.commands.{COMMANDS[name][0]}")
     parser = argparse.ArgumentParser(prog=f"samfunn {name}", description=COMMANDS[name][1])
     module.add_arguments(parser)
     args = parser.parse_args(rest)
     try:
-        return int(module.run(args) or 0)
+        return int(module.run(args) or EXIT_OK)
     except SamfunnError as exc:
         print(f"samfunn {name}: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     except BrokenPipeError:
         # The reader (e.g. `| head`) closed early: not an error. Silence the flush at exit too.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-        return 0
+        return EXIT_OK
 
 
 if __name__ == "__main__":

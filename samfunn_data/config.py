@@ -30,7 +30,9 @@ class Settings:
     ssb_v0_url: str = SSB_V0_URL
     klass_url: str = KLASS_URL
     refresh: str = "if-stale"
-    timeout: float = 30.0
+    timeout: float = 30.0  # seconds per HTTP request (connect and each read)
+    deadline: float = 120.0  # seconds for one whole fetch, retries and waits included
+    lock_timeout: float = 600.0  # seconds to wait for another build or report run to finish
 
     @property
     def store_dir(self) -> Path:
@@ -40,6 +42,11 @@ class Settings:
     @property
     def processed_dir(self) -> Path:
         return self.data_dir / "processed"
+
+    @property
+    def locks_dir(self) -> Path:
+        """Lock files; outside raw/ and processed/ so taking a lock never changes a data fingerprint."""
+        return self.data_dir / ".locks"
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -55,13 +62,16 @@ class Settings:
             "klass_url": env.get("SAMFUNN_KLASS_URL"),
             "refresh": env.get("SAMFUNN_REFRESH"),
             "timeout": env.get("SAMFUNN_TIMEOUT"),
+            "deadline": env.get("SAMFUNN_DEADLINE"),
+            "lock_timeout": env.get("SAMFUNN_LOCK_TIMEOUT"),
         }
         changes = {k: v for k, v in values.items() if v}
         for key in ("data_dir", "snapshot_dir", "reports_dir"):
             if key in changes:
                 changes[key] = Path(changes[key])
-        if "timeout" in changes:
-            changes["timeout"] = float(changes["timeout"])
+        for key in ("timeout", "deadline", "lock_timeout"):
+            if isinstance(changes.get(key), str):
+                changes[key] = _seconds(key, changes[key])
         changes.update(overrides)
         settings = replace(settings, **changes)
         settings.validate()
@@ -75,6 +85,19 @@ class Settings:
         if self.refresh not in REFRESH_POLICIES:
             allowed = ", ".join(REFRESH_POLICIES)
             raise ConfigError(f"refresh must be one of {allowed}, not {self.refresh!r} (SAMFUNN_REFRESH)")
+
+
+def _seconds(key: str, text: str) -> float:
+    from samfunn_data.errors import ConfigError
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise ConfigError(f"{key} must be a number of seconds above 0, not {text!r} "
+                          f"(SAMFUNN_{key.upper()})")
+    return value
 
 
 def get_settings(**overrides) -> Settings:

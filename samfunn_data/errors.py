@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-# Exit codes, the same for every command (issue 12's table): 0 done, 1 error, 2 usage, 3 some input rows
-# invalid, 4 SSB not reached and a stored copy or the snapshot used.
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INVALID_ROWS, EXIT_OFFLINE = 0, 1, 2, 3, 4
-
 
 class SamfunnError(Exception):
     """Root of every error this package raises on purpose."""
@@ -79,3 +75,15 @@ class ReportError(SamfunnError):
 
 class InputFileError(SamfunnError):
     """A user-supplied file (applications, parameters) cannot be read."""
+
+
+class LockTimeoutError(SamfunnError):
+    """Another process held a lock (a build, a report run) for longer than the timeout allows."""
+
+
+# Exit codes of every `samfunn` command (README: "Exit codes"). Scripts rely on them: keep them stable.
+EXIT_OK = 0  # done: everything asked for was done
+EXIT_ERROR = 1  # an error: nothing or not all was done; the message says what to do
+EXIT_USAGE = 2  # the command line itself is wrong (argparse)
+EXIT_INVALID_ROWS = 3  # some input rows were invalid; the valid ones were processed (`samfunn screen`)
+EXIT_STALE = 4  # SSB was not reached; a stored copy or the embedded snapshot was used instead

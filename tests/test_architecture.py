@@ -16,7 +16,7 @@ PACKAGE = PROJECT_ROOT / "samfunn_data"
 # A stage may import its own modules and those of lower-ranked stages. `network` ranks above `reports`
 # because the overview reuses the reports' warm kernel, HTML export and boundary reader.
 STAGE_RANK = {
-    "shared": 0,  # config, errors, formatting at the package root
+    "shared": 0,  # config, errors, formatting, files at the package root
     "ssb": 1,
     "importers": 1,  # developer-only snapshot import; needs nothing of the pipeline
     "facts": 2,
@@ -58,7 +58,7 @@ def import_graph() -> dict[str, set[str]]:
 
 def stage_of(module: str) -> str:
     parts = module.split(".")
-    if len(parts) == 1 or parts[1] in ("config", "errors", "formatting"):
+    if len(parts) == 1 or parts[1] in ("config", "errors", "formatting", "files"):
         return "shared"
     if parts[1] in ("cli", "commands"):
         return "cli"

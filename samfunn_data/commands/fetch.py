@@ -1,13 +1,18 @@
-"""`samfunn fetch TABLE --select VAR=CODES ...`: fetch SSB figures into the raw store, say what was stored."""
+"""`samfunn fetch TABLE --select VAR=CODES ...`: fetch SSB figures into the raw store, say what was stored.
+
+Exit codes: 0 when what was asked was fetched (or, with --refresh if-stale/never, found current in the
+store); 4 when SSB could not be reached and a stored copy or the snapshot was shown instead; 1 on errors.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from samfunn_data.config import REFRESH_POLICIES, get_settings
-from samfunn_data.errors import QueryError
+from samfunn_data.errors import EXIT_OK, EXIT_STALE, QueryError
 from samfunn_data.ssb import api
-from samfunn_data.ssb.query import Query
+from samfunn_data.ssb.query import Query, format_codes, is_expression, split_codes
 
 EXAMPLE = (
     "example: samfunn fetch 07459 --select Region=K-5033 --codelist Region=agg_KommSummer "
@@ -44,20 +49,66 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "never (show what is stored)",
     )
     parser.add_argument("--lang", default="no", choices=("no", "en"))
+    parser.add_argument(
+        "--deadline",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="give up on SSB after this many seconds in total, retries and waits included "
+        "(default 120, or SAMFUNN_DEADLINE); each request also has its own timeout (SAMFUNN_TIMEOUT)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expects a number of seconds above 0, not {text!r}")
+    return value
+
+
+def _split(item: str, option: str) -> tuple[str, str]:
+    var, sep, value = item.partition("=")
+    if not sep or not var.strip() or not value.strip():
+        raise QueryError(f"{option} expects VAR=VALUE, got {item!r}. {EXAMPLE}")
+    return var.strip(), value.strip()
 
 
 def _pairs(items: list[str], option: str) -> dict[str, str]:
-    pairs = {}
-    for item in items:
-        var, sep, value = item.partition("=")
-        if not sep or not var.strip() or not value.strip():
-            raise QueryError(f"{option} expects VAR=VALUE, got {item!r}. {EXAMPLE}")
-        pairs[var.strip()] = value.strip()
+    """VAR=VALUE options given once per variable; the same VAR twice must say the same thing."""
+    pairs: dict[str, str] = {}
+    for var, value in (_split(item, option) for item in items):
+        if pairs.get(var, value) != value:
+            raise QueryError(f"{option} {var} er gitt to ganger med ulike verdier ({pairs[var]!r} og "
+                             f"{value!r}); gi den én gang")
+        pairs[var] = value
     return pairs
 
 
+def _selections(items: list[str]) -> dict[str, str]:
+    """--select options by variable. Repeating a variable adds its plain codes to the same selection
+    (`--select Tid=2019 --select Tid=2024` asks for both years); an expression such as `*`, `top(3)` or
+    `from(2020)` cannot be combined this way, so repeating a variable that has one is refused."""
+    codes: dict[str, list[str]] = {}
+    for var, value in (_split(item, "--select") for item in items):
+        if var in codes:
+            both = [*codes[var], *split_codes(value)]
+            mixed = [v for v in both if is_expression(v)]
+            if mixed:
+                raise QueryError(
+                    f"--select {var} er gitt flere ganger, og {', '.join(mixed)} er et uttrykk som ikke "
+                    "kan slås sammen med andre verdier; gi variabelen én gang, f.eks. "
+                    f"--select '{var}=from(2020)' eller --select {var}=2019,2024")
+            codes[var] = list(dict.fromkeys(both))
+        else:
+            codes[var] = list(split_codes(value))
+    return {var: format_codes(values) for var, values in codes.items()}
+
+
 def run(args: argparse.Namespace) -> int:
-    select = _pairs(args.select, "--select")
+    select = _selections(args.select)
     if not select:
         raise QueryError(
             f"give at least one --select VAR=CODES (SSB v2 needs a selection for Tid). {EXAMPLE}"
@@ -69,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         output_values=_pairs(args.output_values, "--output-values"),
         lang=args.lang,
     )
-    frame = api.get(query, refresh=args.refresh, settings=get_settings())
+    frame = api.get(query, refresh=args.refresh, settings=get_settings(), deadline=args.deadline, warn=False)
     attrs = frame.attrs
     how = _origin(attrs, args.refresh)
     print(f"table {args.table}: {len(frame)} rows, vintage {attrs['vintage']} ({how})")
@@ -77,7 +128,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {attrs['label']}")
     for path in attrs.get("source_files", []):
         print(f"  file: {path}")
-    return 0
+    for path in attrs.get("moved_aside", []):
+        print(f"  skadet kopi flyttet til side: {path}")
+    if attrs.get("offline"):
+        what = "det innebygde øyeblikksbildet" if attrs["origin"] == "snapshot" else "den lagrede kopien"
+        print(f"samfunn fetch: fikk ikke hentet tabell {args.table} fra SSB ({attrs['offline']}); viser "
+              f"{what} fra {attrs['vintage'] or 'ukjent dato'} i stedet. Prøv igjen når SSB svarer.",
+              file=sys.stderr)
+        return EXIT_STALE
+    return EXIT_OK
 
 
 def _origin(attrs: dict, refresh: str) -> str:

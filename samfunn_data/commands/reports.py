@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from samfunn_data.errors import EXIT_ERROR, EXIT_OK
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kommuner", default="network",
@@ -31,4 +33,4 @@ def run(args) -> int:
             print(f"  FAILED {r.job.year} {r.job.kommunenr} {r.job.name}: {r.error.splitlines()[0]}")
     print(f"Index: {index}")
     print(f"Open:  {index.as_uri()}")
-    return 1 if counts["failed"] else 0
+    return EXIT_ERROR if counts["failed"] else EXIT_OK

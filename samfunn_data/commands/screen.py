@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_INVALID_ROWS = 3
+from samfunn_data.errors import EXIT_INVALID_ROWS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

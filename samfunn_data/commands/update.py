@@ -13,7 +13,7 @@ import sys
 
 import pandas as pd
 
-from samfunn_data.errors import EXIT_ERROR, EXIT_OFFLINE, EXIT_OK
+from samfunn_data.errors import EXIT_ERROR, EXIT_OK, EXIT_STALE
 
 SHOWN_REVISIONS = 15
 
@@ -54,7 +54,7 @@ def run(args) -> int:
     if unreached:
         print("SSB kunne ikke nås; faktagrunnlaget er bygd av det som var lagret fra før "
               f"({len(unreached)} deler ikke hentet). Prøv `samfunn update` igjen senere.", file=sys.stderr)
-    return EXIT_ERROR if failed else EXIT_OFFLINE if unreached else EXIT_OK
+    return EXIT_ERROR if failed else EXIT_STALE if unreached else EXIT_OK
 
 
 def _facts(settings) -> pd.DataFrame | None:

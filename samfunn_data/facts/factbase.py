@@ -6,13 +6,15 @@ Files in `processed_dir`:
   robustness, source_table, vintage), one row per region, year and indicator the data has;
 - `comparisons.parquet`: one row per municipality, year and indicator with the county, Norway, the small
   municipalities (median, quartiles, n, rank) and the network participants beside it;
-- `build-state.json`: fingerprints of the inputs, so a build recomputes only what changed;
+- `build-state.json`: fingerprints of the inputs, so a build recomputes only what changed, and the sha256
+  and row count of each file above, so damage is found before anything is read (see `outputs`);
 - `history/facts-<label>.parquet`: the facts of earlier builds whose inputs had other vintages, kept so
   `changes(..., vintage="previous")` can show SSB's revisions.
 
-Order of operations in `build`:
+Order of operations in `build` (all under the fact base's exclusive lock: one build at a time, readers
+wait; temporary files of writers that died are swept first):
 1. find the sources (store vintage or snapshot) and fingerprint them;
-2. nothing changed and the files exist: return at once;
+2. nothing changed and the files match their checksums: return at once (a damaged file is rebuilt);
 3. recompute the computations whose tables changed, keep the other indicators' rows;
 4. grade, label and sort the facts; recompute comparisons;
 5. archive the previous facts when input vintages changed; write files, state last.
@@ -22,34 +24,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from samfunn_data.config import PROJECT_ROOT, Settings, get_settings
 from samfunn_data.errors import FactbaseError
-from samfunn_data.facts import computations, indicators, robustness
+from samfunn_data.facts import computations, indicators, outputs, robustness
 from samfunn_data.facts.computations import COLUMNS, Inputs, level_of
 from samfunn_data.facts.sources import Source, find_sources
+from samfunn_data.files import atomic_write
 
-FACTS = "facts.parquet"
-COMPARISONS = "comparisons.parquet"
-STATE = "build-state.json"
+FACTS, COMPARISONS, STATE = outputs.FACTS, outputs.COMPARISONS, outputs.STATE
 HISTORY = "history"
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: the state records each output's sha256 and row count
 SMALL_LIMIT = 2500  # network rule: fewer than 2,500 inhabitants on 1 January
 POPULATION_TABLE = "07459"
 BORDER_TABLE = "06913"  # its populations tell which pre-2020 codes had today's borders
 LEVEL_ORDER = {"land": 0, "fylke": 1, "kommune": 2}
 FACT_COLUMNS = ["kommunenr", "level", "year", "indicator", "value", "unit", "count", "se", "pooled",
                 "robustness", "source_table", "vintage"]
-_CODE_FILES = ("computations.py", "indicators.py", "robustness.py", "factbase.py", "sources.py")
+_CODE_FILES = ("computations.py", "indicators.py", "robustness.py", "factbase.py", "sources.py", "outputs.py")
 
 
 @dataclass
@@ -63,11 +61,13 @@ class BuildResult:
     comparison_rows: int = 0
     archived: str | None = None
     seconds: float = 0.0
+    repaired: dict[str, str] = field(default_factory=dict)  # damaged file -> what was wrong with it
 
     def summary(self) -> str:
         if self.skipped:
             return f"fact base up to date ({self.facts_rows} facts); nothing rebuilt ({self.seconds:.2f} s)"
-        parts = [f"built {self.facts_rows} facts and {self.comparison_rows} comparisons "
+        parts = [f"{name} var skadet ({why}); bygget på nytt" for name, why in self.repaired.items()]
+        parts += [f"built {self.facts_rows} facts and {self.comparison_rows} comparisons "
                  f"in {self.seconds:.1f} s",
                  f"recomputed: {', '.join(self.recomputed) or 'none'}"]
         if self.missing_tables:
@@ -135,13 +135,6 @@ def _label(state: dict) -> str:
     vintages = sorted(str(v["vintage"]) for v in inputs.values()) or ["ukjent"]
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:8]
     return f"{vintages[-1]}-{digest}".replace("/", "-").replace(" ", "_")
-
-
-def _read_state(processed: Path) -> dict | None:
-    try:
-        return json.loads((processed / STATE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None  # a missing or damaged state only means: rebuild everything
 
 
 # ---------------------------------------------------------------- facts
@@ -243,39 +236,24 @@ def compute_comparisons(facts: pd.DataFrame, participants: list[str]) -> pd.Data
 
 # ---------------------------------------------------------------- writing
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write without index or timestamps, atomically (a reader never sees half a file)."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.replace_schema_metadata({})  # pandas metadata is not needed to read it back
-    tmp = path.with_suffix(".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    tmp.replace(path)
-
-
-def _write_state(state: dict, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
-
-
-def _archive_previous(processed: Path, old: dict | None, new: dict) -> str | None:
-    """Keep the previous facts when the input vintages changed (not for a code-only rebuild)."""
-    if not old or old.get("inputs") == new["inputs"] or not (processed / FACTS).exists():
+def _archive_previous(processed: Path, old: dict | None, new: dict, damaged) -> str | None:
+    """Keep the previous facts when the input vintages changed (not for a code-only rebuild, and never a
+    damaged file); the archived state keeps their checksum, so they are checked when compared."""
+    if not old or old.get("inputs") == new["inputs"] or FACTS in damaged:
         return None
     label = _label(old)
     history = processed / HISTORY
     history.mkdir(exist_ok=True)
-    shutil.copyfile(processed / FACTS, history / f"facts-{label}.parquet")
-    (history / f"state-{label}.json").write_text(json.dumps(old, sort_keys=True, indent=2), encoding="utf-8")
+    outputs.write_json(old, history / f"state-{label}.json")
+    atomic_write(history / f"facts-{label}.parquet", (processed / FACTS).read_bytes())
     return label
 
 
 # ---------------------------------------------------------------- build
 
-def _changed_computations(old: dict | None, new: dict, force: bool, processed: Path) -> list[str]:
+def _changed_computations(old: dict | None, new: dict, force: bool) -> list[str]:
     names = sorted(computations.COMPUTATIONS)
-    whole = (force or old is None or old.get("format") != STATE_FORMAT or old.get("code") != new["code"]
-             or not (processed / FACTS).exists() or not (processed / COMPARISONS).exists())
+    whole = force or old is None or old.get("format") != STATE_FORMAT or old.get("code") != new["code"]
     if whole:
         return names
     old_inputs = old.get("inputs", {})
@@ -299,22 +277,38 @@ def build(force: bool = False, settings: Settings | None = None,
 
     Returns
     -------
-    BuildResult saying what was recomputed.
+    BuildResult saying what was recomputed and which damaged files were rebuilt.
+
+    Raises
+    ------
+    LockTimeoutError : another build or a report run held the fact base longer than settings.lock_timeout.
     """
     started = time.perf_counter()
     settings = settings or get_settings()
+    with outputs.lock(settings, shared=False, holder="samfunn build"):
+        return _build(force, settings, participants, started)
+
+
+def _build(force: bool, settings: Settings, participants: list[str] | None, started: float) -> BuildResult:
     processed = settings.processed_dir
+    if processed.is_dir():
+        outputs.sweep(processed)
     sources = find_sources(settings, _all_tables())
     if POPULATION_TABLE not in sources:
         raise FactbaseError(
             f"table {POPULATION_TABLE} (population) is neither in the store nor in the snapshot at "
             f"{settings.snapshot_dir}; run `samfunn fetch {POPULATION_TABLE}` or restore data/raw/snapshot")
     new_state = _state_for(sources, sorted(participants) if participants is not None else _participants())
-    old_state = _read_state(processed)
-    todo = _changed_computations(old_state, new_state, force, processed)
+    old_state = outputs.read_state(processed)
+    # An old state that lacks checksums is not "damage": it only means a full rebuild.
+    damaged = outputs.problems(processed, old_state) if _current_format(old_state) else {}
+    if old_state is None and (processed / STATE).exists():
+        damaged[STATE] = "filen kan ikke leses, så ingen fil kunne sjekkes"
+    todo = _changed_computations(old_state, new_state, force or FACTS in damaged)
     missing = sorted(_all_tables() - set(sources))
-    if not todo and old_state is not None and old_state.get("participants") == new_state["participants"]:
-        rows = pq.read_metadata(processed / FACTS).num_rows
+    if (not todo and not damaged and old_state is not None
+            and old_state.get("participants") == new_state["participants"]):
+        rows = old_state["outputs"][FACTS]["rows"]
         return BuildResult(True, facts_rows=rows, seconds=time.perf_counter() - started)
     runnable = [name for name in todo if computation_tables(name) <= set(sources)]
     inputs = Inputs(lambda table_id, columns=None: sources[table_id].load(columns=columns))
@@ -323,26 +317,46 @@ def build(force: bool = False, settings: Settings | None = None,
         facts = fresh
     else:
         redone = {i for i, ind in indicators.CATALOGUE.items() if ind.computation in todo}
-        kept = pd.read_parquet(processed / FACTS)
+        kept = outputs.read_parquet(processed / FACTS)
         parts = [kept[~kept["indicator"].isin(redone)]] + ([fresh] if len(fresh) else [])
         facts = _sorted(pd.concat(parts, ignore_index=True))
     comparisons_frame = compute_comparisons(facts, new_state["participants"])
     processed.mkdir(parents=True, exist_ok=True)
-    archived = _archive_previous(processed, old_state, new_state)
-    _write_parquet(facts, processed / FACTS)
-    _write_parquet(comparisons_frame, processed / COMPARISONS)
-    _write_state(new_state, processed / STATE)
+    archived = _archive_previous(processed, old_state, new_state, damaged)
+    new_state["outputs"] = {FACTS: outputs.write_parquet(facts, processed / FACTS),
+                            COMPARISONS: outputs.write_parquet(comparisons_frame, processed / COMPARISONS)}
+    outputs.write_json(new_state, processed / STATE)
     return BuildResult(False, recomputed=runnable, missing_tables=missing, facts_rows=len(facts),
                        comparison_rows=len(comparisons_frame), archived=archived,
-                       seconds=time.perf_counter() - started)
+                       seconds=time.perf_counter() - started, repaired=damaged)
+
+
+def _current_format(state: dict | None) -> bool:
+    return bool(state) and state.get("format") == STATE_FORMAT
 
 
 # ---------------------------------------------------------------- reading
 
-def _ensure_built(settings: Settings) -> Path:
+def _build_if_missing(settings: Settings) -> Path:
+    """Build the fact base if it was never built (or by an older version); a damaged one is not rebuilt
+    here: readers refuse it and the user decides (`samfunn build`)."""
     processed = settings.processed_dir
-    if not (processed / FACTS).exists() or not (processed / COMPARISONS).exists():
+    state = outputs.read_state(processed)
+    if not _current_format(state) or not all((processed / name).exists() for name in outputs.OUTPUTS):
         build(settings=settings)
+    return processed
+
+
+def ensure_ready(settings: Settings | None = None) -> Path:
+    """Build the fact base if it was never built, then check every file against its checksum.
+
+    Returns `processed_dir`. Raises FactbaseError naming `samfunn build` when a file is damaged, so
+    report runs can refuse before any kernel starts.
+    """
+    settings = settings or get_settings()
+    processed = _build_if_missing(settings)
+    with outputs.lock(settings, shared=True):
+        outputs.check(processed, outputs.read_state(processed))
     return processed
 
 
@@ -365,14 +379,25 @@ def _years_filter(year) -> list[int] | None:
     return [int(y) for y in year]
 
 
-def _read(path: Path, kommune, year) -> pd.DataFrame:
+def reading(settings: Settings | None = None, holder: str | None = None):
+    """A context that holds the fact base for reading (a shared lock): no build replaces its files until
+    the block ends. Report runs hold it for their whole run; `holder` names them to a waiting build."""
+    return outputs.lock(settings or get_settings(), shared=True, holder=holder)
+
+
+def _read(name: str, kommune, year, settings: Settings | None) -> pd.DataFrame:
+    """Rows of one output, read under the shared lock after checking it (a build never writes meanwhile)."""
+    settings = settings or get_settings()
     filters = []
     if kommune is not None:
         filters.append(("kommunenr", "==", resolve_region(kommune)))
     years = _years_filter(year)
     if years is not None:
         filters.append(("year", "in", years))
-    return pd.read_parquet(path, filters=filters or None)
+    processed = _build_if_missing(settings)
+    with outputs.lock(settings, shared=True):
+        outputs.check(processed, outputs.read_state(processed), names=[name])
+        return outputs.read_parquet(processed / name, filters=filters or None)
 
 
 def load(kommune=None, year=None, settings: Settings | None = None) -> pd.DataFrame:
@@ -385,14 +410,12 @@ def load(kommune=None, year=None, settings: Settings | None = None) -> pd.DataFr
     year : int or list of int, optional
         Only these years.
     """
-    settings = settings or get_settings()
-    return _read(_ensure_built(settings) / FACTS, kommune, year)
+    return _read(FACTS, kommune, year, settings)
 
 
 def comparisons(kommune=None, year=None, settings: Settings | None = None) -> pd.DataFrame:
     """The comparison table (see `compute_comparisons`), built first if missing."""
-    settings = settings or get_settings()
-    return _read(_ensure_built(settings) / COMPARISONS, kommune, year)
+    return _read(COMPARISONS, kommune, year, settings)
 
 
 def _visible_in(frame: pd.DataFrame, report_year: int) -> pd.Series:
@@ -515,8 +538,16 @@ def _changes_between_builds(facts: pd.DataFrame, code: str, vintage: str, settin
     label = labels[0] if vintage == "previous" else vintage
     if label not in labels:
         raise FactbaseError(f"no earlier build {label!r}; kept builds: {', '.join(labels)}")
-    path = settings.processed_dir / HISTORY / f"facts-{label}.parquet"
-    old = pd.read_parquet(path, filters=[("kommunenr", "==", code)])
+    history = settings.processed_dir / HISTORY
+    name = f"facts-{label}.parquet"
+    archived_state = outputs.read_state_file(history / f"state-{label}.json")
+    recorded = ((archived_state or {}).get("outputs") or {}).get(FACTS)
+    found = outputs.problems(history, {"outputs": {name: recorded}}, names=[name]) if recorded else {}
+    if found:
+        raise FactbaseError(f"den tidligere byggingen {label} i {history} er skadet ({found[name]}) og "
+                            "kan ikke lages på nytt fra dagens data; sammenlign med en annen bygging "
+                            "eller bruk --since.")
+    old = outputs.read_parquet(history / name, filters=[("kommunenr", "==", code)])
     pairs = facts.merge(old, on=["kommunenr", "indicator", "year"], suffixes=("_to", "_from"))
     pairs["year_to"] = pairs["year_from"] = pairs["year"]
     return pairs

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from samfunn_data.config import PROJECT_ROOT, get_settings
 from samfunn_data.errors import ReportError
+from samfunn_data.facts import factbase
+from samfunn_data.files import FileLock
 
 TEMPLATE = PROJECT_ROOT / "notebooks" / "network_overview.ipynb"
 EXECUTION_TIMEOUT = 600  # seconds per cell: a hung cell fails the report instead of blocking
@@ -38,24 +40,35 @@ def render_network_report(years="2010-2026", comparison="sma_nl_tr", before="201
                           reference_year=2020, map_indicator="endring_5ar_pst", map_year=2025,
                           out_dir: Path | None = None) -> dict[str, Path]:
     """Execute the network notebook with papermill and write its HTML; returns the output paths."""
-    import papermill
-
     from samfunn_data.network.analysis import Period
-    from samfunn_data.reports import warm_kernel
-    from samfunn_data.reports.html import notebook_to_html
 
     try:
         span = Period.parse(years)
     except ValueError as exc:
         raise ReportError(f"years={years!r} er ikke et tidsrom som 2010-2026.") from exc
-    out = Path(out_dir) if out_dir else get_settings().reports_dir / "network"
+    settings = get_settings()
+    out = Path(out_dir) if out_dir else settings.reports_dir / "network"
     parameters = {
         "start_year": span.first, "end_year": span.last, "comparison": comparison,
         "reference_year": int(reference_year), "before": before, "during": during, "index_base_year": 2020,
         "map_indicator": map_indicator, "map_year": int(map_year), "export_dir": str(out),
     }
     _check(parameters)
+    factbase.ensure_ready(settings)  # a damaged fact base is refused before a kernel starts
     out.mkdir(parents=True, exist_ok=True)
+    # One run at a time writes this folder; the fact base is held for reading so no build replaces it.
+    own = FileLock(out / ".lock", timeout=settings.lock_timeout, holder="samfunn network-report",
+                   what=f"nettverksoversikten i {out}")
+    with own, factbase.reading(settings, holder="samfunn network-report"):
+        return _execute(parameters, out)
+
+
+def _execute(parameters: dict, out: Path) -> dict[str, Path]:
+    import papermill
+
+    from samfunn_data.reports import warm_kernel
+    from samfunn_data.reports.html import notebook_to_html
+
     notebook, page = out / "network_overview.ipynb", out / "network_overview.html"
     # The reports' engine: its kernel talks over private IPC sockets rather than unencrypted TCP.
     warm_kernel.register()

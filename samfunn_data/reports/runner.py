@@ -2,6 +2,8 @@
 
 Order of operations in `render_reports`:
 
+0. Check the fact base (a damaged file is refused, naming `samfunn build`) and hold it for reading
+   (shared lock) for the whole run, so no build replaces it halfway.
 1. Resolve municipalities and years and check them against the fact base, before any kernel starts
    (unknown names, retired codes and years without data fail here with a clear message).
 2. Plan one job per (municipality, year) with a key = template hash + parameters + data fingerprint; a job
@@ -9,7 +11,9 @@ Order of operations in `render_reports`:
 3. Run the remaining jobs on a pool of long-lived worker processes. Each worker imports papermill and
    nbconvert once and keeps one warm Jupyter kernel (see `warm_kernel`), so neither Python, papermill nor
    the kernel's imports are paid per report. A failing report is recorded and the others go on.
-4. Write ``manifest.json`` and ``index.html`` and return the results; the caller exits non-zero if any failed.
+4. Under the reports folder's lock, read the manifest again, merge this run's entries into it and
+   replace ``manifest.json`` and ``index.html`` atomically, so a run going on beside this one loses
+   nothing; return the results (the caller exits non-zero if any failed).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from samfunn_data.config import PROJECT_ROOT, get_settings
 from samfunn_data.errors import ReportError
+from samfunn_data.files import FileLock, atomic_write
 
 TEMPLATE = PROJECT_ROOT / "notebooks" / "factbase_report.ipynb"
 MAIN_YEARS = (2020, 2021, 2022, 2023)  # the learning network's period; "main" adds the latest data year
@@ -368,12 +373,20 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
     ------
     ReportError, UnknownMunicipalityError : bad parameters, raised before any kernel starts.
     """
+    from samfunn_data.facts import factbase
+
     settings = get_settings()
     template = Path(template or TEMPLATE)
     reports_dir = Path(reports_dir or settings.reports_dir)
     if not template.exists():
         raise ReportError(f"template notebook not found: {template}")
+    factbase.ensure_ready(settings)  # 0. refuse a damaged fact base before anything runs
+    with factbase.reading(settings, holder="samfunn reports"):
+        return _render(kommuner, years, force, jobs, template, reports_dir, progress, settings)
 
+
+def _render(kommuner, years, force: bool, jobs: int | None, template: Path, reports_dir: Path,
+            progress: bool, settings) -> list[ReportResult]:
     # 1. parameters, checked before anything runs
     available = population_years()
     all_years = sorted(set().union(*available.values())) if available else []
@@ -402,13 +415,23 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
 
     # 4. manifest and index
     ordered = [results[(j.kommunenr, j.year)] for j in planned]
-    write_outputs(ordered, manifest, reports_dir, tmpl_hash, fingerprint, template)
+    write_outputs(ordered, reports_dir, tmpl_hash, fingerprint, template, settings.lock_timeout)
     return ordered
 
 
-def write_outputs(results: list[ReportResult], manifest: dict, reports_dir: Path, tmpl_hash: str,
-                  fingerprint: str, template: Path) -> None:
-    """Merge this run into the manifest (earlier reports stay listed) and rewrite the index."""
+def write_outputs(results: list[ReportResult], reports_dir: Path, tmpl_hash: str, fingerprint: str,
+                  template: Path, lock_timeout: float | None = None) -> None:
+    """Merge this run into the manifest (earlier reports and those of a run beside this one stay listed)
+    and rewrite the index: read, merge and write under the reports folder's lock, each file replaced
+    atomically."""
+    lock = FileLock(reports_dir / ".lock", timeout=lock_timeout, holder="samfunn reports",
+                    what=f"oversikten i {reports_dir}")
+    with lock:
+        _merge_outputs(results, read_manifest(reports_dir), reports_dir, tmpl_hash, fingerprint, template)
+
+
+def _merge_outputs(results: list[ReportResult], manifest: dict, reports_dir: Path, tmpl_hash: str,
+                   fingerprint: str, template: Path) -> None:
     from samfunn_data.reports import html as report_html
 
     entries = dict(manifest.get("reports", {}))
@@ -426,10 +449,9 @@ def write_outputs(results: list[ReportResult], manifest: dict, reports_dir: Path
         "data_fingerprint": fingerprint,
         "reports": dict(sorted(entries.items())),
     }
-    (reports_dir / "manifest.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
-    html_text = report_html.index_html(list(data["reports"].values()), reports_dir)
-    (reports_dir / "index.html").write_text(html_text, encoding="utf-8")
+    atomic_write(reports_dir / "manifest.json", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    index = report_html.index_html(list(data["reports"].values()), reports_dir)
+    atomic_write(reports_dir / "index.html", index)
 
 
 def summary(results: list[ReportResult]) -> dict[str, int]:

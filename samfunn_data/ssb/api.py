@@ -4,13 +4,13 @@ Every frame returned carries where it came from in ``df.attrs``: ``origin`` ("fe
 fetched now or a stored one SSB confirmed current, or stored with refresh="never"; "stale-fetched" = a
 stored response served because SSB could not be reached; "snapshot" = the embedded snapshot),
 ``vintage`` (ISO date of retrieval, or the snapshot's vintage), ``fetched_now`` (this call went to
-SSB for the data), ``table_id``, ``source_files`` and ``query``.
+SSB for the data), ``table_id``, ``source_files`` and ``query``; ``offline`` (why SSB could not be
+reached) only when a stored copy or the snapshot was served instead of what was asked.
 """
 
 from __future__ import annotations
 
 import logging
-import shlex
 import warnings
 from datetime import date
 
@@ -22,6 +22,7 @@ from samfunn_data.ssb import query as q
 from samfunn_data.ssb.client import is_unreachable, make_client
 from samfunn_data.ssb.jsonstat import decode_jsonstat
 from samfunn_data.ssb.merge import merge_parts
+from samfunn_data.ssb.query import fetch_command
 from samfunn_data.ssb.snapshot import Snapshot, SnapshotAnswer
 from samfunn_data.ssb.store import RawStore, Vintage
 
@@ -34,7 +35,8 @@ class StaleDataWarning(UserWarning):
 
 
 def get(
-    query: q.Query, refresh: str | None = None, settings: Settings | None = None, client=None
+    query: q.Query, refresh: str | None = None, settings: Settings | None = None, client=None,
+    deadline: float | None = None, warn: bool = True,
 ) -> pd.DataFrame:
     """The tidy frame answering `query`.
 
@@ -45,20 +47,36 @@ def get(
     refresh
         "never" (use what is stored or in the snapshot; no network), "if-stale" (ask SSB for the table's
         `updated` stamp and refetch only if it changed) or "always" (refetch). Default: settings.refresh.
+    deadline
+        Seconds the whole call may spend talking to SSB, retries and waits included (default:
+        settings.deadline, SAMFUNN_DEADLINE); when it runs out SSB counts as unreachable.
+    warn
+        Warn (StaleDataWarning and the log) when SSB could not be reached; callers that report
+        ``attrs["offline"]`` themselves (the CLI) turn it off.
 
     Order of operations: find the newest local answer (fetched vintage or snapshot, whichever is newer);
     under "never" return it; under "if-stale" return it if SSB's `updated` stamp shows it is current;
     otherwise fetch, decode every part (a malformed response raises ParseError and nothing is stored),
     store the bytes as a new vintage and return the merged frame. When SSB cannot be reached the local
-    answer is returned with one warning naming its date; with nothing local, OfflineError.
+    answer is returned with one warning naming its date; with nothing local, OfflineError. A stored
+    vintage whose bytes fail their sha256 is never served: under "never" reading it raises ParseError
+    naming the `samfunn fetch` command that repairs it; otherwise it counts as absent and is refetched
+    (the store moves the damaged copy aside; ``attrs["moved_aside"]`` lists where).
     """
     settings = settings or get_settings()
     policy = refresh or settings.refresh
     if policy not in REFRESH_POLICIES:
         raise ConfigError(f"refresh must be one of {', '.join(REFRESH_POLICIES)}, not {policy!r}")
     client = client or make_client(settings)
+    with client.within(settings.deadline if deadline is None else deadline):
+        return _get(query, policy, settings, client, warn)
+
+
+def _get(query: q.Query, policy: str, settings: Settings, client, warn: bool) -> pd.DataFrame:
     store = RawStore(settings.store_dir)
     stored = store.newest(query.table_id, q.query_key(query, client.api))
+    if stored is not None and policy != "never" and stored.damaged():
+        stored = None  # never served, nor kept as a fallback: the fetch below replaces it (see RawStore.save)
     snapshot = Snapshot(settings.snapshot_dir)
     # Reading the snapshot costs a parquet read; only do it when the answer may come from it.
     snap = None if policy == "always" else _snapshot_answer(snapshot, query, stored)
@@ -75,7 +93,7 @@ def get(
         except SsbApiError as exc:
             if not is_unreachable(exc):
                 raise
-            return _offline(stored, snap, query, exc, snapshot.last_reason)
+            return _offline(stored, snap, query, exc, snapshot.last_reason, warn)
         if _current(stored, snap, updated):
             return _local(stored, snap, query, offline=False)
 
@@ -86,10 +104,12 @@ def get(
             raise
         if policy == "always":
             snap = _snapshot_answer(snapshot, query, stored)
-        return _offline(stored, snap, query, exc, snapshot.last_reason)
+        return _offline(stored, snap, query, exc, snapshot.last_reason, warn)
     frame = merge_parts([decode_jsonstat(part.content) for part in result.parts])
     vintage = store.save(result, table_updated=updated or frame.attrs.get("updated"))
-    return _mark_fetched(frame, vintage, query, "fetched", fetched_now=True)
+    frame = _mark_fetched(frame, vintage, query, "fetched", fetched_now=True)
+    frame.attrs["moved_aside"] = [str(path) for path in store.moved_aside]
+    return frame
 
 
 def fetch(
@@ -157,11 +177,15 @@ def _local(
 
 
 def _offline(
-    stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query, exc: SsbApiError, why_not: str | None
+    stored: Vintage | None, snap: SnapshotAnswer | None, query: q.Query, exc: SsbApiError,
+    why_not: str | None, warn: bool = True,
 ):
     if stored is None and snap is None:
         raise OfflineError(_nothing_stored(query, f"SSB could not be reached ({exc})", why_not)) from exc
     frame = _local(stored, snap, query, offline=True)
+    frame.attrs["offline"] = exc.detail or exc.title or str(exc)
+    if not warn:
+        return frame
     what = "the embedded snapshot" if frame.attrs["origin"] == "snapshot" else "the stored copy"
     when = frame.attrs["vintage"] or "an unknown date (see the snapshot's MANIFEST.json)"
     _warn_once(
@@ -195,18 +219,6 @@ def _warn_once(table_id: str, vintage: str, message: str) -> None:
     _warned.add(key)
     log.warning(message)
     warnings.warn(message, StaleDataWarning, stacklevel=3)
-
-
-def fetch_command(query: q.Query) -> str:
-    """The `samfunn fetch` command line that fetches `query` (used in error messages)."""
-    words = ["samfunn", "fetch", query.table_id]
-    for sel in query.selections:
-        words += ["--select", f"{sel.variable}={q.format_codes(sel.values)}"]
-        if sel.codelist:
-            words += ["--codelist", f"{sel.variable}={sel.codelist}"]
-        if sel.output_values:
-            words += ["--output-values", f"{sel.variable}={sel.output_values}"]
-    return shlex.join(words)
 
 
 def _nothing_stored(query: q.Query, why: str, snapshot_reason: str | None = None) -> str:

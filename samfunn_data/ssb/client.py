@@ -4,7 +4,8 @@ The client never parses data responses; it returns `RawResponse`s for the store 
 reads `/config` lazily, plans a query against table metadata, splits it to respect `maxDataCells`,
 shares the per-IP call budget with every other process on the machine, honours 429 Retry-After,
 retries 5xx and dropped connections with bounded exponential backoff, and turns RFC 7807 problem
-bodies into `SsbApiError`.
+bodies into `SsbApiError`. Every wait of a second or more is announced (`notify`, stderr by default),
+and `within(deadline)` bounds a whole fetch: retries, waits and slow bodies included.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import requests
+import urllib3
 
 from samfunn_data.errors import ParseError, QueryError, SamfunnError, SsbApiError
 from samfunn_data.ssb import query as q
@@ -31,6 +35,7 @@ DEFAULT_MAX_CELLS = 800_000
 DEFAULT_MAX_CALLS = 30
 DEFAULT_WINDOW = 60.0
 MAX_RETRY_AFTER = 300.0  # never sleep longer than this on one 429, whatever the header says
+READ_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class _BaseClient:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        notify: Callable[[str], None] | None = None,
     ):
         # No I/O here: the session connects on first use, /config is read on first need.
         # `data_dir` holds the shared call log (<data_dir>/.ratelimit/<host>.json); every process that
@@ -95,6 +101,9 @@ class _BaseClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self._sleep = sleep
+        self._notify = notify or _to_stderr
+        self._deadline: float | None = None  # seconds allowed for the current fetch (see `within`)
+        self._deadline_at: float | None = None  # time.monotonic() when it runs out
         self._config: dict | None = None
         self._budget: SharedBudget | None = None
         self._metadata: dict[str, dict] = {}
@@ -117,9 +126,37 @@ class _BaseClient:
                 self.data_dir / ".ratelimit" / f"{host}.json",
                 int(cfg.get("maxCallsPerTimeWindow") or DEFAULT_MAX_CALLS),
                 float(cfg.get("timeWindow") or DEFAULT_WINDOW),
-                sleep=self._sleep,
+                sleep=self._wait,
             )
         return self._budget
+
+    # -- waiting and the deadline -----------------------------------------------------------------------
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep for SSB's limit, saying so when a person would notice the pause."""
+        if seconds >= 1:
+            self._notify(f"venter {seconds:.0f} s på SSBs grense for antall kall")
+        self._sleep(seconds)
+
+    @contextmanager
+    def within(self, seconds: float | None) -> Iterator[None]:
+        """Bound everything inside the block (one fetch) to `seconds` in total; nested blocks keep the
+        outer deadline. On expiry the current request stops and `SsbApiError` (status None) is raised."""
+        if seconds is None or self._deadline_at is not None:
+            yield
+            return
+        self._deadline, self._deadline_at = seconds, time.monotonic() + seconds
+        try:
+            yield
+        finally:
+            self._deadline = self._deadline_at = None
+
+    def _remaining(self) -> float:
+        return float("inf") if self._deadline_at is None else self._deadline_at - time.monotonic()
+
+    def _past_deadline(self, url: str, why: str) -> SsbApiError:
+        return SsbApiError(url, None, "SSB could not be reached",
+                           f"no complete answer within the deadline of {self._deadline:.0f} s; {why}")
 
     # -- HTTP -------------------------------------------------------------------------------------------
 
@@ -128,45 +165,90 @@ class _BaseClient:
 
         Order: take one call from the shared budget; send; on 429 block the budget for Retry-After and
         retry; on 5xx or a dropped/truncated connection back off exponentially and retry; give up after
-        `max_attempts` with an `SsbApiError` (status None or the last status) or `ParseError`.
+        `max_attempts` with an `SsbApiError` (status None or the last status) or `ParseError`. A wait
+        that would outlast the deadline (see `within`) is not begun: `SsbApiError` (status None) at once.
         """
         last_error, truncated, status, tries = "", False, None, 0
         for attempt in range(self.max_attempts):
             tries = attempt + 1
-            if budgeted:
-                self.budget().acquire()
-            try:
-                resp = self.session.request(
-                    req.method, req.url, json=req.body, timeout=(min(10.0, self.timeout), self.timeout)
-                )
-                resp.content  # noqa: B018 - read the whole body inside the try: truncation surfaces here
-            except requests.exceptions.ChunkedEncodingError as exc:
-                last_error, truncated, status = f"response body truncated ({exc})", True, None
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                last_error, truncated, status = f"no answer ({type(exc).__name__}: {exc})", False, None
-                if _cannot_connect(exc):
+            self._take_call(req.url, budgeted, last_error)
+            resp, failure = self._attempt(req)
+            if resp is None:
+                last_error, truncated, status = failure, failure.startswith("response body truncated"), None
+                if failure.startswith("no connection"):
                     break  # refused, no route, unknown host: retrying cannot help, fall back at once
             else:
                 status = resp.status_code
                 if status == 429:
-                    wait = _retry_after(resp, default=self._backoff(attempt))
-                    log.info("SSB rate limit hit (429); waiting %.1f s before retrying %s", wait, req.url)
-                    if budgeted:
-                        self.budget().defer(wait)
-                    else:
-                        self._sleep(wait)
+                    self._obey_429(req.url, resp, attempt, budgeted)
                     last_error = "rate limit (429) did not lift"
                     continue
                 if status < 500:
                     return resp
                 last_error = f"server error {status}"
             if attempt + 1 < self.max_attempts:
+                if self._backoff(attempt) > self._remaining():
+                    raise self._past_deadline(req.url, last_error)
                 self._sleep(self._backoff(attempt))
         if truncated:
             raise ParseError(f"SSB sent a truncated response body {self.max_attempts} times for {req.url}")
         raise SsbApiError(
             req.url, status, "SSB could not be reached", f"{last_error} after {tries} tries"
         )
+
+    def _take_call(self, url: str, budgeted: bool, last_error: str) -> None:
+        """Check the deadline, then take one call from the shared budget (waiting at most until it)."""
+        if self._remaining() <= 0:
+            raise self._past_deadline(url, last_error or "no answer yet")
+        if budgeted:
+            try:
+                self.budget().acquire(max_wait=min(600.0, self._remaining()))
+            except TimeoutError as exc:
+                raise self._past_deadline(url, f"SSB's call limit did not free up: {exc}") from None
+
+    def _attempt(self, req: q.HttpRequest) -> tuple[requests.Response | None, str]:
+        """One request with its whole body read; (None, what went wrong) when no complete answer came."""
+        read_timeout = max(0.01, min(self.timeout, self._remaining()))
+        try:
+            resp = self.session.request(req.method, req.url, json=req.body, stream=True,
+                                        timeout=(min(10.0, read_timeout), read_timeout))
+            self._read_body(resp)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            return None, f"response body truncated ({exc})"
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            if _cannot_connect(exc):
+                return None, f"no connection ({_short(exc)})"
+            return None, f"no answer ({_short(exc)})"
+        return resp, ""
+
+    def _obey_429(self, url: str, resp: requests.Response, attempt: int, budgeted: bool) -> None:
+        wait = _retry_after(resp, default=self._backoff(attempt))
+        log.info("SSB rate limit hit (429); waiting %.1f s before retrying %s", wait, url)
+        if wait > self._remaining():
+            raise self._past_deadline(url, f"SSB asked us to wait {wait:.0f} s (429)")
+        if budgeted:
+            self.budget().defer(wait)  # every process holds off; the next acquire() waits and says so
+        else:
+            self._wait(wait)
+
+    def _read_body(self, resp: requests.Response) -> None:
+        """Read the body piece by piece as it arrives and stop at the deadline: a server that sends one
+        byte every few seconds never trips the per-read timeout, so the deadline is checked between pieces.
+        """
+        chunks = []
+        try:
+            while chunk := resp.raw.read1(READ_CHUNK, decode_content=True):
+                chunks.append(chunk)
+                if self._remaining() <= 0:
+                    resp.close()
+                    raise requests.Timeout(f"body still arriving at the deadline ({sum(map(len, chunks))} "
+                                           "bytes so far)")
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.Timeout(str(exc)) from None
+        except urllib3.exceptions.HTTPError as exc:  # the connection ended before Content-Length
+            raise requests.exceptions.ChunkedEncodingError(str(exc)) from None
+        # What `resp.content` would have read in one go; set so json(), text and content work as usual.
+        resp._content = b"".join(chunks)
 
     def _backoff(self, attempt: int) -> float:
         return min(self.max_backoff, self.backoff * (2**attempt))
@@ -394,6 +476,16 @@ class V0Client(_BaseClient):
             # v0 lacks from()/range()/?; send the explicit codes those expressions stand for.
             codes, times = self.available(query.table_id, query)
             return q.v0_request(q.expand(query, codes, times), self.base_url)
+
+
+def _short(exc: Exception) -> str:
+    """The operating system's reason ("Connection refused") rather than urllib3's nested retry report."""
+    found = re.search(r"\[Errno -?\d+\] ([^\"'()]+)", str(exc))
+    return f"{type(exc).__name__}: {found.group(1).strip()}" if found else f"{type(exc).__name__}: {exc}"
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def make_client(settings, **kwargs) -> _BaseClient:

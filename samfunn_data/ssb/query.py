@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import re
+import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
@@ -21,6 +22,7 @@ OUTPUT_VALUES = ("aggregated", "single")
 # SSB answers 404 for GET URLs beyond ~2,100 characters; switch to POST a little earlier.
 MAX_GET_URL = 2000
 
+_CODELIST_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 _EXPRESSION = re.compile(r"^(top|bottom|from|to|range)\((.*)\)$", re.IGNORECASE)
 
 
@@ -36,6 +38,12 @@ class Selection:
     def __post_init__(self):
         if not self.values:
             raise QueryError(f"no values selected for variable {self.variable!r}")
+        if self.codelist is not None and not _CODELIST_ID.fullmatch(self.codelist):
+            # The id goes into a URL path (/codelists/{id}): refuse anything but SSB's id characters.
+            raise QueryError(
+                f"codelist id {self.codelist!r} for {self.variable!r} is not an SSB codelist id; they are "
+                "letters, digits, '_' and '-', e.g. agg_KommSummer or vs_Fylker"
+            )
         if self.output_values is not None and self.output_values not in OUTPUT_VALUES:
             raise QueryError(
                 f"outputValues for {self.variable!r} must be 'aggregated' or 'single', "
@@ -278,6 +286,18 @@ def query_from_normalised(data: Mapping) -> Query:
         for s in data["selection"]
     )
     return Query(data["table"], sels, data.get("lang", "no"))
+
+
+def fetch_command(query: Query) -> str:
+    """The `samfunn fetch` command line that fetches `query` (used in error messages)."""
+    words = ["samfunn", "fetch", query.table_id]
+    for sel in query.selections:
+        words += ["--select", f"{sel.variable}={format_codes(sel.values)}"]
+        if sel.codelist:
+            words += ["--codelist", f"{sel.variable}={sel.codelist}"]
+        if sel.output_values:
+            words += ["--output-values", f"{sel.variable}={sel.output_values}"]
+    return shlex.join(words)
 
 
 # --- Expansion against metadata -------------------------------------------------------------------------

@@ -8,17 +8,19 @@ time (`time.time`) is used because monotonic clocks are not comparable across pr
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from samfunn_data.files import FileLock
 
 # Requests are logged when sent but counted by the server when they arrive; a small margin absorbs the
 # difference so bursts at a window's edge do not trip the server's counter.
 WINDOW_MARGIN = 0.05  # fraction of the window
 WINDOW_PAD_SECONDS = 0.25
+# A holder keeps the log's lock for one read-decide-write; this long means it hangs (e.g. stopped).
+LOCK_TIMEOUT = 60.0
 
 
 class SharedBudget:
@@ -31,6 +33,7 @@ class SharedBudget:
         window: float,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        lock_timeout: float = LOCK_TIMEOUT,
     ):
         if max_calls < 1 or window <= 0:
             raise ValueError(f"a call budget needs max_calls >= 1 and window > 0, not {max_calls}/{window}")
@@ -39,6 +42,7 @@ class SharedBudget:
         self.window = window * (1 + WINDOW_MARGIN) + WINDOW_PAD_SECONDS
         self._sleep = sleep
         self._clock = clock
+        self._lock_timeout = lock_timeout
 
     def acquire(self, max_wait: float = 600.0) -> float:
         """Block until a call may be made and record it. Returns the seconds waited.
@@ -75,7 +79,7 @@ class SharedBudget:
             return min(calls) + self.window - now + 0.01
 
     def _locked(self):
-        return _FileLock(self.path)
+        return FileLock(self.path, timeout=self._lock_timeout, what=f"SSBs felles kall-logg ({self.path})")
 
     @staticmethod
     def _read(handle) -> list[float]:
@@ -92,23 +96,3 @@ class SharedBudget:
         handle.truncate()
         handle.write(json.dumps(sorted(calls)))
         handle.flush()
-
-
-class _FileLock:
-    """Open `path` read-write and hold an exclusive flock until the block ends."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        self._handle = os.fdopen(fd, "r+", encoding="utf-8")
-        fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX)
-        return self._handle
-
-    def __exit__(self, *exc):
-        try:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-        finally:
-            self._handle.close()

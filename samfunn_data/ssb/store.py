@@ -11,6 +11,12 @@ vintage counts only when all n sidecars exist, and sidecars are written after th
 killed at any moment leaves at most an incomplete vintage that readers ignore. Every file is written to
 a hidden temporary file, fsynced and then hard-linked into place: the link is atomic and, unlike
 `os.replace`, refuses to overwrite, which is what "never rewrite a file" needs.
+
+Repair. Writers hold the folder's lock (`.lock`), so under it every file that belongs to no complete
+vintage is left over from a writer that died (an orphan). Before it stores or deduplicates, `save` moves
+such files, and the files of a newest vintage whose bytes no longer match their sidecar's sha256, into
+`<key>/quarantine/`: set aside, never deleted, no longer read. The fresh fetch then becomes the newest
+vintage. `Vintage.read` refuses a damaged body with the `samfunn fetch` command that repairs it.
 """
 
 from __future__ import annotations
@@ -20,16 +26,20 @@ import json
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from samfunn_data.errors import ParseError
+from samfunn_data.files import FileLock, pid_alive
 from samfunn_data.ssb import query as q
 from samfunn_data.ssb.client import FetchResult, body_text
 
 STORE_VERSION = 1
 _PART = re.compile(r"^(?P<stamp>\d{8}T\d{6}\d{6}Z(?:-\d+)?)-(?P<i>\d+)of(?P<n>\d+)\.meta\.json$")
+_STORED = re.compile(r"^\d{8}T\d{6}\d{6}Z(?:-\d+)?-\d+of\d+(?:\.meta)?\.json$")  # bodies and sidecars
+QUARANTINE = "quarantine"
+LOCK_TIMEOUT = 120.0  # seconds; a writer holds a folder's lock only while it writes one vintage
 
 
 @dataclass(frozen=True)
@@ -60,16 +70,38 @@ class Vintage:
         return self.sidecars[0].get("api", "v2")
 
     def read(self) -> list[bytes]:
-        """The stored bodies, checked against their sha256 (a damaged file raises ParseError)."""
+        """The stored bodies, checked against their sha256 (a damaged file raises ParseError naming the
+        `samfunn fetch` command that replaces it)."""
         bodies = []
         for path, meta in zip(self.files, self.sidecars, strict=True):
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() != meta["sha256"]:
                 raise ParseError(
-                    f"{path} does not match the sha256 in its sidecar; the stored file is damaged"
+                    f"{path} does not match the sha256 in its sidecar; the stored file is damaged. "
+                    f"Run `{self.fetch_command()}` to fetch it again: the damaged copy is then moved to "
+                    f"{path.parent / QUARANTINE} (never deleted) and the new one is used."
                 )
             bodies.append(data)
         return bodies
+
+    def damaged(self) -> list[Path]:
+        """Bodies that are unreadable or no longer match their sidecar's sha256."""
+        bad = []
+        for path, meta in zip(self.files, self.sidecars, strict=True):
+            try:
+                ok = hashlib.sha256(path.read_bytes()).hexdigest() == meta["sha256"]
+            except OSError:
+                ok = False
+            if not ok:
+                bad.append(path)
+        return bad
+
+    def fetch_command(self) -> str:
+        """The command that fetches this vintage's query again."""
+        try:
+            return q.fetch_command(q.query_from_normalised(self.sidecars[0]["query"]))
+        except (KeyError, TypeError, ValueError):
+            return f"samfunn fetch {self.table_id} --select ..."
 
 
 def stamp_for(moment: datetime) -> str:
@@ -77,11 +109,18 @@ def stamp_for(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
+@dataclass
 class RawStore:
-    """Vintages of SSB responses under `root`. Constructing it touches no files."""
+    """Vintages of SSB responses under `root`. Constructing it touches no files.
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    `moved_aside` lists the files the last `save` moved into quarantine (orphans and damaged copies).
+    """
+
+    root: Path
+    moved_aside: list[Path] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.root = Path(self.root)
 
     def folder(self, table_id: str, key: str) -> Path:
         return self.root / table_id / key
@@ -129,16 +168,27 @@ class RawStore:
         query = result.query
         key = q.query_key(query, result.api)
         folder = self.folder(query.table_id, key)
-        shas = [hashlib.sha256(p.content).hexdigest() for p in result.parts]
-        newest = self.newest(query.table_id, key)
-        if (
-            newest
-            and [m["sha256"] for m in newest.sidecars] == shas
-            and newest.table_updated == table_updated
-        ):
-            return newest
         folder.mkdir(parents=True, exist_ok=True)
-        self._sweep(folder)
+        self.moved_aside = []
+        with FileLock(folder / ".lock", timeout=LOCK_TIMEOUT, what=f"lageret for {folder}"):
+            self._sweep(folder)
+            self.moved_aside += self._set_aside(folder, self._orphans(folder, query.table_id, key))
+            newest = self.newest(query.table_id, key)
+            if newest and newest.damaged():
+                self.moved_aside += self._set_aside(folder, [*newest.files, *map(_sidecar, newest.files)])
+                newest = self.newest(query.table_id, key)
+            shas = [hashlib.sha256(p.content).hexdigest() for p in result.parts]
+            if (
+                newest
+                and [m["sha256"] for m in newest.sidecars] == shas
+                and newest.table_updated == table_updated
+            ):
+                return newest
+            return self._write(result, folder, key, shas, table_updated, now)
+
+    def _write(self, result: FetchResult, folder: Path, key: str, shas: list[str], table_updated: str | None,
+               now: datetime | None) -> Vintage:
+        query = result.query
         moment = now or datetime.now(UTC)
         stamp = self._free_stamp(folder, stamp_for(moment), len(result.parts))
         n = len(result.parts)
@@ -172,6 +222,29 @@ class RawStore:
         assert saved is not None and saved.stamp == stamp, "a vintage just written must be readable"
         return saved
 
+    def _orphans(self, folder: Path, table_id: str, key: str) -> list[Path]:
+        """Bodies and sidecars that belong to no complete vintage: left by a writer that died (call only
+        under the folder's lock, so no live writer is between its body and its sidecar)."""
+        kept = {p.name for v in self.vintages(table_id, key) for p in (*v.files, *map(_sidecar, v.files))}
+        return sorted(p for p in folder.iterdir() if _STORED.match(p.name) and p.name not in kept)
+
+    @staticmethod
+    def _set_aside(folder: Path, paths: list[Path]) -> list[Path]:
+        """Move files into `quarantine/` (never delete them); returns where they went."""
+        moved = []
+        for path in paths:
+            if not path.exists():
+                continue
+            (folder / QUARANTINE).mkdir(exist_ok=True)
+            target = folder / QUARANTINE / path.name
+            counter = 0
+            while target.exists():
+                counter += 1
+                target = folder / QUARANTINE / f"{path.name}.{counter}"
+            path.rename(target)
+            moved.append(target)
+        return moved
+
     @staticmethod
     def _free_stamp(folder: Path, stamp: str, n: int) -> str:
         # Two processes finishing in the same microsecond get distinct stamps instead of a clash.
@@ -186,18 +259,12 @@ class RawStore:
         """Remove temporary files left by writers that no longer run (killed mid-write)."""
         for path in folder.glob(".tmp-*"):
             pid = path.name.split("-")[1]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _sidecar(body: Path) -> Path:
+    return body.with_name(body.name[: -len(".json")] + ".meta.json")
 
 
 def _write_new(path: Path, data: bytes) -> None:

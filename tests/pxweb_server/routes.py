@@ -172,9 +172,21 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
                 self.wfile.flush()
                 time.sleep(self.state.slow_seconds / len(chunks))
+        elif fault == "drip":
+            self._drip(payload)
         else:
             self.wfile.write(payload)
         return 200
+
+    def _drip(self, payload: bytes) -> None:
+        """One byte at a time, each well within any per-read timeout: only an overall deadline ends it."""
+        try:
+            for i in range(len(payload)):
+                self.wfile.write(payload[i : i + 1])
+                self.wfile.flush()
+                time.sleep(self.state.drip_seconds)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up, as it should
 
     def _json(self, status: int, doc: dict) -> int:
         payload = json.dumps(doc, ensure_ascii=False).encode()

@@ -22,6 +22,7 @@ class ServerState:
     advertised_calls: int | None = None
     too_many_status: int = 400  # 400 (current PxWebApi) or 403 (spec / older SSB)
     slow_seconds: float = 3.0
+    drip_seconds: float = 2.0  # 'drip': one byte of the body every drip_seconds
     faults: deque = field(default_factory=deque)  # consumed by data requests, oldest first
     log: list = field(default_factory=list)  # (time, method, path, status)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -29,7 +30,7 @@ class ServerState:
     _calls: deque = field(default_factory=deque)
 
     def inject(self, *faults: str) -> None:
-        """Queue faults for the next data requests: '503', 'drop', 'truncate', 'short', 'slow'."""
+        """Queue faults for the next data requests: '503', 'drop', 'truncate', 'short', 'slow', 'drip'."""
         with self.lock:
             self.faults.extend(faults)
 
