@@ -108,3 +108,28 @@ def test_conform_refuses_unknown_codes_and_extra_dimensions():
     assert ok["Region"].tolist() == ["50", "5033"]
     with pytest.raises(ShapeError, match="har i tillegg Kjonn"):
         conform(frame.assign(Kjonn="1"), ["Region", "Tid"], {}, "test")
+
+
+def readme_fetch_commands() -> list[list[str]]:
+    """Every `samfunn fetch ...` command line in the README's shell blocks (continuations joined)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line.split("  #")[0])
+            if len(words) > 1 and words[0].endswith("samfunn") and words[1] == "fetch":
+                commands.append(words[1:])
+    return commands
+
+
+def test_the_readmes_fetch_examples_work_and_the_build_accepts_them(live):
+    commands = readme_fetch_commands()
+    assert len(commands) >= 2
+    for args in commands:
+        assert main(args) == 0, args
+    factbase.build(settings=live)
+    assert tydal(live, 2023) == 753

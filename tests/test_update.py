@@ -49,6 +49,23 @@ def test_update_fetches_every_table_and_population_still_equals_published_totals
     again = capsys.readouterr().out
     assert "uendret" in again and "hentet," not in again and "Ingen revisjoner" in again
 
+    # SSB revises Tydal's 2023 population (100 more boys aged 0) and stamps the table as updated
+    cube = pxweb.state.cubes["07459"]
+    cube.values = cube.values.copy()  # the server's arrays are shared between tests
+    cell = tuple(
+        cube.codes(d).index(c)
+        for d, c in zip(cube.dims, ["5033", "1", "000", "Personer1", "2023"], strict=True)
+    )
+    cube.values[cell] += 100
+    pxweb.state.set_updated("07459", "2026-12-01T08:00:00Z")
+    assert main(["update"]) == 0
+    revised = capsys.readouterr().out
+    assert (
+        "07459 kommune                  hentet" in revised
+        and "06913 kommune                  uendret" in revised
+    )
+    assert "5033 folkemengde 2023: 753 → 853" in revised
+
 
 def test_update_names_a_table_ssb_refuses_and_exits_1(live, pxweb, capsys):
     del pxweb.state.cubes["06944"]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from samfunn_data.errors import EXIT_ERROR, EXIT_OK, EXIT_STALE
 
-SHOWN_REVISIONS = 15
+SHOWN_REVISIONS = 30
 
 
 def add_arguments(parser) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from samfunn_data.config import Settings
 from samfunn_data.errors import OfflineError, SamfunnError, SsbApiError
 from samfunn_data.ssb import api, klass
-from samfunn_data.ssb.catalogue import CATALOGUE, KDD_TABLES, TableSpec
+from samfunn_data.ssb.catalogue import CATALOGUE, KDD_TABLES, PENDING, TableSpec
 from samfunn_data.ssb.client import is_unreachable, make_client
 
 FETCHED, CURRENT, FAILED, UNREACHED, SKIPPED = "hentet", "uendret", "feilet", "ikke nådd", "ikke hentet"
@@ -85,6 +85,9 @@ def fetch_all(settings: Settings, force: bool = False, client=None,
     outcomes.extend(_klass(settings, unreachable))
     outcomes.extend(Outcome(key, "KDD", SKIPPED, f"{title}: KDDs tall, kan ikke hentes fra SSB")
                     for key, title in KDD_TABLES.items())
+    embedded = [key for key in PENDING if (settings.snapshot_dir / f"{key}.parquet").exists()]
+    outcomes.extend(Outcome(key, "snapshot", SKIPPED, f"ikke i den levende katalogen ennå: {PENDING[key]}")
+                    for key in embedded)
     return outcomes
 
 

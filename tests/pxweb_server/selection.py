@@ -45,7 +45,7 @@ def _count(text: str, expr: str) -> int:
     return int(text)
 
 
-def _find(code: str, codes: list[str], expr: str) -> str | None:
+def _find(code: str, codes: list[str]) -> str | None:
     lower = {c.lower(): c for c in codes}
     return lower.get(code.strip().lower())
 
@@ -60,7 +60,7 @@ def _pick(expr: str, codes: list[str], is_time: bool, var: str) -> list[str]:
                 "^" + re.escape(expr).replace(r"\*", ".*").replace(r"\?", ".") + "$", re.IGNORECASE
             )
             return [c for c in codes if rx.match(c)]
-        found = _find(expr, codes, expr)
+        found = _find(expr, codes)
         if found is None:
             raise Problem(400, "Non-existent value", f"'{expr}' in '{var}'")
         return [found]
@@ -76,7 +76,7 @@ def _pick(expr: str, codes: list[str], is_time: bool, var: str) -> list[str]:
         return sorted(seq[off : off + n], key=codes.index)
     if len(args) != (2 if kind == "range" else 1):
         raise _illegal(expr)
-    found = [_find(a, codes, expr) for a in args]
+    found = [_find(a, codes) for a in args]
     if None in found:
         raise _illegal(expr)
     lo = codes.index(found[0]) if kind in ("from", "range") else 0
