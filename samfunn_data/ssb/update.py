@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from samfunn_data.config import Settings
 from samfunn_data.errors import OfflineError, SamfunnError, SsbApiError
 from samfunn_data.ssb import api, klass
-from samfunn_data.ssb.catalogue import CATALOGUE, KDD_TABLES, PENDING, TableSpec
+from samfunn_data.ssb.catalogue import CATALOGUE, KDD_TABLES, KLASS, PENDING, TableSpec
 from samfunn_data.ssb.client import is_unreachable, make_client
 
 FETCHED, CURRENT, FAILED, UNREACHED, SKIPPED = "hentet", "uendret", "feilet", "ikke nådd", "ikke hentet"
@@ -101,6 +101,8 @@ def _fetch_part(spec, level, query, refresh, settings, client) -> Outcome:
             return Outcome(spec.table_id, level, status, f"{exc.title}: {exc.detail}".strip(": "))
         except OfflineError:
             return Outcome(spec.table_id, level, UNREACHED, "SSB kunne ikke nås; ingenting lagret fra før")
+        except SamfunnError as exc:  # e.g. a query the legacy v0 API cannot express
+            return Outcome(spec.table_id, level, FAILED, str(exc))
     stale = [w for w in caught if issubclass(w.category, api.StaleDataWarning)]
     if stale:
         return Outcome(spec.table_id, level, UNREACHED, str(stale[0].message).split(". ")[0])
@@ -114,14 +116,14 @@ def _fetch_part(spec, level, query, refresh, settings, client) -> Outcome:
 def _klass(settings: Settings, unreachable: str) -> list[Outcome]:
     if unreachable:
         return [Outcome("KLASS", "131", UNREACHED, "hoppet over: SSB kunne ikke nås")]
+    calls = {"131-changes": klass.refresh_changes, "131-correspondsAt-128": klass.refresh_centrality}
     out = []
-    for name, call in (("131 kommuneendringer", klass.refresh_changes),
-                       ("131→128 sentralitet", klass.refresh_centrality)):
+    for spec in KLASS:
         try:
-            call(settings)
-            out.append(Outcome("KLASS", name, FETCHED))
+            calls[spec.key](settings, **spec.extra)
+            out.append(Outcome("KLASS", spec.key, FETCHED, spec.title))
         except OfflineError as exc:
-            out.append(Outcome("KLASS", name, UNREACHED, str(exc)))
+            out.append(Outcome("KLASS", spec.key, UNREACHED, str(exc)))
         except SamfunnError as exc:
-            out.append(Outcome("KLASS", name, FAILED, str(exc)))
+            out.append(Outcome("KLASS", spec.key, FAILED, str(exc)))
     return out
