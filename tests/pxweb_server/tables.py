@@ -30,6 +30,8 @@ FIXTURES = REPO / "tests" / "fixtures" / "pxweb"
 SNAPSHOT = REPO / "data" / "raw" / "snapshot"
 # Variables SSB lets a query leave out (elimination) where summing them gives the published total.
 ELIMINABLE = {"07459": ("Kjonn", "Alder")}
+# KOSTRA tables have no agg_KommSummer equivalent at SSB (janbrus/pxwebapi-skills, references/kostra.md).
+NO_REGION_CODELISTS = ("12137", "12362")
 # Tables of counts, where a county is the sum of its municipalities (not medians or projections).
 SUMMABLE = ("07459", "06913", "07984", "09429")
 
@@ -147,7 +149,7 @@ def _ordered(dim: str, codes, labels: dict) -> list[str]:
 
 def region_codelists(cube: Cube) -> dict[str, dict]:
     """SSB's region codelists over the cube's own codes (one-member groups where borders are current)."""
-    if "Region" not in cube.dims:
+    if "Region" not in cube.dims or cube.table_id in NO_REGION_CODELISTS:
         return {}
     codes = cube.codes("Region")
     kommuner = [c for c in codes if len(c) == 4 and c.isdigit()]
