@@ -21,6 +21,8 @@ SHOWN_REVISIONS = 30
 def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true",
                         help="fetch every table even when SSB's updated stamp has not changed")
+    parser.add_argument("--deadline", type=float, default=600.0, metavar="SECONDS",
+                        help="longest time for each part of a table, waits included (default 600)")
 
 
 def run(args) -> int:
@@ -38,7 +40,7 @@ def run(args) -> int:
             bar.set_postfix_str(name)
             bar.update(1)
 
-        outcomes = fetch_all(settings, force=args.force, progress=progress)
+        outcomes = fetch_all(settings, force=args.force, progress=progress, deadline=args.deadline)
     for o in outcomes:
         rows = f", {o.rows} rader" if o.rows else ""
         print(f"  {o.table_id:>8} {o.part:<24} {o.status}{rows}{': ' + o.detail if o.detail else ''}")

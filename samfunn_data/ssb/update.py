@@ -53,8 +53,12 @@ def newest_projection_table(client, spec: TableSpec) -> tuple[str | None, str]:
 
 
 def fetch_all(settings: Settings, force: bool = False, client=None,
-              progress: Callable[[str], None] | None = None) -> list[Outcome]:
-    """Fetch every catalogue part; returns one Outcome per part (KLASS and KDD included)."""
+              progress: Callable[[str], None] | None = None, deadline: float = 600.0) -> list[Outcome]:
+    """Fetch every catalogue part; returns one Outcome per part (KLASS and KDD included).
+
+    `deadline` bounds each part (07459 for all municipalities is several requests, and the shared call
+    limit may make a part wait a minute), so it is longer than a single `samfunn fetch`'s default.
+    """
     client = client or make_client(settings)
     refresh = "always" if force else "if-stale"
     parts = [(spec, level, query) for spec in CATALOGUE.values() for level, query in spec.queries()]
@@ -67,7 +71,7 @@ def fetch_all(settings: Settings, force: bool = False, client=None,
         if unreachable:
             outcomes.append(Outcome(spec.table_id, level, UNREACHED, "hoppet over: SSB kunne ikke nås"))
             continue
-        outcome = _fetch_part(spec, level, query, refresh, settings, client)
+        outcome = _fetch_part(spec, level, query, refresh, settings, client, deadline)
         if outcome.status == UNREACHED:
             unreachable = outcome.detail
         outcomes.append(outcome)
@@ -91,11 +95,11 @@ def fetch_all(settings: Settings, force: bool = False, client=None,
     return outcomes
 
 
-def _fetch_part(spec, level, query, refresh, settings, client) -> Outcome:
+def _fetch_part(spec, level, query, refresh, settings, client, deadline) -> Outcome:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", api.StaleDataWarning)
         try:
-            frame = api.get(query, refresh=refresh, settings=settings, client=client)
+            frame = api.get(query, refresh=refresh, settings=settings, client=client, deadline=deadline)
         except SsbApiError as exc:
             status = UNREACHED if is_unreachable(exc) else FAILED
             return Outcome(spec.table_id, level, status, f"{exc.title}: {exc.detail}".strip(": "))
