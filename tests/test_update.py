@@ -62,9 +62,15 @@ def test_update_fetches_every_table_and_population_still_equals_published_totals
 
 def test_update_names_a_table_ssb_refuses_and_exits_1(live, pxweb, capsys):
     del pxweb.state.cubes["06944"]
+    successor = pxweb.state.cubes["14288"].copy()  # SSB publishes a newer projection table
+    successor.doc["extension"]["px"]["tableid"] = "14746"
+    successor.doc["label"] = successor.doc["label"].replace("14288", "14746")
+    successor.doc["updated"] = "2026-06-01T06:00:00Z"
+    pxweb.state.cubes["14746"] = successor
     assert main(["update"]) == 1
     captured = capsys.readouterr()
     assert "06944 kommune" in captured.err and "Non-existent table" in captured.out
+    assert "SSB har 14746; faktagrunnlaget bruker 14288" in captured.out
     assert (live.processed_dir / "facts.parquet").exists()  # the rest was fetched and built
 
 
