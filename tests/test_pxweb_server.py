@@ -173,6 +173,7 @@ def test_rate_limit_answers_429_in_plain_text_with_retry_after(pxweb):
     resp = requests.get(f"{pxweb.url}/tables/07459", timeout=5)
     assert resp.status_code == 429 and 1 <= int(resp.headers["Retry-After"]) <= 30
     assert resp.headers["Content-Type"].startswith("text/plain")
+    assert resp.headers["x-ratelimit-policy"] == "1;w=30s" and resp.headers["x-ratelimit-remaining"] == "0"
     assert requests.get(f"{pxweb.url}/config", timeout=5).status_code == 200  # /config is not limited
 
 

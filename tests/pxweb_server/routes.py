@@ -64,6 +64,15 @@ class Handler(BaseHTTPRequestHandler):
         except (ValueError, KeyError) as exc:
             self._problem(Problem(400, "Bad request", str(exc)), v0=parts.path.startswith(V0_PREFIX))
 
+    def end_headers(self):
+        # SSB announces its limit on every answer (x-ratelimit-policy "40;w=60s" measured in
+        # janbrus/pxwebapi-skills, references/api-details.md); the loopback's own limit is announced alike.
+        st = self.state
+        self.send_header("x-ratelimit-limit", str(st.max_calls))
+        self.send_header("x-ratelimit-policy", f"{st.max_calls};w={st.window:g}s")
+        self.send_header("x-ratelimit-remaining", str(st.remaining()))
+        super().end_headers()
+
     def send_response(self, code, message=None):
         # Log before any byte goes out, so a test that got its answer always finds the call logged.
         self._record(code)
