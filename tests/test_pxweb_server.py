@@ -159,6 +159,9 @@ def test_csv_and_english(pxweb):
     assert header.startswith('"region","statistikkvariabel","år"') and row == '"Tydal","Personer","2023",753'
     resp = requests.get(f"{pxweb.url}/tables/07459/data", params=params | {"lang": "en"}, timeout=5)
     assert resp.status_code == 200 and resp.json()["value"] == [753]
+    assert resp.json()["dimension"]["Tid"]["label"] == "year"
+    info = requests.get(f"{pxweb.url}/tables/07459", params={"lang": "en"}, timeout=5).json()
+    assert info["variableNames"] == ["region", "sex", "age", "contents", "year"]
 
 
 def test_long_get_urls_are_404_like_ssbs(pxweb):

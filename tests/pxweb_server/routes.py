@@ -22,7 +22,7 @@ from tests.pxweb_server.klass import klass_answer
 from tests.pxweb_server.problem import Problem
 from tests.pxweb_server.selection import default_selection, v0_selection, v2_selection
 from tests.pxweb_server.state import ServerState
-from tests.pxweb_server.tables import Cube, metadata, table_info, v0_metadata
+from tests.pxweb_server.tables import ENGLISH, Cube, metadata, table_info, v0_metadata
 
 V2_PREFIX = "/api/pxwebapi/v2"
 V0_PREFIX = "/api/v0"
@@ -120,12 +120,12 @@ class Handler(BaseHTTPRequestHandler):
             if not kind:
                 return self._json(200, table_info(cube, lang))
             if kind == "/metadata":
-                return self._json(200, metadata(cube))
+                return self._json(200, in_language(metadata(cube), lang))
             fmt = {k.lower(): v for k, v in params.items()}.get("outputformat", "json-stat2")
             if fmt.lower() not in FORMATS:
                 raise Problem(400, "Unsupported output format")
             selection = v2_selection(params, body) or default_selection(cube)
-            return self._data(answer, cube, selection, fmt=fmt.lower())
+            return self._data(answer, cube, selection, fmt=fmt.lower(), lang=lang)
         if m := re.fullmatch(rf"(?i){V0_PREFIX}/(no|en)/table/([^/]+)", path):
             st.admit()
             cube = self._cube(m.group(2), 404)
@@ -148,9 +148,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self._json(200, doc | {"values": c["values"], "links": []})
         raise Problem(404, "Non-existent codelist")
 
-    def _data(self, fn, cube: Cube, selection: dict, too_many: int | None = None, fmt="json-stat2") -> int:
+    def _data(self, fn, cube: Cube, selection: dict, too_many=None, fmt="json-stat2", lang="no") -> int:
         st = self.state
-        doc = fn(cube, selection, st.max_cells, too_many or st.too_many_status)
+        doc = in_language(fn(cube, selection, st.max_cells, too_many or st.too_many_status), lang)
         if fmt == "csv":
             return self._deliver(to_csv(doc).encode("utf-8"), st.next_fault(), "text/csv; charset=UTF-8")
         payload = json.dumps(doc, ensure_ascii=False).encode()
@@ -229,6 +229,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Retry-After", str(p.retry_after))
         self.end_headers()
         self.wfile.write(payload)
+
+
+def in_language(doc: dict, lang: str) -> dict:
+    """The document with English variable labels for `lang=en`, else unchanged."""
+    if lang == "en":
+        for dim in doc.get("dimension", {}).values():
+            dim["label"] = ENGLISH.get(dim["label"], dim["label"])
+    return doc
 
 
 def table_list(cubes: dict[str, Cube], params: dict[str, str], lang: str) -> dict:

@@ -32,6 +32,9 @@ SNAPSHOT = REPO / "data" / "raw" / "snapshot"
 ELIMINABLE = {"07459": ("Kjonn", "Alder")}
 # KOSTRA tables have no agg_KommSummer equivalent at SSB (janbrus/pxwebapi-skills, references/kostra.md).
 NO_REGION_CODELISTS = ("12137", "12362")
+# SSB's English variable labels for the dimensions the project's tables share. Category labels stay
+# Norwegian under `lang=en` (the snapshot holds no English ones): the one place the loopback differs.
+ENGLISH = {"region": "region", "kjønn": "sex", "alder": "age", "statistikkvariabel": "contents", "år": "year"}
 # Tables of counts, where a county is the sum of its municipalities (not medians or projections).
 SUMMABLE = ("07459", "06913", "07984", "09429")
 
@@ -239,7 +242,7 @@ def table_info(cube: Cube, lang: str = "no") -> dict:
         "firstPeriod": periods[0],
         "lastPeriod": periods[-1],
         "category": "public",
-        "variableNames": [cube.doc["dimension"][d]["label"] for d in cube.dims],
+        "variableNames": [_label(cube.doc["dimension"][d]["label"], lang) for d in cube.dims],
         "timeUnit": "Annual",
         "discontinued": False,
         "source": cube.doc["source"],
@@ -247,6 +250,10 @@ def table_info(cube: Cube, lang: str = "no") -> dict:
         "links": [],
         "language": lang,
     }
+
+
+def _label(label: str, lang: str) -> str:
+    return ENGLISH.get(label, label) if lang == "en" else label
 
 
 def v0_metadata(cube: Cube) -> dict:
