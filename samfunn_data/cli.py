@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fetch": ("fetch", "fetch an SSB table into the raw store and say what was stored"),
     "municipalities": ("municipalities", "list municipalities with population, county and size"),
     "build": ("build", "build the fact base (data/processed) from the store and the snapshot"),
+    "update": ("update", "fetch every source table from SSB, rebuild, and say what changed"),
     "changes": ("changes", "show what changed for a municipality since an earlier year or vintage"),
     "reports": ("reports", "render per-municipality fact-base reports to HTML"),
     "network-report": ("network_report", "render the researchers' network overview"),

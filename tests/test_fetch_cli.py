@@ -21,7 +21,7 @@ ARGS = [
     "--select",
     "ContentsCode=Personer1",
     "--select",
-    "Tid=from(2023)",
+    "Tid=range(2023,2024)",
 ]
 
 

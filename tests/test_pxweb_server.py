@@ -1,4 +1,8 @@
-"""The loopback server itself: a documented tool people point the client at, so its semantics matter."""
+"""The loopback server itself: a documented stand-in for SSB that people and pxwebpy point at.
+
+Expected figures are read straight from the embedded snapshot's Parquet files (SSB's published counts),
+independently of the server's cube code.
+"""
 
 from __future__ import annotations
 
@@ -7,72 +11,187 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+import pytest
 import requests
 
 REPO = Path(__file__).parents[1]
+POPULATION = pd.read_parquet(REPO / "data" / "raw" / "snapshot" / "07459.parquet")
+
+
+def published(region: str, year: str, **where) -> float:
+    """SSB's 07459 figure for `region` and `year`, summed over the rest (or `where`), from the snapshot."""
+    rows = POPULATION[(POPULATION["Region"] == region) & (POPULATION["Tid"] == year)]
+    for dim, code in where.items():
+        rows = rows[rows[dim] == code]
+    return float(rows["value"].sum())
 
 
 def data(server, **params):
     query = {f"valueCodes[{k}]": v for k, v in params.items()}
-    return requests.get(f"{server.url}/tables/07459/data", params=query, timeout=5)
+    return requests.get(f"{server.url}/tables/07459/data", params=query, timeout=10)
 
 
-def test_metadata_lists_dimensions_and_codelists(pxweb):
+def test_07459_has_ssbs_dimensions_including_kjonn_and_its_codelists(pxweb):
     meta = requests.get(f"{pxweb.url}/tables/07459/metadata", timeout=5).json()
-    assert meta["id"] == ["Region", "Alder", "ContentsCode", "Tid"] and meta["value"] == []
-    codelists = meta["dimension"]["Region"]["extension"]["codelists"]
-    assert [c["id"] for c in codelists] == ["agg_KommSummer"]
+    assert meta["id"] == ["Region", "Kjonn", "Alder", "ContentsCode", "Tid"] and meta["value"] == []
+    codelists = [c["id"] for c in meta["dimension"]["Region"]["extension"]["codelists"]]
+    assert {"agg_KommSummer", "agg_KommFylker", "vs_Fylker", "vs_Kommun"} <= set(codelists)
     info = requests.get(f"{pxweb.url}/tables/07459", timeout=5).json()
-    assert info["firstPeriod"] == "2019" and info["lastPeriod"] == "2024" and info["updated"]
+    assert info["variableNames"] == ["region", "kjønn", "alder", "statistikkvariabel", "år"]
+    assert info["firstPeriod"] == "1986" and info["lastPeriod"] == "2026" and info["updated"]
 
 
-def test_time_expressions(pxweb):
-    for expr, years in [
-        ("top(2)", ["2023", "2024"]),
-        ("bottom(1)", ["2019"]),
-        ("range(2020,2022)", ["2020", "2021", "2022"]),
-        ("to(2020)", ["2019", "2020"]),
-        ("202?", None),
-    ]:
-        doc = data(pxweb, Region="5033", ContentsCode="Personer1", Tid=expr).json()
-        got = list(doc["dimension"]["Tid"]["category"]["index"])
-        assert got == (years or ["2020", "2021", "2022", "2023", "2024"]), expr
+def test_tydal_by_sex_sums_to_the_published_total(pxweb):
+    doc = data(pxweb, Region="5033", Kjonn="*", ContentsCode="Personer1", Tid="2023").json()
+    assert doc["id"] == ["Region", "Kjonn", "ContentsCode", "Tid"]  # Alder eliminated: summed
+    assert sum(doc["value"]) == published("5033", "2023") == 753
 
 
-def test_omitted_eliminable_variable_is_summed_and_missing_stays_missing(pxweb):
-    doc = data(pxweb, Region="5030", ContentsCode="Personer1", Tid="2019,2024").json()
-    assert doc["id"] == ["Region", "ContentsCode", "Tid"]
-    assert doc["value"][0] > 0 and doc["value"][1] is None  # Klæbu no longer exists in 2024
-    assert doc["status"] == {"1": "."}
+def test_tables_search_past_days_and_paging(pxweb):
+    url = f"{pxweb.url}/tables"
+    everything = requests.get(url, params={"pageSize": 100}, timeout=5).json()
+    ids = [t["id"] for t in everything["tables"]]
+    assert {"07459", "06913", "14288"} <= set(ids) and everything["page"]["totalElements"] == len(ids)
+    page2 = requests.get(url, params={"pageSize": 2, "pageNumber": 2}, timeout=5).json()
+    assert [t["id"] for t in page2["tables"]] == ids[2:4] and page2["page"]["totalPages"] == -(-len(ids) // 2)
+    found = requests.get(url, params={"query": "framskrevet"}, timeout=5).json()["tables"]
+    assert [t["id"] for t in found] == ["14288"]
+    assert requests.get(url, params={"pastDays": "30"}, timeout=5).json()["tables"] == []
+    pxweb.state.set_updated("07459", pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%dT%H:%M:%SZ"))
+    recent = requests.get(url, params={"pastDays": "30"}, timeout=5).json()["tables"]
+    assert [t["id"] for t in recent] == ["07459"]
 
 
-def test_single_output_values_return_member_codes(pxweb):
+def test_default_selection_when_nothing_is_selected(pxweb):
+    resp = requests.get(f"{pxweb.url}/tables/07459/data", timeout=10)
+    assert resp.status_code == 200
+    doc = resp.json()
+    assert list(doc["dimension"]["Tid"]["category"]["index"]) == ["2026"]  # the newest period
+    assert doc["value"] == [published("0", "2026")]
+
+
+def test_codes_are_case_insensitive_but_codelist_ids_are_not(pxweb):
     params = {
-        "valueCodes[Region]": "K-5001",
-        "codelist[Region]": "agg_KommSummer",
-        "outputValues[Region]": "single",
-        "valueCodes[ContentsCode]": "Personer1",
-        "valueCodes[Tid]": "2019",
+        "valueCodes[region]": "5033",
+        "valueCodes[contentscode]": "personer1",
+        "valueCodes[tid]": "TOP(1)",
     }
-    doc = requests.get(f"{pxweb.url}/tables/07459/data", params=params, timeout=5).json()
-    assert list(doc["dimension"]["Region"]["category"]["index"]) == ["5001", "5030"]
+    resp = requests.get(f"{pxweb.url}/tables/07459/data", params=params, timeout=10)
+    assert resp.status_code == 200 and resp.json()["value"] == [published("5033", "2026")]
+    params = {"valueCodes[Region]": "K-5033", "codelist[Region]": "agg_kommsummer"} | {
+        "valueCodes[ContentsCode]": "Personer1",
+        "valueCodes[Tid]": "2024",
+    }
+    resp = requests.get(f"{pxweb.url}/tables/07459/data", params=params, timeout=10)
+    assert resp.status_code == 400 and resp.json()["title"] == "Non-existent codelist"
 
 
-def test_errors_are_problem_json(pxweb):
+@pytest.mark.parametrize(
+    ("expr", "years"),
+    [
+        ("top(2)", ["2025", "2026"]),
+        ("bottom(1)", ["1986"]),
+        ("[range(2020,2022)]", ["2020", "2021", "2022"]),
+        ("from(2025)", ["2025", "2026"]),
+        ("202?", [str(y) for y in range(2020, 2027)]),
+    ],
+)
+def test_time_expressions(pxweb, expr, years):
+    doc = data(pxweb, Region="5033", ContentsCode="Personer1", Tid=expr).json()
+    assert list(doc["dimension"]["Tid"]["category"]["index"]) == years
+
+
+@pytest.mark.parametrize("expr", ["top(0)", "top(x)", "range(2020,2022)", "from(1900)"])
+def test_illegal_selection_expressions_are_refused(pxweb, expr):
+    resp = data(pxweb, Region="5033", ContentsCode="Personer1", Tid=expr)
+    assert resp.status_code == 400 and resp.json()["title"] == "Illegal selection expression"
+
+
+def test_county_codelist_sums_the_municipalities(pxweb):
+    params = {"valueCodes[Region]": "F-50", "codelist[Region]": "agg_KommFylker"} | {
+        "valueCodes[ContentsCode]": "Personer1",
+        "valueCodes[Tid]": "2024",
+    }
+    doc = requests.get(f"{pxweb.url}/tables/07459/data", params=params, timeout=10).json()
+    assert list(doc["dimension"]["Region"]["category"]["index"]) == ["F-50"]
+    assert doc["value"] == [published("50", "2024")]
+
+
+def test_errors_are_ssbs_problem_bodies(pxweb):
     resp = requests.get(f"{pxweb.url}/tables/00000/metadata", timeout=5)
     assert resp.status_code == 404 and resp.headers["Content-Type"].startswith("application/problem+json")
     assert resp.json()["title"] == "Non-existent table"
+    resp = requests.get(f"{pxweb.url}/tables/00000/data", timeout=5)
+    assert resp.status_code == 400 and resp.json() == {
+        "type": "Parameter error",
+        "title": "Non-existent table",
+        "status": 400,
+    }
+    resp = data(pxweb, Region="9999", ContentsCode="Personer1", Tid="2024")
+    assert resp.status_code == 400 and "detail" not in resp.json()
     pxweb.state.max_cells = 10
     resp = data(pxweb, Region="*", ContentsCode="Personer1", Tid="*")
-    assert resp.status_code == 400 and resp.json()["title"] == "Too many cells selected"
+    assert (
+        resp.status_code == 400 and resp.json()["detail"] == resp.json()["title"] == "Too many cells selected"
+    )
 
 
-def test_rate_limit_answers_429_with_retry_after(pxweb):
+@pytest.mark.parametrize(
+    ("param", "value", "title"),
+    [("lang", "de", "Unsupported language")]
+    + [("outputFormat", fmt, "Unsupported output format") for fmt in ("xlsx", "px", "parquet", "bogus")],
+)
+def test_unsupported_language_and_output_format(pxweb, param, value, title):
+    resp = requests.get(f"{pxweb.url}/tables/07459/data", params={param: value}, timeout=5)
+    assert resp.status_code == 400 and resp.json()["title"] == title
+
+
+def test_csv_and_english(pxweb):
+    params = {
+        "valueCodes[Region]": "5033",
+        "valueCodes[ContentsCode]": "Personer1",
+        "valueCodes[Tid]": "2023",
+    }
+    resp = requests.get(f"{pxweb.url}/tables/07459/data", params=params | {"outputFormat": "csv"}, timeout=5)
+    assert resp.headers["Content-Type"].startswith("text/csv")
+    header, row = resp.text.splitlines()[:2]
+    assert header.startswith('"region","statistikkvariabel","år"') and row == '"Tydal","Personer","2023",753'
+    resp = requests.get(f"{pxweb.url}/tables/07459/data", params=params | {"lang": "en"}, timeout=5)
+    assert resp.status_code == 200 and resp.json()["value"] == [753]
+    assert resp.json()["dimension"]["Tid"]["label"] == "year"
+    info = requests.get(f"{pxweb.url}/tables/07459", params={"lang": "en"}, timeout=5).json()
+    assert info["variableNames"] == ["region", "sex", "age", "contents", "year"]
+
+
+def test_long_get_urls_are_404_like_ssbs(pxweb):
+    many = ",".join(f"{n:04d}" for n in range(1000, 1500))
+    resp = data(pxweb, Region=many, ContentsCode="Personer1", Tid="2024")
+    assert len(resp.url) > 2100 and resp.status_code == 404
+
+
+def test_rate_limit_answers_429_in_plain_text_with_retry_after(pxweb):
     pxweb.state.max_calls, pxweb.state.window = 1, 30.0
     assert requests.get(f"{pxweb.url}/tables/07459", timeout=5).status_code == 200
     resp = requests.get(f"{pxweb.url}/tables/07459", timeout=5)
     assert resp.status_code == 429 and 1 <= int(resp.headers["Retry-After"]) <= 30
+    assert resp.headers["Content-Type"].startswith("text/plain")
+    assert resp.headers["x-ratelimit-policy"] == "1;w=30s" and resp.headers["x-ratelimit-remaining"] == "0"
     assert requests.get(f"{pxweb.url}/config", timeout=5).status_code == 200  # /config is not limited
+
+
+def test_klass_endpoints_on_the_same_port(pxweb):
+    klass = pxweb.url.replace("/api/pxwebapi/v2", "/api/klass/v1")
+    changes = requests.get(f"{klass}/classifications/131/changes", params={"from": "2024-01-01"}, timeout=5)
+    items = changes.json()["codeChanges"]
+    assert items and all(i["changeOccurred"] >= "2024-01-01" for i in items)
+    assert {"oldCode": "1507", "newCode": "1508"}.items() <= next(
+        i for i in items if i["oldCode"] == "1507"
+    ).items()
+    params = {"targetClassificationId": "128", "date": "2024-01-01"}
+    corr = requests.get(f"{klass}/classifications/131/correspondsAt", params=params, timeout=5).json()
+    tydal = next(i for i in corr["correspondenceItems"] if i["sourceCode"] == "5033")
+    assert tydal["targetCode"] == "06"
 
 
 def test_runs_by_hand_on_a_given_port():

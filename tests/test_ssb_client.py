@@ -18,8 +18,9 @@ from samfunn_data.ssb.client import V2Client
 from samfunn_data.ssb.merge import merge_parts
 from samfunn_data.ssb.query import Query
 
-FIXTURE = Path(__file__).parent / "fixtures" / "pxweb" / "07459.json"
-ALL_AGES = {"Region": "*", "Alder": "*", "ContentsCode": "Personer1", "Tid": "from(2022)"}
+POPULATION = pd.read_parquet(Path(__file__).parents[1] / "data" / "raw" / "snapshot" / "07459.parquet")
+NINE = "0,18,50,1825,1827,1835,1874,5033,5043"
+ALL_AGES = {"Region": NINE, "Alder": "*", "ContentsCode": "Personer1", "Tid": "from(2024)"}
 
 
 def frame(result) -> pd.DataFrame:
@@ -27,16 +28,11 @@ def frame(result) -> pd.DataFrame:
 
 
 def fixture_value(region: str, age: str, year: str) -> float | None:
-    """Read one cell straight from the fixture file (independent of server and client)."""
-    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    pos = [
-        doc["dimension"][d]["category"]["index"][c]
-        for d, c in zip(doc["id"], [region, age, "Personer1", year], strict=True)
+    """SSB's published count (both sexes) from the snapshot file, independent of server and client."""
+    rows = POPULATION[
+        (POPULATION["Region"] == region) & (POPULATION["Alder"] == age) & (POPULATION["Tid"] == year)
     ]
-    flat = 0
-    for p, size in zip(pos, doc["size"], strict=True):
-        flat = flat * size + p
-    return doc["value"][flat]
+    return float(rows["value"].sum())
 
 
 def new_client(settings, **kw) -> V2Client:
@@ -64,7 +60,7 @@ def test_fetch_returns_the_figures_ssb_published(client):
 
 
 def test_split_fetch_equals_unsplit_fetch(pxweb, ssb_settings):
-    query = Query.build("07459", ALL_AGES)  # 9 regions x 106 ages x 3 years = 2,862 cells
+    query = Query.build("07459", ALL_AGES)  # 9 regions x 106 ages x 3 years = 2,862 cells (Kjonn summed)
     unsplit = new_client(ssb_settings).fetch(query)
     assert len(unsplit.parts) == 1
 
@@ -102,19 +98,17 @@ def test_long_selection_goes_by_post_and_gives_the_same_answer(pxweb, client):
     pd.testing.assert_frame_equal(frame(result), via_get)
 
 
-def test_aggregated_codelist_sums_predecessors(client):
+def test_aggregated_codelist_sums_the_members(client):
     query = Query.build(
         "07459",
-        {"Region": "K-5001", "Alder": "*", "ContentsCode": "Personer1", "Tid": "2019"},
-        codelist={"Region": "agg_KommSummer"},
-        output_values={"Region": "aggregated"},
+        {"Region": "F-18", "Alder": "*", "ContentsCode": "Personer1", "Tid": "2024"},
+        codelist={"Region": "agg_KommFylker"},
     )
     df = frame(client.fetch(query))
-    # Trondheim on 2020 borders in 2019 = old Trondheim (5001) + Klæbu (5030), summed over all ages
+    # Nordland as the sum of its 41 municipalities, over all ages: SSB's published county total
     ages = [f"{a:03d}" for a in range(105)] + ["105+"]
-    expected = sum(fixture_value(r, a, "2019") for r in ("5001", "5030") for a in ages)
-    assert df["Region"].unique().tolist() == ["K-5001"]
-    assert df["value"].sum() == expected
+    assert df["Region"].unique().tolist() == ["F-18"]
+    assert df["value"].sum() == sum(fixture_value("18", a, "2024") for a in ages) == 243_081
 
 
 @pytest.mark.parametrize("faults", [["503"], ["503", "503"], ["drop"], ["short"], ["drop", "503"]])
@@ -268,3 +262,36 @@ def test_two_processes_share_the_rate_limit_and_get_no_429(pxweb, ssb_settings):
     # and the server's own view: never more than 5 admitted calls in any 2-second window
     times = sorted(pxweb.state.admitted)
     assert all(times[i + 5] - times[i] >= 2.0 for i in range(len(times) - 5))
+
+
+def test_output_values_are_never_sent_by_post_the_query_is_split_into_gets(pxweb, client):
+    pxweb.state.max_calls = 1000  # many small GETs; the rate limit is tested elsewhere
+    regions = ",".join(f"K-{c}" for c in ("1825", "1827", "1835", "1874", "5033", "5043"))
+    query = Query.build(
+        "07459",
+        {
+            "Region": regions,
+            "Alder": [f"{a:03d}" for a in range(60)],
+            "ContentsCode": "Personer1",
+            "Tid": "2023",
+        },
+        codelist={"Region": "agg_KommSummer"},
+        output_values={"Region": "aggregated"},
+    )
+    whole = frame(client.fetch(query))
+    client.max_url = 300  # too long for one GET: without outputValues this would become a POST
+    result = client.fetch(query)
+    assert len(result.parts) > 1 and {p.request.method for p in result.parts} == {"GET"}
+    assert not any(m == "POST" for _t, m, _p, _s in pxweb.state.log)
+    pd.testing.assert_frame_equal(frame(result), whole)
+    under_60 = sum(fixture_value("5033", f"{a:03d}", "2023") for a in range(60))
+    assert whole.loc[whole["Region"] == "K-5033", "value"].sum() == under_60
+
+
+def test_a_refused_connection_falls_back_at_once_without_retries(ssb_settings, pxweb):
+    pxweb.stop()  # nothing listens on the port any more: connection refused
+    slept = []
+    client = V2Client(ssb_settings.ssb_url, ssb_settings.data_dir, timeout=10, sleep=slept.append)
+    with pytest.raises(SsbApiError, match="after 1 tries"):
+        client.config()
+    assert slept == []  # no backoff: a refused connection is not retried

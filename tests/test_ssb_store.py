@@ -25,7 +25,8 @@ from samfunn_data.ssb.query import HttpRequest, Query, query_key
 from samfunn_data.ssb.store import RawStore, _write_new
 
 REPO = Path(__file__).parents[1]
-FIXTURE = REPO / "tests" / "fixtures" / "pxweb" / "07459.json"
+# real 07459 figures by age (no Kjonn), 2019-2024 (niphr/csdata copies of SSB exports)
+FIXTURE = REPO / "tests" / "fixtures" / "ssb_07459_by_age.json"
 TYDAL = Query.build(
     "07459", {"Region": "5033", "Alder": "000,001", "ContentsCode": "Personer1", "Tid": "2023,2024"}
 )

@@ -36,9 +36,17 @@ BORDER_CHANGE_YEAR = 2020  # Nordland and Trøndelag got their current borders o
 
 
 def level_of(codes: pd.Series) -> pd.Series:
-    """'land' for "0", 'fylke' for 2-digit, 'kommune' for 4-digit region codes."""
-    lengths = codes.str.len()
-    return pd.Series(np.select([lengths == 4, lengths == 2], ["kommune", "fylke"], "land"), index=codes.index)
+    """The level in SSB's region code system: "0" the country, two digits a county, four a municipality.
+
+    Any other code (e.g. `K-5033` from a codelist, or a code with letters) is not a region the fact base
+    knows, and is refused rather than given a level by its length.
+    """
+    text = codes.astype(str)
+    kommune, fylke, land = text.str.fullmatch(r"\d{4}"), text.str.fullmatch(r"\d{2}"), text == "0"
+    unknown = sorted(set(text[~(kommune | fylke | land)]))
+    if unknown:
+        raise FactbaseError(f"region codes outside SSB's code system reached the fact base: {unknown[:5]}")
+    return pd.Series(np.select([kommune, fylke], ["kommune", "fylke"], "land"), index=codes.index)
 
 
 def _years(tid: pd.Series) -> np.ndarray:

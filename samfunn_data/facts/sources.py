@@ -99,16 +99,59 @@ def _date_key(vintage: str) -> str:
     return vintage[:10] if vintage[:4].isdigit() else ""
 
 
-def _merged_loader(vintages: list, base: Source | None) -> Callable[..., pd.DataFrame]:
-    """Snapshot and fetched rows together, the newest vintage winning cell by cell (a fetch wins a tie)."""
+def expected_shape(settings: Settings, table_id: str, frame: pd.DataFrame | None) -> tuple[list[str], dict]:
+    """The dimensions a fetched `table_id` must have and the codes it may use (where they are closed sets).
 
-    def load(columns=None) -> pd.DataFrame:
+    Dimensions: the snapshot's, else the live catalogue's. Regions: every code the registry knows (the
+    country "0", the counties and municipalities on 2024 borders, and the snapshot's own). Other
+    dimensions except time: the snapshot's codes, so a fetch with other categories (e.g. totals where
+    the snapshot has sexes) is refused instead of being added to them.
+    """
+    from samfunn_data.ssb.catalogue import CATALOGUE
+
+    if frame is not None:
+        dims = [c for c in frame.columns if c not in ("value", "status")]
+        codes = {d: set(frame[d].astype(str)) for d in dims if d != "Tid"}
+    else:
+        dims, codes = list(CATALOGUE[table_id].dims) if table_id in CATALOGUE else [], {}
+    regions_file = settings.snapshot_dir / "regions-2024.parquet"
+    if "Region" in dims and regions_file.exists():
+        known = set(pd.read_parquet(regions_file, columns=["code"])["code"].astype(str)) | {"0"}
+        codes["Region"] = codes.get("Region", set()) | known
+    return dims, codes
+
+
+def _merged_loader(settings: Settings, table_id: str, vintages: list,
+                   base: Source | None) -> Callable[..., pd.DataFrame]:
+    """Snapshot and fetched rows together, the newest vintage winning cell by cell (a fetch wins a tie).
+
+    Every fetched vintage must first have the table's shape (`samfunn_data.ssb.shape.conform`); one that
+    does not stops the build with a `ShapeError` naming its folder, before anything is written.
+    """
+
+    def fetched(vintage, dims, codes) -> pd.DataFrame:
         from samfunn_data.ssb.jsonstat import decode_jsonstat
         from samfunn_data.ssb.merge import merge_parts
+        from samfunn_data.ssb.shape import ShapeError, conform
 
-        layers = [(_date_key(base.vintage), 0, base.load)] if base is not None else []
-        layers += [(v.date, 1, lambda v=v: merge_parts([decode_jsonstat(body) for body in v.read()]))
-                   for v in vintages]
+        frame = merge_parts([decode_jsonstat(body) for body in vintage.read()])
+        folder = vintage.files[0].parent
+        # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
+        frame = frame[frame["value"].notna()]
+        try:
+            return conform(frame, dims, codes, f"hentet {table_id} i {folder}")
+        except ShapeError as exc:
+            raise ShapeError(
+                f"{exc}. Denne hentingen passer ikke med faktagrunnlaget og er ikke brukt; ingenting er "
+                f"skrevet. Flytt mappen bort (f.eks. til data/raw/ssb-unused/) og kjør `samfunn update` "
+                f"for å hente tabellen i riktig form."
+            ) from None
+
+    def load(columns=None) -> pd.DataFrame:
+        base_frame = base.load() if base is not None else None
+        dims, codes = expected_shape(settings, table_id, base_frame)
+        layers = [(_date_key(base.vintage), 0, lambda: base_frame)] if base is not None else []
+        layers += [(v.date, 1, lambda v=v: fetched(v, dims, codes)) for v in vintages]
         frames = [read() for _date, _rank, read in sorted(layers, key=lambda layer: layer[:2])]
         frames = [f.astype({c: str for c in f.columns if c not in ("value", "status")}) for f in frames]
         merged = pd.concat(frames, ignore_index=True)
@@ -137,7 +180,7 @@ def _store_sources(settings: Settings, table_ids, snapshot: dict[str, Source]) -
             digest.update(json.dumps([v.stamp, [m["sha256"] for m in v.sidecars]]).encode())
         dates = sorted({v.date for v in vintages} | ({base.vintage} if base else set()), key=_date_key,
                        reverse=True)
-        loader = _merged_loader(vintages, base)
+        loader = _merged_loader(settings, table_id, vintages, base)
         found[table_id] = Source(table_id, digest.hexdigest(), " / ".join(dates), "store", loader)
     return found
 

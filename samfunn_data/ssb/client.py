@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 import urllib3
 
-from samfunn_data.errors import ParseError, QueryError, SsbApiError
+from samfunn_data.errors import ParseError, QueryError, SamfunnError, SsbApiError
 from samfunn_data.ssb import query as q
 from samfunn_data.ssb.ratelimit import SharedBudget
 
@@ -58,6 +58,15 @@ class FetchResult:
     api: str
     plan: tuple[q.Query, ...] = field(default=())
     api_version: str | None = None  # /config apiVersion, e.g. "2.0.0"
+
+
+def _cannot_connect(exc: Exception) -> bool:
+    """True when no connection could be made at all (refused, no route, DNS failure), as opposed to a
+    connection that dropped or timed out mid-answer, which a retry may cure."""
+    from urllib3.exceptions import NewConnectionError  # NameResolutionError is a subclass
+
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError) and not isinstance(exc, requests.Timeout)
 
 
 def is_unreachable(exc: SsbApiError) -> bool:
@@ -159,12 +168,15 @@ class _BaseClient:
         `max_attempts` with an `SsbApiError` (status None or the last status) or `ParseError`. A wait
         that would outlast the deadline (see `within`) is not begun: `SsbApiError` (status None) at once.
         """
-        last_error, truncated, status = "", False, None
+        last_error, truncated, status, tries = "", False, None, 0
         for attempt in range(self.max_attempts):
+            tries = attempt + 1
             self._take_call(req.url, budgeted, last_error)
             resp, failure = self._attempt(req)
             if resp is None:
                 last_error, truncated, status = failure, failure.startswith("response body truncated"), None
+                if failure.startswith("no connection"):
+                    break  # refused, no route, unknown host: retrying cannot help, fall back at once
             else:
                 status = resp.status_code
                 if status == 429:
@@ -181,7 +193,7 @@ class _BaseClient:
         if truncated:
             raise ParseError(f"SSB sent a truncated response body {self.max_attempts} times for {req.url}")
         raise SsbApiError(
-            req.url, status, "SSB could not be reached", f"{last_error} after {self.max_attempts} tries"
+            req.url, status, "SSB could not be reached", f"{last_error} after {tries} tries"
         )
 
     def _take_call(self, url: str, budgeted: bool, last_error: str) -> None:
@@ -204,6 +216,8 @@ class _BaseClient:
         except requests.exceptions.ChunkedEncodingError as exc:
             return None, f"response body truncated ({exc})"
         except (requests.ConnectionError, requests.Timeout) as exc:
+            if _cannot_connect(exc):
+                return None, f"no connection ({_short(exc)})"
             return None, f"no answer ({_short(exc)})"
         return resp, ""
 
@@ -279,6 +293,13 @@ class _BaseClient:
 
     def _fetch_part(self, part: q.Query, depth: int) -> list[RawResponse]:
         req = self.request_for(part)
+        if req.method == "POST" and any(s.output_values for s in part.selections) and depth < 32:
+            # SSB documents outputValues for GET only: send smaller GETs instead of relying on a POST.
+            if not part.expanded:
+                codes, times = self.available(part.table_id, part)
+                part = q.expand(part, codes, times)
+            if max(len(s.values) for s in part.selections) > 1:
+                return [r for half in q.halve(part) for r in self._fetch_part(half, depth + 1)]
         resp = self._send(req)
         if resp.status_code == 200:
             return [RawResponse(req, 200, resp.content, resp.headers.get("Content-Type", ""), self.api)]
@@ -289,7 +310,27 @@ class _BaseClient:
                 part = q.expand(part, codes, times)
             log.info("SSB refused %s as too large (%s); splitting it", req.url, resp.status_code)
             return [r for half in q.halve(part) for r in self._fetch_part(half, depth + 1)]
-        raise problem_error(req.url, resp)
+        error = problem_error(req.url, resp)
+        if resp.status_code == 400 and not error.detail:
+            # SSB's 400s carry only a title ("Missing selection for mandantory variable"); name the
+            # variables from the table's metadata so the user knows what to fix.
+            error = SsbApiError(error.url, error.status, error.title, self._explain(part, error.title))
+        raise error
+
+    def _explain(self, part: q.Query, title: str) -> str:
+        """Which variables a refused query lacks or has in excess, compared with the table's own."""
+        try:
+            codes, _times = self.available(part.table_id, part)
+        except SamfunnError:
+            return ""
+        asked = [s.variable for s in part.selections]
+        lower = {v.lower() for v in asked}
+        if "missing selection" in title.lower():
+            return "ikke valgt: " + ", ".join(v for v in codes if v.lower() not in lower)
+        unknown = [v for v in asked if v.lower() not in {c.lower() for c in codes}]
+        if unknown:
+            return f"ukjent variabel: {', '.join(unknown)} (tabellen har {', '.join(codes)})"
+        return "spørringen: " + "; ".join(f"{s.variable}={','.join(s.values)}" for s in part.selections)
 
 
 def _too_many_cells(resp: requests.Response) -> bool:
@@ -346,23 +387,36 @@ class V2Client(_BaseClient):
         """`/tables/{id}`: label, `updated` stamp, periods."""
         return self._get_json(f"{self.base_url}/tables/{table_id}")
 
-    def metadata(self, table_id: str) -> dict:
-        if table_id not in self._metadata:
-            self._metadata[table_id] = self._get_json(f"{self.base_url}/tables/{table_id}/metadata")
-        return self._metadata[table_id]
+    def search_tables(self, words: str, page_size: int = 100) -> list[dict]:
+        """`/tables?query=...`: every table SSB's search finds (all pages), newest API shape."""
+        found, number = [], 1
+        while True:
+            params = urlencode({"query": words, "pageSize": page_size, "pageNumber": number, "lang": "no"})
+            doc = self._get_json(f"{self.base_url}/tables?{params}")
+            found.extend(doc.get("tables", []))
+            if number >= int(doc.get("page", {}).get("totalPages") or 1):
+                return found
+            number += 1
 
-    def codelist(self, codelist_id: str) -> dict:
-        key = f"codelist:{codelist_id}"
+    def metadata(self, table_id: str, lang: str = "no") -> dict:
+        key = f"{lang}/{table_id}"
         if key not in self._metadata:
-            self._metadata[key] = self._get_json(f"{self.base_url}/codelists/{codelist_id}")
+            self._metadata[key] = self._get_json(f"{self.base_url}/tables/{table_id}/metadata?lang={lang}")
+        return self._metadata[key]
+
+    def codelist(self, codelist_id: str, lang: str = "no") -> dict:
+        key = f"codelist:{lang}/{codelist_id}"
+        if key not in self._metadata:
+            self._metadata[key] = self._get_json(f"{self.base_url}/codelists/{codelist_id}?lang={lang}")
         return self._metadata[key]
 
     def available(self, table_id: str, query: q.Query) -> tuple[dict[str, list[str]], list[str]]:
-        meta = self.metadata(table_id)
+        meta = self.metadata(table_id, query.lang)
         codes = {dim: _category_codes(meta["dimension"][dim]) for dim in meta.get("id", [])}
         for sel in query.selections:
             if sel.codelist and sel.variable in codes:
-                codes[sel.variable] = [v["code"] for v in self.codelist(sel.codelist).get("values", [])]
+                values = self.codelist(sel.codelist, query.lang).get("values", [])
+                codes[sel.variable] = [v["code"] for v in values]
         return codes, list(meta.get("role", {}).get("time", []))
 
     def request_for(self, query: q.Query) -> q.HttpRequest:

@@ -139,10 +139,14 @@ def split_codes(text: str) -> tuple[str, ...]:
 
 
 def format_codes(values: Iterable[str]) -> str:
-    """Join values for a GET parameter; a plain code holding a comma goes in brackets."""
+    """Join values for a GET parameter; a value holding a comma goes in brackets.
+
+    In a GET, SSB splits the list at every comma outside square brackets, so `range(2020,2022)` and
+    `top(3,1)` must be sent as `[range(2020,2022)]` (janbrus/pxwebapi-skills, troubleshooting.md).
+    """
     out = []
     for value in values:
-        if "," in value and not is_expression(value):
+        if "," in value:
             value = f"[{value}]"
         out.append(value)
     return ",".join(out)

@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> None:
     state = ServerState(max_cells=args.max_cells, max_calls=args.calls, window=args.window)
     server = PxWebServer(state, args.port).start()
     print(f"PxWebApi 2.0 at {server.url}  (v0 at {server.v0_url}); tables: {', '.join(state.cubes)}")
-    print(f"export SAMFUNN_SSB_URL={server.url} SAMFUNN_SSB_V0_URL={server.v0_url}   # Ctrl-C stops")
+    klass = server.url.replace("/api/pxwebapi/v2", "/api/klass/v1")
+    print(f"export SAMFUNN_SSB_URL={server.url} SAMFUNN_KLASS_URL={klass}   # Ctrl-C stops")
     try:
         while True:
             time.sleep(3600)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tests.pxweb_server.problem import Problem
-from tests.pxweb_server.selection import resolve
+from tests.pxweb_server.selection import canonical_variable, resolve
 from tests.pxweb_server.tables import Cube
 
 
@@ -33,6 +33,8 @@ def _axis(cube: Cube, dim: str, values: list[str] | None, codelist: str | None, 
         return Axis(dim, [], {}, [list(range(len(base)))], eliminated=True)
     if codelist is None:
         chosen = resolve(values, base, cube.is_time(dim), dim)
+        if not chosen:
+            raise Problem(400, "Non-existent value", f"{values} in '{dim}'")
         return Axis(dim, chosen, {c: cube.label(dim, c) for c in chosen}, [[base.index(c)] for c in chosen])
     clist = cube.codelists().get(codelist)
     if clist is None or clist["variable"] != dim:
@@ -41,6 +43,8 @@ def _axis(cube: Cube, dim: str, values: list[str] | None, codelist: str | None, 
         )
     entries = {v["code"]: v for v in clist["values"]}
     chosen = resolve(values, list(entries), False, dim)
+    if not chosen:
+        raise Problem(400, "Non-existent value", f"{values} in codelist '{codelist}'")
     if (output or "aggregated") == "single":
         singles = sorted({m for c in chosen for m in entries[c]["valueMap"]}, key=base.index)
         return Axis(
@@ -67,11 +71,7 @@ def _reduce(values: np.ndarray, status: np.ndarray, axis: int, members: list[lis
 
 def answer(cube: Cube, selection: dict[str, dict], max_cells: int, too_many_status: int = 400) -> dict:
     """The JSON-stat 2.0 document for `selection` ({var: {values, codelist, output}})."""
-    for var in selection:
-        if var not in cube.dims:
-            raise Problem(
-                400, "Non-existent variable", f"The variable '{var}' does not exist in table {cube.table_id}"
-            )
+    selection = {canonical_variable(cube, var): spec for var, spec in selection.items()}
     axes = [
         _axis(
             cube,
@@ -121,3 +121,26 @@ def _document(cube: Cube, axes: list[Axis], values: np.ndarray, status: np.ndarr
         "status": {str(i): s for i, s in enumerate(status.ravel()) if s is not None},
         "extension": {"px": {"tableid": cube.table_id}},
     }
+
+
+def to_csv(doc: dict) -> str:
+    """The answer as SSB's default csv: one quoted column per dimension (labels), then the value column.
+
+    PxWebApi's `CsvDataSerializer` writes labels, not codes, and a header naming the variables; missing
+    figures are written as their status symbol (here ".").
+    """
+    import itertools
+
+    dims = doc["id"]
+    labels = []
+    for d in dims:
+        cat = doc["dimension"][d]["category"]
+        labels.append([cat["label"][c] for c in sorted(cat["index"], key=cat["index"].get)])
+    head = [doc["dimension"][d]["label"] for d in dims] + [doc["label"]]
+    lines = [",".join(f'"{h}"' for h in head)]
+    status = doc.get("status", {})
+    for i, combo in enumerate(itertools.product(*labels)):
+        value = doc["value"][i]
+        text = status.get(str(i), ".") if value is None else str(value)
+        lines.append(",".join(f'"{c}"' for c in combo) + f",{text}")
+    return "\r\n".join(lines) + "\r\n"

@@ -56,6 +56,12 @@ class ServerState:
             self._calls.append(now)
             self.admitted.append(now)
 
+    def remaining(self) -> int:
+        """Calls left in the current window (what SSB's x-ratelimit-remaining says)."""
+        with self.lock:
+            now = time.monotonic()
+            return max(0, self.max_calls - sum(1 for t in self._calls if t > now - self.window))
+
     def statuses(self, path_part: str = "/data") -> list[int]:
         with self.lock:
             return [status for _t, _m, path, status in self.log if path_part in path]

@@ -1,34 +1,113 @@
-"""The fixture tables the loopback server serves, and the documents that describe them.
+"""The tables the loopback server serves, and the documents that describe them.
 
-Cubes are JSON-stat 2.0 documents under tests/fixtures/pxweb/ (real SSB figures; see the note in each
-builder).
+Every SSB table of the embedded snapshot (data/raw/snapshot/NNNNN.parquet: real published figures, SSB's
+dimension ids and codes, e.g. 07459 with `Region`, `Kjonn`, `Alder`, `ContentsCode`, `Tid`) is served as
+one dense cube, so `SAMFUNN_SSB_URL` pointed here behaves like SSB for every table the project uses.
+Cells the snapshot does not hold are null with status "." ("cannot be given"), never filled in. JSON-stat
+documents under tests/fixtures/pxweb/ are served as well (a fixture of the same id wins).
+
+Codelists are derived from the cube's own codes the way SSB's work for these tables (see the
+janbrus/pxwebapi-skills notes on SSB, `references/codelists-and-filters.md`): `agg_KommSummer` maps
+`K-<kommune>` to the municipality (the snapshot is already on current borders, so each group has one
+member), `agg_KommFylker` sums a county's municipalities into `F-<fylke>` (only counties whose every
+municipality on 2024 borders is in the cube), `vs_Fylker` and `vs_Kommun` are value sets of the plain
+county and municipality codes.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "pxweb"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "pxweb"
+SNAPSHOT = REPO / "data" / "raw" / "snapshot"
+# Variables SSB lets a query leave out (elimination) where summing them gives the published total.
+ELIMINABLE = {"07459": ("Kjonn", "Alder")}
+# KOSTRA tables have no agg_KommSummer equivalent at SSB (janbrus/pxwebapi-skills, references/kostra.md).
+NO_REGION_CODELISTS = ("12137", "12362")
+# SSB's English variable labels for the dimensions the project's tables share. Category labels stay
+# Norwegian under `lang=en` (the snapshot holds no English ones): the one place the loopback differs.
+ENGLISH = {"region": "region", "kjønn": "sex", "alder": "age", "statistikkvariabel": "contents", "år": "year"}
+# Tables of counts, where a county is the sum of its municipalities (not medians or projections).
+SUMMABLE = ("07459", "06913", "07984", "09429")
 
 
 @dataclass
 class Cube:
-    doc: dict
-    values: np.ndarray  # float, NaN where the document has null
+    doc: dict  # JSON-stat 2.0 document without values
+    values: np.ndarray  # float, NaN where there is no figure
     status: np.ndarray  # object, same shape, None or SSB symbol
+    lists: dict = field(default_factory=dict)  # codelist id -> {variable, label, type, values}
 
     @classmethod
     def load(cls, path: Path) -> Cube:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        flat = np.array([np.nan if v is None else v for v in doc["value"]], dtype=float)
+        flat = np.array([np.nan if v is None else v for v in doc.pop("value")], dtype=float)
         status = np.full(flat.size, None, dtype=object)
-        for index, symbol in doc.get("status", {}).items():
+        for index, symbol in doc.pop("status", {}).items():
             status[int(index)] = symbol
-        return cls(doc, flat.reshape(doc["size"]), status.reshape(doc["size"]))
+        lists = doc.get("extension", {}).get("fixture", {}).get("codelists", {})
+        return cls(doc, flat.reshape(doc["size"]), status.reshape(doc["size"]), lists)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Cube:
+        """A dense cube from a tidy snapshot table (one column per dimension, `value`, `status`)."""
+        attrs = frame.attrs
+        table_id = attrs["table_id"]
+        dims = [c for c in frame.columns if c not in ("value", "status")]
+        labels = _attr(attrs, "category_labels")
+        dim_labels = _attr(attrs, "dimension_labels")
+        units = _attr(attrs, "units")
+        codes = {d: _ordered(d, frame[d].astype(str).unique(), labels.get(d, {})) for d in dims}
+        shape = [len(codes[d]) for d in dims]
+        positions = [pd.Categorical(frame[d].astype(str), categories=codes[d]).codes for d in dims]
+        flat = np.ravel_multi_index(positions, shape)
+        values = np.full(int(np.prod(shape)), np.nan)
+        values[flat] = frame["value"].to_numpy(dtype=float)
+        status = np.full(values.size, None, dtype=object)
+        status[np.isnan(values)] = "."
+        given = frame["status"].notna().to_numpy()
+        status[flat[given]] = frame["status"].to_numpy()[given]
+        dimension = {}
+        for d in dims:
+            category = {
+                "index": {c: i for i, c in enumerate(codes[d])},
+                "label": {c: labels.get(d, {}).get(c, c) for c in codes[d]},
+            }
+            if d == "ContentsCode":
+                category["unit"] = {c: units.get(c, {"base": "", "decimals": 0}) for c in codes[d]}
+            eliminable = d in ELIMINABLE.get(table_id, ()) or len(codes[d]) == 1 and d not in ("Tid",)
+            dimension[d] = {
+                "label": dim_labels.get(d, d),
+                "category": category,
+                "extension": {"elimination": eliminable and d != "ContentsCode"},
+            }
+        doc = {
+            "version": "2.0",
+            "class": "dataset",
+            "label": f"{table_id}: {attrs.get('label', table_id)}",
+            "source": "Statistisk sentralbyrå",
+            "updated": "2024-04-21T06:00:00Z",
+            "id": dims,
+            "size": shape,
+            "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
+            "dimension": dimension,
+            "extension": {"px": {"tableid": table_id, "decimals": 0}},
+        }
+        cube = cls(doc, values.reshape(shape), status.reshape(shape))
+        cube.lists = region_codelists(cube)
+        return cube
+
+    def copy(self) -> Cube:
+        """A cube with its own document (so a test can change `updated`), sharing the value arrays."""
+        return Cube(copy.deepcopy(self.doc), self.values, self.status, self.lists)
 
     @property
     def table_id(self) -> str:
@@ -52,18 +131,97 @@ class Cube:
         return dim in self.doc.get("role", {}).get("time", [])
 
     def codelists(self) -> dict[str, dict]:
-        return self.doc["extension"].get("fixture", {}).get("codelists", {})
+        return self.lists
 
 
-def load_cubes(folder: Path = FIXTURES) -> dict[str, Cube]:
-    cubes = [Cube.load(p) for p in sorted(folder.glob("*.json"))]
-    return {c.table_id: c for c in cubes}
+def _attr(attrs: dict, key: str) -> dict:
+    value = attrs.get(key) or {}
+    return value if isinstance(value, dict) else {}
+
+
+def _ordered(dim: str, codes, labels: dict) -> list[str]:
+    """SSB's order: time ascending; regions country, counties, municipalities; else the label order."""
+    codes = [str(c) for c in codes]
+    if dim == "Tid":
+        return sorted(codes)
+    if dim == "Region":
+        return sorted(codes, key=lambda c: (c != "0", len(c), c))
+    order = {c: i for i, c in enumerate(labels)}
+    return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
+
+
+def region_codelists(cube: Cube) -> dict[str, dict]:
+    """SSB's region codelists over the cube's own codes (one-member groups where borders are current)."""
+    if "Region" not in cube.dims or cube.table_id in NO_REGION_CODELISTS:
+        return {}
+    codes = cube.codes("Region")
+    kommuner = [c for c in codes if len(c) == 4 and c.isdigit()]
+    fylker = [c for c in codes if len(c) == 2 and c.isdigit()]
+    label = functools.partial(cube.label, "Region")
+    lists = {}
+    if kommuner:
+        lists["agg_KommSummer"] = {
+            "variable": "Region",
+            "label": "Kommuner, summert til dagens inndeling",
+            "type": "Aggregation",
+            "values": [{"code": f"K-{c}", "label": label(c), "valueMap": [c]} for c in kommuner],
+        }
+        lists["vs_Kommun"] = {
+            "variable": "Region",
+            "label": "Kommuner",
+            "type": "Valueset",
+            "values": [{"code": c, "label": label(c), "valueMap": [c]} for c in kommuner],
+        }
+        complete = _complete_counties(kommuner) if cube.table_id in SUMMABLE else {}
+        if complete:
+            lists["agg_KommFylker"] = {
+                "variable": "Region",
+                "label": "Fylker (summert fra kommunene)",
+                "type": "Aggregation",
+                "values": [
+                    {"code": f"F-{f}", "label": f"Fylke {f}", "valueMap": members}
+                    for f, members in complete.items()
+                ],
+            }
+    if fylker:
+        lists["vs_Fylker"] = {
+            "variable": "Region",
+            "label": "Fylker",
+            "type": "Valueset",
+            "values": [{"code": c, "label": label(c), "valueMap": [c]} for c in fylker],
+        }
+    return lists
+
+
+def _complete_counties(kommuner: list[str]) -> dict[str, list[str]]:
+    """Counties whose every 2024 municipality is among `kommuner` (so their sum is the county)."""
+    regions = pd.read_parquet(SNAPSHOT / "regions-2024.parquet")
+    per_county = regions[regions["level"] == "kommune"].groupby("county")["code"].apply(list)
+    have = set(kommuner)
+    return {f: sorted(m) for f, m in per_county.items() if set(m) <= have}
+
+
+@functools.cache
+def _snapshot_cubes(folder: str) -> dict[str, Cube]:
+    cubes = {}
+    for path in sorted(Path(folder).glob("[0-9]*.parquet")):
+        cube = Cube.from_frame(pd.read_parquet(path))  # pandas restores the table's attrs
+        cubes[cube.table_id] = cube
+    return cubes
+
+
+def load_cubes(folder: Path = FIXTURES, snapshot: Path | None = SNAPSHOT) -> dict[str, Cube]:
+    """Every snapshot table plus the JSON-stat fixtures in `folder`, each with its own document."""
+    cubes = {tid: c.copy() for tid, c in _snapshot_cubes(str(snapshot)).items()} if snapshot else {}
+    for path in sorted(Path(folder).glob("*.json")):
+        cube = Cube.load(path)
+        cubes[cube.table_id] = cube
+    return cubes
 
 
 def metadata(cube: Cube) -> dict:
-    doc = {k: v for k, v in cube.doc.items() if k not in ("value", "status", "extension")}
+    doc = copy.deepcopy(cube.doc)
     doc["value"] = []
-    doc["dimension"] = json.loads(json.dumps(cube.doc["dimension"]))
     for cid, clist in cube.codelists().items():
         ext = doc["dimension"][clist["variable"]].setdefault("extension", {})
         ext.setdefault("codelists", []).append({"id": cid, "label": clist["label"], "type": clist["type"]})
@@ -71,20 +229,31 @@ def metadata(cube: Cube) -> dict:
     return doc
 
 
-def table_info(cube: Cube) -> dict:
+def table_info(cube: Cube, lang: str = "no") -> dict:
+    """`/tables/{id}`: `variableNames` are the variables' labels, as SSB sends them."""
     tid = next(d for d in cube.dims if cube.is_time(d))
     periods = cube.codes(tid)
     return {
+        "type": "Table",
         "id": cube.table_id,
         "label": cube.doc["label"],
+        "description": "",
         "updated": cube.doc["updated"],
         "firstPeriod": periods[0],
         "lastPeriod": periods[-1],
-        "variableNames": cube.dims,
+        "category": "public",
+        "variableNames": [_label(cube.doc["dimension"][d]["label"], lang) for d in cube.dims],
         "timeUnit": "Annual",
         "discontinued": False,
         "source": cube.doc["source"],
+        "paths": [],
+        "links": [],
+        "language": lang,
     }
+
+
+def _label(label: str, lang: str) -> str:
+    return ENGLISH.get(label, label) if lang == "en" else label
 
 
 def v0_metadata(cube: Cube) -> dict:

@@ -1,0 +1,67 @@
+"""The shape a fetched table must have before it may join the embedded snapshot in the fact base.
+
+A fetched vintage is merged cell by cell with the snapshot, keyed by every dimension. If it has other
+dimensions (a 07459 fetch without `Kjonn` gives totals, which would be added to the rows by sex and double
+the population) or codes the build does not know (`K-5033` from the `agg_KommSummer` codelist would be
+read as a region of its own), merging it would silently change the figures. `conform` therefore either
+normalises a frame where the mapping is exact, or refuses it with a `ShapeError` that says why.
+
+Exact mappings: `K-<kommune>` (codelist `agg_KommSummer`, "summed to today's borders") is the municipality
+on current borders, which is what the snapshot holds; `F-<fylke>` (`agg_KommFylker`) is the county as the
+sum of its municipalities, which is how the snapshot's counties are made.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from samfunn_data.errors import SamfunnError
+
+VALUE_COLUMNS = ("value", "status")
+PREFIXED = re.compile(r"^(?:K-(\d{4})|F-(\d{2}))$")
+
+
+class ShapeError(SamfunnError):
+    """A fetched table whose dimensions or codes do not match the shape the fact base expects."""
+
+
+def normalise_region(codes: pd.Series) -> pd.Series:
+    """`K-5033` -> `5033`, `F-50` -> `50`; other codes unchanged."""
+    text = codes.astype(str)
+    found = text.str.extract(PREFIXED)
+    return found[0].fillna(found[1]).fillna(text)
+
+
+def conform(frame: pd.DataFrame, dims: list[str], codes: dict[str, set[str]], what: str) -> pd.DataFrame:
+    """`frame` in the expected shape, or a `ShapeError` naming what differs.
+
+    Parameters
+    ----------
+    frame : tidy table (one column per dimension, `value`, `status`), as decoded from a fetch.
+    dims : the dimensions the table must have, in any order.
+    codes : for some dimensions, the codes allowed (e.g. every region the registry knows); a code outside
+        them refuses the frame. Dimensions not named here (e.g. `Tid`) accept any code.
+    what : how to name the frame in the error (e.g. the stored query folder).
+    """
+    have = [c for c in frame.columns if c not in VALUE_COLUMNS]
+    missing, extra = [d for d in dims if d not in have], [d for d in have if d not in dims]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append(f"mangler {', '.join(missing)}")
+        if extra:
+            parts.append(f"har i tillegg {', '.join(extra)}")
+        raise ShapeError(f"{what}: har ikke tabellens dimensjoner ({'; '.join(parts)})")
+    out = frame.copy()
+    if "Region" in out.columns:
+        out["Region"] = normalise_region(out["Region"])
+    for dim, allowed in codes.items():
+        if dim not in out.columns:
+            continue
+        unknown = sorted(set(out[dim].astype(str)) - allowed)
+        if unknown:
+            shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+            raise ShapeError(f"{what}: ukjente koder i {dim}: {shown}")
+    return out[dims + [c for c in VALUE_COLUMNS if c in out.columns]]

@@ -1,0 +1,135 @@
+"""Fetched figures join the embedded snapshot only in the snapshot's shape (issue: the live path).
+
+Both cases the README's own examples produced: a 07459 fetch without `Kjonn` (totals) concatenated with
+the snapshot's rows by sex doubled Tydal's population (753 -> 1 506), and `K-5033` from the
+`agg_KommSummer` codelist was read as a second country. Figures are SSB's, from the loopback server
+(which serves the snapshot) and the snapshot file itself.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from samfunn_data.cli import main
+from samfunn_data.errors import FactbaseError
+from samfunn_data.facts import factbase
+from samfunn_data.facts.computations import level_of
+from samfunn_data.ssb.shape import ShapeError, conform
+from tests.factbase_fixtures import REAL_SNAPSHOT
+
+
+@pytest.fixture
+def live(ssb_settings, monkeypatch):
+    """The loopback server, a temporary data dir and the real embedded snapshot."""
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(REAL_SNAPSHOT))
+    from samfunn_data.config import get_settings
+
+    return get_settings()
+
+
+def tydal(settings, year: int) -> float:
+    facts = factbase.load("5033", year, settings=settings)
+    return facts.loc[facts["indicator"] == "folkemengde", "value"].item()
+
+
+def test_a_fetch_without_kjonn_is_refused_and_nothing_is_written(live, capsys):
+    factbase.build(settings=live)
+    before = (live.processed_dir / "facts.parquet").read_bytes()
+    assert tydal(live, 2023) == 753
+    readme = [
+        "fetch",
+        "07459",
+        "--select",
+        "Region=5033",
+        "--select",
+        "Alder=*",
+        "--select",
+        "ContentsCode=Personer1",
+        "--select",
+        "Tid=top(2)",
+    ]
+    assert main(readme) == 0
+    with pytest.raises(ShapeError, match="mangler Kjonn"):
+        factbase.build(settings=live)
+    assert (live.processed_dir / "facts.parquet").read_bytes() == before
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "mangler Kjonn" in err and "samfunn update" in err
+    assert tydal(live, 2023) == 753  # not 1 506
+
+
+def test_a_codelist_fetch_is_normalised_and_counts_once(live):
+    args = [
+        "fetch",
+        "07459",
+        "--select",
+        "Region=K-5033",
+        "--codelist",
+        "Region=agg_KommSummer",
+        "--select",
+        "Kjonn=*",
+        "--select",
+        "Alder=*",
+        "--select",
+        "ContentsCode=Personer1",
+        "--select",
+        "Tid=top(3)",
+    ]
+    assert main(args) == 0
+    factbase.build(settings=live)
+    facts = factbase.load(settings=live)
+    assert not facts["kommunenr"].str.startswith("K-").any()
+    norway = facts[(facts["indicator"] == "folkemengde") & (facts["level"] == "land")]
+    assert norway["kommunenr"].unique().tolist() == ["0"]
+    snap = pd.read_parquet(REAL_SNAPSHOT / "07459.parquet")
+    for year in (2024, 2025, 2026):
+        published = snap[(snap["Region"] == "0") & (snap["Tid"] == str(year))]["value"].sum()
+        assert norway.loc[norway["year"] == year, "value"].item() == published
+        assert (
+            tydal(live, year) == snap[(snap["Region"] == "5033") & (snap["Tid"] == str(year))]["value"].sum()
+        )
+
+
+def test_level_comes_from_the_code_system_not_the_length():
+    codes = pd.Series(["0", "18", "5033"])
+    assert level_of(codes).tolist() == ["land", "fylke", "kommune"]
+    with pytest.raises(FactbaseError, match="K-5033"):
+        level_of(pd.Series(["0", "K-5033"]))
+
+
+def test_conform_refuses_unknown_codes_and_extra_dimensions():
+    frame = pd.DataFrame(
+        {"Region": ["F-50", "K-5033", "9999"], "Tid": ["2024"] * 3, "value": [1.0, 2.0, 3.0]}
+    )
+    with pytest.raises(ShapeError, match="9999"):
+        conform(frame, ["Region", "Tid"], {"Region": {"50", "5033"}}, "test")
+    ok = conform(frame.iloc[:2], ["Region", "Tid"], {"Region": {"50", "5033"}}, "test")
+    assert ok["Region"].tolist() == ["50", "5033"]
+    with pytest.raises(ShapeError, match="har i tillegg Kjonn"):
+        conform(frame.assign(Kjonn="1"), ["Region", "Tid"], {}, "test")
+
+
+def readme_fetch_commands() -> list[list[str]]:
+    """Every `samfunn fetch ...` command line in the README's shell blocks (continuations joined)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line.split("  #")[0])
+            if len(words) > 1 and words[0].endswith("samfunn") and words[1] == "fetch":
+                commands.append(words[1:])
+    return commands
+
+
+def test_the_readmes_fetch_examples_work_and_the_build_accepts_them(live):
+    commands = readme_fetch_commands()
+    assert len(commands) >= 2
+    for args in commands:
+        assert main(args) == 0, args
+    factbase.build(settings=live)
+    assert tydal(live, 2023) == 753

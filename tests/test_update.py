@@ -1,0 +1,83 @@
+"""`samfunn update` against the loopback server (which serves the embedded snapshot's real figures)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from samfunn_data.cli import main
+from samfunn_data.config import get_settings
+from samfunn_data.facts import factbase
+from samfunn_data.ssb.catalogue import CATALOGUE
+from tests.factbase_fixtures import REAL_SNAPSHOT
+
+POPULATION = pd.read_parquet(REAL_SNAPSHOT / "07459.parquet")
+
+
+@pytest.fixture
+def live(pxweb, ssb_settings, monkeypatch):
+    """Loopback SSB and KLASS, a temporary data dir, the real snapshot, no rate-limit waits."""
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(REAL_SNAPSHOT))
+    monkeypatch.setenv("SAMFUNN_KLASS_URL", pxweb.url.replace("/api/pxwebapi/v2", "/api/klass/v1"))
+    pxweb.state.max_calls = 10_000
+    return get_settings()
+
+
+def test_update_fetches_every_table_and_population_still_equals_published_totals(live, pxweb, capsys):
+    assert main(["update"]) == 0
+    out = capsys.readouterr().out
+    for table_id in CATALOGUE:
+        assert (live.store_dir / table_id).is_dir(), table_id
+    assert "KDDs tall, kan ikke hentes fra SSB" in out and "feilet" not in out
+    facts = factbase.load(settings=live)
+    population = facts[facts["indicator"] == "folkemengde"].set_index(["kommunenr", "year"])["value"]
+    totals = POPULATION.groupby(["Region", POPULATION["Tid"].astype(int)])["value"].sum()
+    totals.index.names = ["kommunenr", "year"]
+    assert set(population.index) <= set(totals.index)
+    assert (population == totals.loc[population.index]).all()  # every region, every year
+    assert {"0", "18", "50", "5033", "1835"} <= set(population.index.get_level_values("kommunenr"))
+    assert population.loc[("5033", 2023)] == 753
+
+    assert main(["update"]) == 0  # nothing changed at SSB: nothing refetched, nothing revised
+    again = capsys.readouterr().out
+    assert "uendret" in again and "hentet," not in again and "Ingen revisjoner" in again
+
+    # SSB revises Tydal's 2023 population (100 more boys aged 0) and stamps the table as updated
+    cube = pxweb.state.cubes["07459"]
+    cube.values = cube.values.copy()  # the server's arrays are shared between tests
+    cell = tuple(
+        cube.codes(d).index(c)
+        for d, c in zip(cube.dims, ["5033", "1", "000", "Personer1", "2023"], strict=True)
+    )
+    cube.values[cell] += 100
+    pxweb.state.set_updated("07459", "2026-12-01T08:00:00Z")
+    assert main(["update"]) == 0
+    revised = capsys.readouterr().out
+    assert (
+        "07459 kommune                  hentet" in revised
+        and "06913 kommune                  uendret" in revised
+    )
+    assert "5033 folkemengde 2023: 753 → 853" in revised
+
+
+def test_update_names_a_table_ssb_refuses_and_exits_1(live, pxweb, capsys):
+    del pxweb.state.cubes["06944"]
+    successor = pxweb.state.cubes["14288"].copy()  # SSB publishes a newer projection table
+    successor.doc["extension"]["px"]["tableid"] = "14746"
+    successor.doc["label"] = successor.doc["label"].replace("14288", "14746")
+    successor.doc["updated"] = "2026-06-01T06:00:00Z"
+    pxweb.state.cubes["14746"] = successor
+    assert main(["update"]) == 1
+    captured = capsys.readouterr()
+    assert "06944 kommune" in captured.err and "Non-existent table" in captured.out
+    assert "SSB har 14746; faktagrunnlaget bruker 14288" in captured.out
+    assert (live.processed_dir / "facts.parquet").exists()  # the rest was fetched and built
+
+
+def test_update_without_ssb_builds_from_what_is_stored_and_exits_4(live, pxweb, capsys):
+    pxweb.stop()
+    assert main(["update"]) == 4
+    captured = capsys.readouterr()
+    assert "SSB kunne ikke nås" in captured.err and "hoppet over" in captured.out
+    facts = factbase.load("5033", 2023, settings=live)
+    assert facts.loc[facts["indicator"] == "folkemengde", "value"].item() == 753
