@@ -290,12 +290,16 @@ def heading_html(data) -> str:
             f'<p class="lead">{html.escape(data.name)} kommune ({data.kommunenr}), '
             f'{html.escape(data.county_name)}. Tallene viser bildet slik det var i {data.year}: '
             'folketall per '
-            f'1. januar {data.year}, fødsler, flytting og inntekt for årene før. Alle tall er fra Statistisk '
-            "sentralbyrå (SSB); se Datagrunnlag og kilder nederst.</p>")
+            f'1. januar {data.year}, fødsler, flytting, inntekt og kommuneregnskap for årene før. Tallene er '
+            "fra Statistisk sentralbyrå (SSB), inntektssystemet fra Kommunal- og distriktsdepartementet "
+            "(KDD); se Datagrunnlag og kilder nederst.</p>")
 
 
 def hovedtrekk_html(data) -> str:
+    from samfunn_data.reports import economy_text
+
     items = "".join(f"<li>{html.escape(s)}</li>" for s in hovedtrekk(data))
+    items += economy_text.hovedtrekk_items_html(data)
     return f'<div class="callout"><ul>{items}</ul></div>'
 
 

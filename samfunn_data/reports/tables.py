@@ -154,7 +154,7 @@ KNOWN_GAPS = (
     "kommuner.",
     "Medianinntekt for fylket og landet: dataene har bare kommunene i Nordland og Trøndelag, og en median "
     "kan ikke regnes ut fra kommunetall.",
-    "Kommuneøkonomi (KOSTRA), pendling, helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+    "Pendling, helse og levevaner (folkehelseoversikten): ikke med i dataene.",
 )
 
 
@@ -166,7 +166,9 @@ def missing_html(data) -> str:
             continue  # county-only by design
         if data.row(ind.id) is None:
             absent.append(ind.title)
-    items = [html.escape(g) for g in KNOWN_GAPS]
+    from samfunn_data.reports import economy
+
+    items = [*(html.escape(g) for g in KNOWN_GAPS), economy.missing_item_html()]
     if absent:
         items.append("Indikatorer uten tall for denne kommunen i " + str(data.year) + ": "
                      + html.escape("; ".join(absent)) + ".")
@@ -175,6 +177,7 @@ def missing_html(data) -> str:
 
 def attribution_html() -> str:
     return ('<p class="note">Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. '
+            "Inntektssystemet og ROBEK: Kommunal- og distriktsdepartementet (KDD). "
             "Kart: © Kartverket (Administrative enheter, CC BY 4.0), forenklet av robhop/fylker-og-kommuner. "
             "Beregninger og tekst er laget automatisk av samfunn-data fra disse tallene.</p>")
 
