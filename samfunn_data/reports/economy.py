@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from samfunn_data.facts import indicators
+from samfunn_data.facts import indicators, robek
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
 from samfunn_data.reports import economy_text
 from samfunn_data.reports.economy_text import PRELIMINARY_YEAR
@@ -24,21 +24,7 @@ KEY_IDS = ["netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_la
            "netto_lanegjeld_per_innb", "brutto_driftsinntekter_per_innb", "netto_driftsutgifter_per_innb",
            "brutto_investeringer_per_innb", "brutto_investeringer_4ar_per_innb"]
 INCOME_IDS = ["frie_inntekter_per_innb", "skatt_pst_av_landet", "skatt_etter_utjevning_pst_av_landet"]
-NEED, ROBEK = "utgiftsbehov_indeks", "robek"
-ROBEK_DATE = "20.04.2026"  # the register as KDD published it; the only list the data holds
-ROBEK_FIRST_REPORT_YEAR = 2026
-ROBEK_MEANING = ("Kommuner i ROBEK (Register om betinget godkjenning og kontroll) må ha godkjenning fra "
-                 "statsforvalteren for låneopptak og langsiktige leieavtaler (kommuneloven § 28-1).")
-# Kommuneloven § 28-1 a–g as KDD states them on the register's page: why a municipality is listed.
-HJEMLER = {
-    "a": "driftsbudsjettet er vedtatt med et merforbruk",
-    "b": "driftsdelen i økonomiplanen er vedtatt med et merforbruk",
-    "c": "merforbruk skal dekkes inn over flere enn to år etter at det oppsto",
-    "d": "balanseregnskapet viser et oppsamlet merforbruk større enn tre prosent av driftsinntektene",
-    "e": "økonomiplanen eller årsbudsjettet er ikke vedtatt innen fristen",
-    "f": "årsregnskapet er ikke vedtatt innen fristen",
-    "g": "departementet har fattet et vedtak etter inndelingslova § 16 a",
-}
+NEED = "utgiftsbehov_indeks"
 SERVICE = re.compile(r"^netto_driftsutgifter_(?!per_innb$)(.+)$")
 POWER_NOTE = ("Frie inntekter er her skatt på inntekt og formue pluss rammetilskuddet slik det er ført i "
               "KOSTRA: en tilnærming til SSBs offisielle tall. Eiendomsskatt og inntekter fra "
@@ -206,43 +192,23 @@ def income_html(data) -> str:
     return table + f'<p class="note">{html.escape(POWER_NOTE)}</p>'
 
 
-def robek_status(data) -> tuple[bool | None, str]:
-    """(listed, hjemmel letters) per ROBEK_DATE; listed is None when the report may not show the register."""
-    if data.year < ROBEK_FIRST_REPORT_YEAR:
-        return None, ""
-    fact = data.fact(ROBEK)
-    if fact is None:
-        return None, ""
-    hjemmel = ""
-    for column in ("hjemmel", "note", "notes"):
-        if column in fact.index and isinstance(fact[column], str):
-            hjemmel = fact[column]
-    return bool(float(fact["value"])), hjemmel
-
-
-def hjemmel_text(letters: str) -> str:
-    """"c og d" -> what those letters of kommuneloven § 28-1 mean."""
-    found = re.findall(r"\b([a-g])\b", letters)
-    return "; ".join(f"{x}) {HJEMLER[x]}" for x in found)
-
-
 def robek_html(data) -> str:
     """ROBEK only where the report year allows (the list per 20.04.2026); never inferred for earlier years."""
-    listed, letters = robek_status(data)
+    listed, letters = robek.status(data.facts, data.kommunenr, data.year)
     if listed is None:
-        if data.year < ROBEK_FIRST_REPORT_YEAR:
-            text = (f"ROBEK: dataene har bare registeret slik KDD publiserte det {ROBEK_DATE}, og det "
+        if data.year < robek.FIRST_YEAR:
+            text = (f"ROBEK: dataene har bare registeret slik KDD publiserte det {robek.DATE}, og det "
                     f"sier ingenting om hvem som sto i registeret i {data.year}. Rapporten sier derfor ikke "
                     "noe om ROBEK for dette året.")
         else:
             text = f"ROBEK: dataene har ikke registeret for {data.name}."
         return f'<p class="note">{html.escape(text)}</p>'
     if listed:
-        text = f"Per {ROBEK_DATE} står {data.name} i ROBEK"
-        text += f" (hjemmel: {hjemmel_text(letters)})." if hjemmel_text(letters) else "."
+        why = robek.hjemmel_text(letters)
+        text = f"Per {robek.DATE} står {data.name} i ROBEK" + (f" (hjemmel: {why})." if why else ".")
     else:
-        text = f"Per {ROBEK_DATE} står {data.name} ikke i ROBEK."
-    return f"<p>{html.escape(text + ' ' + ROBEK_MEANING)}</p>"
+        text = f"Per {robek.DATE} står {data.name} ikke i ROBEK."
+    return f"<p>{html.escape(text + ' ' + robek.MEANING)}</p>"
 
 
 MISSING_ITEMS = (

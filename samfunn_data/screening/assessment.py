@@ -20,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from samfunn_data.errors import FactbaseError, SamfunnError
-from samfunn_data.facts import municipalities
+from samfunn_data.facts import municipalities, robek
 from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
-from samfunn_data.formatting import fmt_int, fmt_number
+from samfunn_data.formatting import fmt_int, fmt_number, fmt_pct
 from samfunn_data.screening.applications import Application, ReadResult, RowError
 
 AKTUELL = "Aktuell"
@@ -45,6 +45,7 @@ CORE_INDICATORS = (
 )
 PLAN_CYCLE_YEARS = 4  # planstrategi once per council term (plan- og bygningsloven § 10-1)
 FIRST_MUNICIPAL_ELECTION = 1975  # municipal elections every fourth year since (1975, ..., 2019, 2023)
+PRELIMINARY_ACCOUNTS_YEAR = 2025  # KOSTRA 2025: unrevised figures of 15 March 2026
 MIN_CORE_SHARE = 0.5  # below this share of core indicators the fact base is too thin to start from
 
 
@@ -71,6 +72,56 @@ class IndicatorStatus:
         return max(self.expected_year - self.latest_year, 0)
 
 
+@dataclass(frozen=True)
+class EconomyStatus:
+    """An applicant's latest accounts before the application year and its ROBEK status where known."""
+
+    accounts_year: int | None  # newest KOSTRA year before the application year; None = none in the data
+    result_pst: float | None  # netto driftsresultat, % of brutto driftsinntekter
+    debt_pst: float | None  # netto lånegjeld, % of brutto driftsinntekter
+    robek: bool | None  # None: the register in the data (per robek.DATE) does not tell for this year
+    robek_hjemmel: str = ""
+
+    def text(self, year: int) -> str:
+        """The status in one bokmål sentence or two."""
+        if self.accounts_year is None:
+            accounts = f"Faktagrunnlaget har ikke kommuneregnskap (KOSTRA) fra før {year}."
+        else:
+            parts = [f"{label} {fmt_pct(value)}" for label, value in
+                     (("netto driftsresultat", self.result_pst), ("netto lånegjeld", self.debt_pst))
+                     if value is not None]
+            accounts = (f"Regnskap {self.accounts_year}"
+                        + (" (foreløpige tall)" if self.accounts_year == PRELIMINARY_ACCOUNTS_YEAR else "")
+                        + ": " + " og ".join(parts) + " av brutto driftsinntekter.")
+        if self.robek is None:
+            listed = (f"ROBEK: ikke kjent for {year} (dataene har bare registeret per {robek.DATE}).")
+        elif self.robek:
+            why = robek.hjemmel_text(self.robek_hjemmel)
+            listed = f"Står i ROBEK per {robek.DATE}" + (f" (hjemmel: {why})." if why else ".")
+        else:
+            listed = f"Står ikke i ROBEK per {robek.DATE}."
+        return f"{accounts} {listed}"
+
+
+def economy_status(code: str, year: int, facts: pd.DataFrame) -> EconomyStatus:
+    """The latest accounts before application year `year` from the fact base as it stood then."""
+    own = facts[(facts["kommunenr"] == code) & facts["value"].notna() & (facts["year"] < year)]
+    values = {}
+    for ind_id in ("netto_driftsresultat_pst", "netto_lanegjeld_pst"):
+        rows = own[own["indicator"] == ind_id]
+        values[ind_id] = rows.sort_values("year").iloc[-1] if not rows.empty else None
+    years = [int(r["year"]) for r in values.values() if r is not None]
+    latest = max(years) if years else None
+
+    def at_latest(ind_id: str) -> float | None:
+        row = values[ind_id]
+        return float(row["value"]) if row is not None and int(row["year"]) == latest else None
+
+    listed, hjemmel = robek.status(facts, code, year)
+    return EconomyStatus(latest, at_latest("netto_driftsresultat_pst"), at_latest("netto_lanegjeld_pst"),
+                         listed, hjemmel)
+
+
 @dataclass
 class Assessment:
     """The screening of one valid application."""
@@ -83,6 +134,7 @@ class Assessment:
     indicators: list[IndicatorStatus]
     plan_age: int | None
     plan_text: str
+    economy: EconomyStatus | None = None
     category: str = ""
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -261,8 +313,12 @@ def _categorise(a: Assessment, eligibility_reasons: list[str]) -> None:
 
 def assess(application: Application, year: int, facts: pd.DataFrame | None = None) -> Assessment:
     """Screen one valid application for application year `year`."""
+    from samfunn_data.facts import factbase
+
     rule = municipalities.network()
     kommune = application.kommune
+    if facts is None:
+        facts = factbase.as_of(kommune.code, year)
     population = _population(kommune.code, year)
     eligible, eligibility_reasons = _eligibility(kommune, year, population, rule)
     plan_age, plan_text = plan_status(application.samfunnsdel_vedtatt, year)
@@ -270,6 +326,7 @@ def assess(application: Application, year: int, facts: pd.DataFrame | None = Non
         application=application, year=year, population=population,
         population_prev=_population(kommune.code, year - 1), eligible=eligible,
         indicators=indicator_statuses(kommune.code, year, facts), plan_age=plan_age, plan_text=plan_text,
+        economy=economy_status(kommune.code, year, facts),
     )
     _categorise(a, eligibility_reasons)
     return a
@@ -325,6 +382,10 @@ def assessments_frame(assessments: list[Assessment]) -> pd.DataFrame:
             "kjerneindikatorer_mangler": ", ".join(s.indicator for s in a.indicators if not s.available),
             "for_sma_tall": ", ".join(s.indicator for s in a.too_few),
             "eldste_dataar": a.oldest_year,
+            "regnskapsar": a.economy.accounts_year if a.economy else None,
+            "netto_driftsresultat_pst": a.economy.result_pst if a.economy else None,
+            "netto_lanegjeld_pst": a.economy.debt_pst if a.economy else None,
+            "robek": _robek_csv(a.economy),
             "framdriftsplan": app.framdriftsplan,
             "kontaktperson": app.kontaktperson,
             "rad": app.row,
@@ -335,14 +396,22 @@ def assessments_frame(assessments: list[Assessment]) -> pd.DataFrame:
     return frame
 
 
+def _robek_csv(economy: EconomyStatus | None) -> str:
+    """"true"/"false" per the register's date, "ukjent" when the application year is before it."""
+    if economy is None or economy.robek is None:
+        return "ukjent"
+    return "true" if economy.robek else "false"
+
+
 _INT_COLUMNS = ("folketall", "folketall_aret_for", "samfunnsdel_vedtatt", "samfunnsdel_alder",
-                "eldste_dataar")
+                "eldste_dataar", "regnskapsar")
 _CSV_COLUMNS = [
     "kommunenr", "kommune", "fylkesnr", "fylke", "soknadsar", "folketall", "folketall_aret_for", "eligible",
     "kategori", "begrunnelse", "merknader", "samfunnsdel_vedtatt", "samfunnsdel_alder",
     "personellressurs_arsverk", "personellressurs_oppgitt", "har_statistikk_oppgitt",
     "kjerneindikatorer_tilgjengelig", "kjerneindikatorer_totalt", "kjerneindikatorer_mangler", "for_sma_tall",
-    "eldste_dataar", "framdriftsplan", "kontaktperson", "rad",
+    "eldste_dataar", "regnskapsar", "netto_driftsresultat_pst", "netto_lanegjeld_pst", "robek",
+    "framdriftsplan", "kontaktperson", "rad",
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from samfunn_data.facts import municipalities
+from samfunn_data.facts import municipalities, robek
 from samfunn_data.formatting import fmt_int
 from samfunn_data.screening.assessment import AKTUELL, CATEGORY_ORDER, FORBEHOLD, IKKE_AKTUELL, fmt_fte
 
@@ -32,6 +32,7 @@ table.sortable th[aria-sort=descending]::after{content:" \\2193";color:#000}
 td.num{text-align:right;white-space:nowrap}
 .scroll{overflow-x:auto} table.matrix{width:auto} table.matrix td{min-width:6.5rem}
 #soknader td:nth-child(5){min-width:16rem} #soknader td:nth-child(6){min-width:10rem}
+#soknader td:nth-child(10){min-width:12rem}
 .cat{font-weight:600;white-space:nowrap;border-radius:4px;padding:.1rem .35rem}
 .cat-0{background:#d8efd9;border:1px solid #2e7d32} .cat-1{background:#fff2c6;border:1px dashed #a66d00}
 .cat-2{background:#f6d5d5;border:2px dotted #b3261e}
@@ -108,15 +109,24 @@ def _applicant_row(a) -> str:
             f"{escape(app.personellressurs_tekst)}</span>", app.personellressurs, "num"),
         _td("Ja" if app.har_statistikk else "Nei", int(app.har_statistikk)),
         _td(stats, a.n_available, "num"),
+        _economy_cell(a),
         _td(escape(app.framdriftsplan)),
         _td(escape(app.kontaktperson)),
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+def _economy_cell(a) -> str:
+    """Latest accounts before the application year and ROBEK where the list's date allows."""
+    if a.economy is None:
+        return _td("–", -1)
+    result = a.economy.result_pst
+    return _td(escape(a.economy.text(a.year)), -1e9 if result is None else result)
+
+
 _HEADERS = ["Kommune", "Folketall 1. jan.", "Kvalifisert", "Kategori", "Begrunnelse og merknader",
             "Samfunnsdel vedtatt", "Personell&shy;ressurs", "Har statistikk (oppgitt)",
-            "Kjerne&shy;indikatorer",
+            "Kjerne&shy;indikatorer", "Kommune&shy;økonomi (siste regnskap før søknadsåret)",
             "Framdriftsplan", "Kontaktperson"]
 
 
@@ -195,9 +205,14 @@ def _method(result) -> str:
         "valg).</li>"
         "<li><b>Kjerneindikatorer</b>: ett nøkkeltall for hvert kapittel i et kunnskapsgrunnlag, målt i "
         "samfunn-data sitt faktagrunnlag slik det sto i søknadsåret. «Mangler» betyr at dataene "
-        "våre ikke har tallet, ikke nødvendigvis at kommunen mangler det.</li></ul>"
+        "våre ikke har tallet, ikke nødvendigvis at kommunen mangler det.</li>"
+        "<li><b>Kommuneøkonomi</b>: netto driftsresultat og netto lånegjeld i prosent av brutto "
+        f"driftsinntekter fra det siste kommuneregnskapet før {result.year} (KOSTRA; et år svinger mye i "
+        "en liten kommune, så det avgjør ikke kategorien). ROBEK vises bare når registeret i dataene "
+        f"(per {robek.DATE}) kan si noe om søknadsåret; ellers står det at statusen ikke er kjent.</li></ul>"
         "<p class=small>Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell 07459 (folketall) og "
-        "tabellene bak faktagrunnlaget (CC BY 4.0). Opplysningene om samfunnsdel, framdrift, statistikk, "
+        "tabellene bak faktagrunnlaget (CC BY 4.0); ROBEK: Kommunal- og distriktsdepartementet (KDD). "
+        "Opplysningene om samfunnsdel, framdrift, statistikk, "
         "personell og kontaktperson er kommunenes egne.</p>"
     )
 
