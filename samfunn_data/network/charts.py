@@ -27,6 +27,7 @@ from samfunn_data.network.analysis import (
     PARTICIPANTS,
     SMALL_NL_TR,
     SMALL_NORWAY,
+    group_codes,
     group_summary,
 )
 
@@ -136,6 +137,66 @@ def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020,
     fig.suptitle(title or "Median i hver gruppe; grått felt: nettverksperioden", fontsize=11, x=0.01,
                  ha="left")
     return fig
+
+
+# ---------------------------------------------------------------- kommuneøkonomi
+
+ECONOMY_INDICATORS = ["netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst",
+                      "brutto_investeringer_4ar_per_innb", "frie_inntekter_per_innb", "skatt_pst_av_landet"]
+PARTICIPANT_MARKERS = ("o", "s", "^", "D", "v", "P")  # grey-scale safe: each participant its own marker
+
+
+def _plot_participants(ax, panel_df: pd.DataFrame, indicator: str, decimals: int, period) -> None:
+    """Each participant's own line against the median and middle half of the other small NL/TR."""
+    _shade_period(ax, period)
+    comp = group_summary(panel_df, indicator, [SMALL_NL_TR])
+    comp = comp[comp["dekning"] >= MIN_COVERAGE]
+    ax.fill_between(comp["year"], comp["q1"], comp["q3"], color="#1f6fb2", alpha=0.15, lw=0)
+    style = GROUP_STYLE[SMALL_NL_TR]
+    n = comp.loc[comp["n"] > 0, "n"]
+    n_text = "" if n.empty else (f"{n.min()}" if n.min() == n.max() else f"{n.min()}–{n.max()}")
+    ax.plot(comp["year"], comp["median"], color=style["color"], lw=style["lw"], ls=style["ls"],
+            label=f"{GROUP_LABELS[SMALL_NL_TR]}, median (n = {n_text})")
+    data = panel_df[(panel_df["indicator"] == indicator) & panel_df["value"].notna()]
+    # markers by the participant's place in the fixed list, so a participant keeps its marker in every panel
+    for i, code in enumerate(group_codes(panel_df, PARTICIPANTS)):
+        sub = data[data["kommunenr"] == code].sort_values("year")
+        if not sub.empty:
+            marker = PARTICIPANT_MARKERS[i % len(PARTICIPANT_MARKERS)]
+            ax.plot(sub["year"], sub["value"], lw=1.0, marker=marker, markersize=3.5,
+                    label=str(sub["navn"].iloc[0]))
+    ax.yaxis.set_major_formatter(axis_formatter(decimals))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
+    ax.tick_params(labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def economy_figure(panel_df: pd.DataFrame, indicators=None, period=(2020, 2023), ncols: int = 2):
+    """Small multiples of the economy indicators: the six participants against their peers."""
+    from samfunn_data.facts.indicators import CATALOGUE
+
+    indicators = [i for i in (indicators or ECONOMY_INDICATORS)
+                  if panel_df.loc[panel_df["indicator"] == i, "value"].notna().any()]
+    if not indicators:
+        return None
+    nrows = int(np.ceil(len(indicators) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.9 * nrows + 1.2), layout="constrained",
+                             squeeze=False)
+    for ax, ind in zip(axes.flat, indicators, strict=False):
+        meta = CATALOGUE.get(ind)
+        unit = meta.unit if meta else ""
+        _plot_participants(ax, panel_df, ind, 0 if unit == "kroner" else 1, period)
+        ax.set_title(meta.title if meta else ind, fontsize=9, loc="left")
+        ax.set_ylabel(unit, fontsize=7)
+    for ax in list(axes.flat)[len(indicators):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    handles.append(Patch(color="#1f6fb2", alpha=0.15))
+    labels.append("Kvartilbredde, andre små i NL/TR")
+    fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    fig.suptitle("Kommuneøkonomi: hver deltaker mot andre små kommuner i Nordland og Trøndelag\n"
+                 "Regnskapsår; grått felt: nettverksperioden", fontsize=11, x=0.01, ha="left")
+    return _done(fig)
 
 
 # ---------------------------------------------------------------- maps
