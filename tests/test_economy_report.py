@@ -21,13 +21,14 @@ def test_hovedtrekk_finding_is_a_claim_on_the_three_year_average():
     assert claim.year == claim.data_through == 2022  # the report for 2023 shows accounts up to 2022
     assert claim.value == pytest.approx((10.32 + 6.17 + 10.76) / 3)
     assert claim.comparator == claims.SMALL_NL_TR and claim.comparator_n == 31
-    # Tydal's yearly results 2015–2022 spread with sd ≈ 4.0 pp: 9.1 against 3.0 is beyond 1.96 × sd/√3
+    # Tydal's one-year changes 2015–2022 have SD ≈ 4.9 pp, so a three-year average has an error of
+    # 4.9 / √2 / √3 ≈ 2.0 pp: 9.1 against 3.0 is beyond 1.96 × 2.0, against 6.0 it is not
     assert claim.verdict == claims.HIGHER
     assert "9,1\u00a0%" in claim.text and "2020–2022" in claim.text and "tydelig høyere" in claim.text
 
 
 def test_a_gap_within_the_own_spread_is_not_called_higher():
-    data = economy_data(2023, peer_median=6.0)  # 9.1 against 6.0: within 1.96 × 2.3 pp
+    data = economy_data(2023, peer_median=6.0)  # 9.1 against 6.0: within 1.96 × 2.0 pp
     claim = economy_text.result_claim(data)
     assert claim.verdict == claims.NO_CLEAR_DIFFERENCE
     assert economy_text.WITHIN in claim.text
@@ -35,7 +36,7 @@ def test_a_gap_within_the_own_spread_is_not_called_higher():
 
 
 def test_fewer_than_four_years_cannot_be_judged():
-    data = economy_data(2018)  # accounts 2015–2017 only
+    data = economy_data(2018)  # accounts 2015–2017 only: two one-year changes
     claim = economy_text.result_claim(data)
     assert claim.verdict == claims.UNAVAILABLE and economy_text.TOO_SHORT in claim.text
     assert "høyere" not in claim.text and "lavere" not in claim.text

@@ -301,8 +301,9 @@ _RESULT_WORDS = {"higher": "tydelig høyere enn medianen ({})", "lower": "tydeli
 
 def _result_line(panel_df: pd.DataFrame, code: str, name: str, comparison: str, year: int) -> str | None:
     """One participant's three-year netto driftsresultat against the comparison median (own-spread rule)."""
-    from samfunn_data.facts.robustness import MIN_YEARS_FOR_SPREAD, differs
+    from samfunn_data.facts.robustness import differs
     from samfunn_data.network.analysis import group_summary
+    from samfunn_data.reports.economy_text import spread_se
 
     own = panel_df[(panel_df["kommunenr"] == code) & panel_df["value"].notna() & (panel_df["year"] <= year)]
     avg = own[own["indicator"] == "netto_driftsresultat_pst_3ar"].sort_values("year")
@@ -310,8 +311,8 @@ def _result_line(panel_df: pd.DataFrame, code: str, name: str, comparison: str, 
         return None
     last = avg.iloc[-1]
     y = int(last["year"])
-    yearly = own.loc[(own["indicator"] == "netto_driftsresultat_pst") & (own["year"] <= y), "value"]
-    se = yearly.std(ddof=1) / np.sqrt(3) if len(yearly) >= MIN_YEARS_FOR_SPREAD else np.nan
+    yearly = own[(own["indicator"] == "netto_driftsresultat_pst") & (own["year"] <= y)]
+    se = spread_se(yearly.set_index("year")["value"].astype(float), 3)
     summary = group_summary(panel_df[panel_df["year"] == y], "netto_driftsresultat_pst_3ar", [comparison])
     summary = summary[summary["dekning"] >= MIN_COVERAGE]
     if summary.empty or pd.isna(summary["median"].iloc[0]):
@@ -336,8 +337,9 @@ def economy_text(panel_df: pd.DataFrame, comparison: str, year: int) -> str:
             + ("; tallene for 2025 er foreløpige (15. mars 2026)" if last == 2025 else "") + ". "
             "Netto driftsresultat i prosent av brutto driftsinntekter svinger mye fra år til år i små "
             "kommuner, så teksten bruker snittet for tre år og sammenligner det med medianen for "
-            f"{_lower_first(GROUP_LABELS[comparison])}. «Tydelig» betyr at forskjellen er større enn 1,96 "
-            "ganger kommunens egne år-til-år-svingninger delt på √3 (regelen i faktagrunnlaget).\n\n"
+            f"{_lower_first(GROUP_LABELS[comparison])}. «Tydelig» betyr at forskjellen er større enn det "
+            "kommunens egne svingninger fra år til år kan forklare (95 %-nivå; regelen i faktagrunnlaget)."
+            "\n\n"
             + "\n".join(lines))
     return text + "\n\n" + _robek_text(panel_df, year)
 

@@ -4,10 +4,12 @@ The rule (issue 10's extension of `facts.robustness`): accounts are totals, not 
 does not apply, but one year of netto driftsresultat swings a lot in a small municipality. So
 
 - the narrative uses three-year averages (`netto_driftsresultat_pst_3ar`);
-- "differs" (against the small municipalities' median) and "clear change" (against an earlier period)
-  use the unit's own year-to-year spread: the standard deviation of its yearly values over every year the
-  report may show (at least four), divided by √k for a k-year average (`own_se`). The comparator median
-  is taken as known (no noise of its own), so the test is 1.96 × that standard error.
+- "differs" (against the small municipalities' median) uses the unit's own year-to-year spread: the
+  standard deviation of its one-year changes over the years the report may show (at least four), / √2
+  for one year, / √k more for a k-year average (`spread_se`, as `facts.economy` computes `se`). The
+  comparator median is taken as known (no noise of its own), so the test is 1.96 × that error;
+- "clear change" (three-year average against the three years before) is the changes rule: 1.96 × the
+  standard deviation of the average's own one-year changes × √(years apart).
 
 Only years the report year may show are used (`ReportData` already holds only those), so
 `data_through` is never after the report year's last accounts year. A sentence never says more than its
@@ -31,13 +33,20 @@ PRELIMINARY_YEAR = 2025  # KOSTRA 2025: unrevised figures of 15 March 2026 (SSB 
 TOO_SHORT = "med færre enn fire år med tall kan vi ikke si om forskjellen er klar"
 
 
-def own_se(data, indicator: str, k: int = 1) -> float:
-    """Standard error of a k-year average from the unit's own yearly values (NaN with fewer than four)."""
-    series = data.series(indicator)
-    values = series.loc[series["value"].notna(), "value"].astype(float)
-    if len(values) < robustness.MIN_YEARS_FOR_SPREAD:
+def spread_se(values: pd.Series, k: int = 1) -> float:
+    """Noise of a k-year average from a unit's yearly values (index: year): the standard deviation of its
+    one-year changes / √2 / √k (robustness rule for accounts); NaN with fewer than four one-year changes."""
+    values = values.dropna().sort_index()
+    steps = values.diff()[pd.Series(values.index, index=values.index).diff() == 1]
+    if len(steps) < robustness.MIN_YEARS_FOR_SPREAD:
         return float("nan")
-    return float(values.std(ddof=1)) / np.sqrt(k)
+    return float(steps.std(ddof=1)) / np.sqrt(2) / np.sqrt(k)
+
+
+def own_se(data, indicator: str, k: int = 1) -> float:
+    """`spread_se` of the years the report may show (so the noise uses nothing after them)."""
+    series = data.series(indicator)
+    return spread_se(series.set_index("year")["value"].astype(float), k)
 
 
 def _verdict(value: float, other: float, se: float) -> str:
@@ -94,8 +103,9 @@ def result_change_claim(data, section: str = "okonomi") -> c.Claim | None:
     before = data.row(RESULT_3Y, year - 3)
     if before is None:
         return None
-    se = own_se(data, RESULT, 3)
-    verdict = robustness.differs(float(now["value"]), float(before["value"]), se, se)
+    # the changes rule: 1.96 × SD of the series' own one-year changes × √(years apart)
+    se = own_se(data, RESULT_3Y) * np.sqrt(2) * np.sqrt(3)
+    verdict = robustness.differs(float(now["value"]), float(before["value"]), se, np.nan)
     verdict = {robustness.HIGHER: c.INCREASE, robustness.LOWER: c.DECREASE,
                robustness.NO_CLEAR: c.NO_CLEAR_CHANGE}.get(verdict, c.UNAVAILABLE)
     head = (f"Netto driftsresultat var i snitt {fmt_pct(now['value'])} i {year - 2}–{year}, mot "
