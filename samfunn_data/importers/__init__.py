@@ -15,8 +15,10 @@ never reads ../shared; only this package does. It imports no other samfunn_data 
 Modules: `run` (build, main and the list of steps), `core` (checks, hashing, the deterministic writer,
 tidy frames, the shared context), `manifest` (input provenance, manifest entries, writing), and one
 module per source: `population_07459`, `population_changes_06913`, `income_06944`, `employment_07984`,
-`education_09429`, `projections_14288`, `klass` (KLASS 128 and 131), `regions` (regions-2024 names) and
-`geo` (boundaries).
+`education_09429`, `projections_14288`, `klass` (KLASS 128 and 131), `regions` (regions-2024 names),
+`geo` (boundaries), and the municipal economy: `kostra_12137` (headline accounts), `kostra_12362` (service
+areas), `kdd_inntektssystem` (income system), `kdd_utgiftsbehov_robek` (expenditure-need index and the
+ROBEK register), with `fellestall` holding what the three transcribed Fellestall sources share.
 """
 
 from samfunn_data.importers.run import build, main

@@ -97,6 +97,19 @@ INPUTS = {
         "5600ef3f84d21e8724f38340e9ee09dd948e3257",
         "exact copy",
     ),
+    **{
+        f"ssb-data-candidates/kdd-utgiftsbehov-robek/{name}": (
+            "vegard1104/kommunebarometer",
+            f"data/{name}",
+            commit,
+            "exact copy",
+        )
+        for name, commit in (
+            ("dki-2025.json", "9d2105e6a0dfc2adeef9a5f5569690878ebc5680"),
+            ("dki-2026.json", "9d2105e6a0dfc2adeef9a5f5569690878ebc5680"),
+            ("robek.json", "077c5e4a71d1b4b88c640d914daebbd7b3e1d64e"),
+        )
+    },
     "geo-candidates/robhop-2024/Kommuner-S.geojson": (
         "robhop/fylker-og-kommuner",
         "Kommuner-S.geojson",
@@ -130,6 +143,9 @@ EXPECTED_SHA256 = {
     "syss07984_kommuner_NL_TR_excerpt.csv": "16224a14285dad74",
     "utd09429_kommuner_NL_TR_excerpt.csv": "cc9a3447c3e3696c",
     "sentralitet_klass_NL_TR_excerpt.csv": "9d590b17e811841f",
+    "dki-2025.json": "2f4c27d51952145b",
+    "dki-2026.json": "e93d4d4665b3175b",
+    "robek.json": "6f426e0bd0692465",
     "Kommuner-S.geojson": "20cb3b1216f0af2f",
     "Fylker-S.geojson": "3f5c0219f5813e06",
 }

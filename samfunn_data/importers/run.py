@@ -16,7 +16,11 @@ from samfunn_data.importers import (
     employment_07984,
     geo,
     income_06944,
+    kdd_inntektssystem,
+    kdd_utgiftsbehov_robek,
     klass,
+    kostra_12137,
+    kostra_12362,
     population_07459,
     population_changes_06913,
     projections_14288,
@@ -42,6 +46,11 @@ STEPS: tuple[Callable[[Context], None], ...] = (
     regions.add,
     klass.add_code_changes,
     geo.add,
+    kostra_12137.add,
+    kostra_12362.add,
+    kdd_inntektssystem.add,
+    kdd_utgiftsbehov_robek.add_expenditure_need,
+    kdd_utgiftsbehov_robek.add_robek,
 )
 
 
