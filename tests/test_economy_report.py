@@ -71,7 +71,7 @@ def test_robek_is_absent_before_2026_and_never_inferred():
 
 def test_robek_from_2026_with_date_and_what_the_hjemmel_means():
     listed = economy_data(2026, [{"indicator": "robek", "year": 2026, "value": 1.0}])
-    listed.facts["hjemmel"] = "b, c og d"
+    listed.facts["flag"] = "b, c og d"
     text = economy.robek_html(listed)
     assert "Per 20.04.2026 står Tydal i ROBEK" in text
     assert "c) merforbruk skal dekkes inn over flere enn to år" in text and "låneopptak" in text
@@ -107,3 +107,97 @@ def test_template_has_the_economy_section_before_the_planning_chapter():
     start = sources.index("## Kommuneøkonomi")
     assert sources[start + 1].count("report_economy.") >= 2
     assert sources.index("## Hva betyr dette for planstrategien?") > start
+
+
+# -- real figures: the fact base built from the embedded snapshot ------------------------------------------
+
+
+@pytest.fixture
+def real(monkeypatch):
+    from tests.report_fixtures import SNAPSHOT, built_data_dir
+
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(built_data_dir()))
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(SNAPSHOT))
+    from samfunn_data.reports import data as report_data
+
+    return report_data.load
+
+
+def _ndr_median_small_nl_tr(year: int) -> tuple[float, int]:
+    """Netto driftsresultat in % straight from the snapshot's 12137 (AGD23 / AGD13), median over the
+    Nordland/Trøndelag municipalities under 2,500 on 1 January of the accounts year (07459)."""
+    import pandas as pd
+
+    from tests.report_fixtures import SNAPSHOT
+
+    k = pd.read_parquet(SNAPSHOT / "12137.parquet")
+    k = k[(k["ContentsCode"] == "Belop") & (k["Tid"] == str(year))]
+    wide = k.pivot_table(index="Region", columns="Regnskapsbegrep", values="value")
+    pct = (wide["AGD23"] / wide["AGD13"] * 100).dropna()
+    pop = pd.read_parquet(SNAPSHOT / "07459.parquet", columns=["Region", "Tid", "value"])
+    pop = pop[pop["Tid"] == str(year)].groupby("Region", observed=True)["value"].sum()
+    small = [c for c in pct.index if pop.get(c, 1e9) < 2500]
+    return float(pct[small].median()), len(small)
+
+
+@pytest.mark.slow
+def test_tydal_2023_report_has_the_2022_accounts_beside_peers_and_expenditure_need():
+    from samfunn_data.formatting import fmt_int, fmt_pct
+    from tests.report_fixtures import REPORT_KOMMUNE, REPORT_YEAR, rendered_report
+
+    assert (REPORT_KOMMUNE, REPORT_YEAR) == ("5033", 2023)
+    page = (rendered_report() / "2023" / "5033-tydal.html").read_text(encoding="utf-8")
+    section = page.split(">Kommuneøkonomi</h2>", 1)[1].split("<h2", 1)[0]
+    # Tydal's real 2022 netto driftsresultat, 10.76 % of brutto driftsinntekter (KOSTRA 12137)
+    assert "<td>2022</td>" in section and fmt_pct(10.76) in section
+    median, n = _ndr_median_small_nl_tr(2022)
+    assert f"{fmt_pct(median)} (n = {fmt_int(n)})" in section
+    # three-year average 2020–2022 (10.32, 6.17, 10.76) in Hovedtrekk, as a claim against the peers
+    hovedtrekk = page.split(">Hovedtrekk</h2>", 1)[1].split("</ul>", 1)[0]
+    assert "i årene 2020–2022" in hovedtrekk and fmt_pct((10.32 + 6.17 + 10.76) / 3) in hovedtrekk
+    # expenditure need: the 2023 index is not in the data; the 2022 utgiftsutjevning is (KDD: 27 220 kr)
+    assert "for budsjettåret 2023 finnes ikke i dataene" in section
+    assert "27\u202f220\u00a0kr per innbygger i 2022" in section
+    assert "Netto driftsutgifter til barnehage per innbygger 1–5 år" in section
+    assert "2023 (foreløpig)" not in section and "<td>2023</td>" not in section  # no 2023 accounts
+    assert "ROBEK" in section and "står Tydal" not in section
+    assert not SPENDS.search(section)
+    assert "Disposisjonsfond" in page.split("Tall denne rapporten mangler", 1)[1]
+
+
+@pytest.mark.slow
+def test_as_of_accounts_need_index_and_robek_follow_the_report_year(real):
+    for year in (2020, 2023, 2026):
+        data = real("5033", year)
+        assert economy.accounts_year(data) == year - 1
+        assert int(data.series("netto_driftsresultat_pst")["year"].max()) == year - 1
+    assert "2025 (foreløpig)" in economy.key_table_html(real("5033", 2026))
+    # KDD's index for budget year B only in the report for B (Tydal: 1.4656 for 2025, 1.4605 for 2026)
+    assert "finnes ikke i dataene" in economy.need_html(real("5033", 2024))
+    assert "1,47 for budsjettåret 2025" in economy.need_html(real("5033", 2025))
+    assert "1,46 for budsjettåret 2026" in economy.need_html(real("5033", 2026))
+    # ROBEK: Moskenes and Røyrvik are on KDD's list of 20.04.2026; nothing is said before 2026
+    assert "står Moskenes" not in economy.robek_html(real("1874", 2025))
+    assert "Per 20.04.2026 står Moskenes i ROBEK" in economy.robek_html(real("1874", 2026))
+    royrvik = economy.robek_html(real("5043", 2026))
+    assert "står Røyrvik i ROBEK" in royrvik and "b) driftsdelen i økonomiplanen" in royrvik.lower()
+    assert "Per 20.04.2026 står Tydal ikke i ROBEK" in economy.robek_html(real("5033", 2026))
+
+
+@pytest.mark.slow
+def test_screening_shows_the_latest_accounts_before_the_application_year(tmp_path, real):
+    from samfunn_data.screening import screen_file
+
+    csv = tmp_path / "soknader.csv"
+    csv.write_text("kommune;samfunnsdel_vedtatt;framdriftsplan;har_statistikk;personellressurs;"
+                   "kontaktperson\nTydal;2015;Planstrategi 2020;ja;0,5;A\nMoskenes;2016;2020;ja;0,5;B\n",
+                   encoding="utf-8")
+    early = {a.kommune.code: a.economy for a in screen_file(csv, 2023).assessments}
+    assert early["5033"].accounts_year == 2022 and early["5033"].result_pst == pytest.approx(10.76, abs=0.01)
+    assert early["1874"].robek is None and "ikke kjent for 2023" in early["1874"].text(2023)
+    late = screen_file(csv, 2026, tmp_path / "out")
+    economy_of = {a.kommune.code: a.economy for a in late.assessments}
+    assert economy_of["5033"].accounts_year == 2025 and "foreløpige tall" in economy_of["5033"].text(2026)
+    assert economy_of["1874"].robek is True
+    page = (tmp_path / "out" / "screening.html").read_text(encoding="utf-8")
+    assert "Står i ROBEK per 20.04.2026" in page and "Regnskap 2025 (foreløpige tall)" in page

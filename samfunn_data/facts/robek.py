@@ -43,5 +43,5 @@ def status(facts, kommunenr: str, year: int) -> tuple[bool | None, str]:
     if rows.empty:
         return None, ""
     fact = rows.sort_values("year").iloc[-1]
-    letters = next((fact[c] for c in ("hjemmel", "note", "notes") if isinstance(fact.get(c), str)), "")
+    letters = next((fact[c] for c in ("flag", "hjemmel") if isinstance(fact.get(c), str)), "")
     return bool(float(fact["value"])), letters
