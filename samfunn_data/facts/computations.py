@@ -1,10 +1,11 @@
 """The named computations of the indicator catalogue.
 
 Each public function takes an `Inputs` (the tidy SSB tables, read lazily) and returns a long frame with
-columns kommunenr, year, indicator, value, count, se, pooled: one row per region, year and indicator it
-can compute. `count` is the count the robustness rule grades on, `se` the standard error `differs` uses
-(NaN where the rule has none), `pooled` the number of years summed into the value. Rows exist only where
-the data has the figures; nothing is filled in.
+columns kommunenr, year, indicator, value, count, se, pooled, flag: one row per region, year and indicator
+it can compute. `count` is the count the robustness rule grades on, `se` the standard error `differs` uses
+(NaN where the rule has none), `pooled` the number of years summed into the value, `flag` a caveat from
+the source (None for most). Rows exist only where the data has the figures; nothing is filled in. The
+municipal economy's computations live in `samfunn_data.facts.economy`.
 
 Population by single-year age (07459, ~3 million rows) is turned once into a dense array
 region x year x sex x age (`PopulationCube`), so every age indicator is a vectorised sum over a slice.
@@ -27,7 +28,7 @@ from samfunn_data.facts.indicators import (
     PROJECTION_YEARS,
 )
 
-COLUMNS = ["kommunenr", "year", "indicator", "value", "count", "se", "pooled"]
+COLUMNS = ["kommunenr", "year", "indicator", "value", "count", "se", "pooled", "flag"]
 MAX_AGE = 105  # SSB's top age group "105+" counts as 105
 BORDER_CHANGE_YEAR = 2020  # Nordland and Trøndelag got their current borders on 1 January 2020
 
@@ -52,8 +53,8 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def long_frame(regions, years, indicator: str, value, count, se=np.nan, pooled=1) -> pd.DataFrame:
-    """Rows for one indicator, dropping cells without a value."""
+def long_frame(regions, years, indicator: str, value, count, se=np.nan, pooled=1, flag=None) -> pd.DataFrame:
+    """Rows for one indicator, dropping cells without a value. `flag`: a caveat per row (indicators.FLAGS)."""
     # object dtype here, str once at the end: converting every small frame to str costs more than the math
     frame = pd.DataFrame({"kommunenr": pd.Series(np.asarray(regions, dtype=object), dtype=object),
                           "year": np.asarray(years, int), "indicator": indicator,
@@ -62,6 +63,7 @@ def long_frame(regions, years, indicator: str, value, count, se=np.nan, pooled=1
     frame["count"] = np.broadcast_to(np.asarray(count, float), (n,))
     frame["se"] = np.broadcast_to(np.asarray(se, float), (n,))
     frame["pooled"] = np.broadcast_to(np.asarray(pooled, int), (n,))
+    frame["flag"] = pd.Series(np.broadcast_to(np.asarray(flag, dtype=object), (n,)), dtype=object)
     return frame[np.isfinite(frame["value"].to_numpy())]
 
 
@@ -136,6 +138,11 @@ REQUIRED_COLUMNS = {
     "09429": ("Region", "Nivaa", "Tid", "value"),
     "14288": ("Region", "ContentsCode", "Tid", "value"),
     "klass-128": ("code", "parentCode", "index", "validFrom", "validTo"),
+    "12137": ("Region", "Regnskapsbegrep", "ContentsCode", "Tid", "value", "status"),
+    "12362": ("Region", "Funksjon", "Regnskapsbegrep", "ContentsCode", "Tid", "value", "status"),
+    "kdd-inntektssystem": ("Region", "ContentsCode", "Tid", "value", "status"),
+    "kdd-utgiftsbehov": ("Region", "ContentsCode", "Tid", "value"),
+    "kdd-robek": ("Region", "Hjemmel", "Tid", "value"),
 }
 
 

@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from samfunn_data.config import PROJECT_ROOT, Settings, get_settings
 from samfunn_data.errors import FactbaseError
-from samfunn_data.facts import computations, indicators, robustness
+from samfunn_data.facts import computations, economy, indicators, robustness
 from samfunn_data.facts.computations import COLUMNS, Inputs, level_of
 from samfunn_data.facts.sources import Source, find_sources
 
@@ -48,8 +48,10 @@ POPULATION_TABLE = "07459"
 BORDER_TABLE = "06913"  # its populations tell which pre-2020 codes had today's borders
 LEVEL_ORDER = {"land": 0, "fylke": 1, "kommune": 2}
 FACT_COLUMNS = ["kommunenr", "level", "year", "indicator", "value", "unit", "count", "se", "pooled",
-                "robustness", "source_table", "vintage"]
-_CODE_FILES = ("computations.py", "indicators.py", "robustness.py", "factbase.py", "sources.py")
+                "robustness", "flag", "source_table", "vintage"]
+_CODE_FILES = ("computations.py", "economy.py", "indicators.py", "robustness.py", "factbase.py", "sources.py")
+# every named computation of the catalogue
+COMPUTATIONS = {**computations.COMPUTATIONS, **economy.COMPUTATIONS}
 
 
 @dataclass
@@ -91,7 +93,7 @@ def computation_tables(name: str) -> set[str]:
 
 
 def _all_tables() -> set[str]:
-    return {t for name in computations.COMPUTATIONS for t in computation_tables(name)}
+    return {t for name in COMPUTATIONS for t in computation_tables(name)}
 
 
 def _code_fingerprint() -> str:
@@ -194,7 +196,7 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _compute(names: list[str], inputs: Inputs) -> pd.DataFrame:
-    frames = [computations.COMPUTATIONS[name](inputs) for name in names]
+    frames = [COMPUTATIONS[name](inputs) for name in names]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
 
 
@@ -207,7 +209,11 @@ def _small_flags(facts: pd.DataFrame) -> pd.DataFrame:
 
 def compute_comparisons(facts: pd.DataFrame, participants: list[str]) -> pd.DataFrame:
     """One row per municipality, year and indicator with its county, Norway, the small municipalities
-    (median, quartiles, n and rank, 1 = highest) and the network participants' median."""
+    (median, quartiles, n and rank, 1 = highest) and the network participants' median.
+
+    Facts flagged with one of `indicators.PEER_EXCLUDED_FLAGS` (e.g. Selbu's rammetilskudd as booked) keep
+    their row but count in no median, quartile, rank or n.
+    """
     muni = facts[facts["level"] == "kommune"]
     muni = muni.merge(_small_flags(facts), on=["kommunenr", "year"], how="left")
     muni["small"] = muni["small"].fillna(False).astype(bool)
@@ -218,14 +224,15 @@ def compute_comparisons(facts: pd.DataFrame, participants: list[str]) -> pd.Data
     country = facts[facts["level"] == "land"][[*keys, "value", "se"]]
     country = country.rename(columns={"value": "country_value", "se": "country_se"})
     out = muni.merge(county, on=["county", *keys], how="left").merge(country, on=keys, how="left")
-    small = out[out["small"]].groupby(keys)["value"]
+    peer = ~out["flag"].isin(indicators.PEER_EXCLUDED_FLAGS)
+    small = out[out["small"] & peer].groupby(keys)["value"]
     stats = pd.DataFrame({"small_median": small.median(), "small_q1": small.quantile(0.25),
                           "small_q3": small.quantile(0.75), "small_n": small.count()}).reset_index()
-    network = out[out["kommunenr"].isin(participants)].groupby(keys)["value"].median()
+    network = out[out["kommunenr"].isin(participants) & peer].groupby(keys)["value"].median()
     out = out.merge(stats, on=keys, how="left").merge(
         network.rename("network_median").reset_index(), on=keys, how="left")
     out["small_n"] = out["small_n"].fillna(0).astype(int)
-    ranks = out.loc[out["small"]].groupby(keys)["value"].rank(ascending=False, method="min")
+    ranks = out.loc[out["small"] & peer].groupby(keys)["value"].rank(ascending=False, method="min")
     out["rank_small"] = ranks.reindex(out.index)
     out["n_ranked"] = out["small_n"]
     comparable = attribute(out["indicator"], "comparable").astype(bool)
@@ -237,7 +244,7 @@ def compute_comparisons(facts: pd.DataFrame, participants: list[str]) -> pd.Data
         out[f"vs_{side}"] = np.where(comparable, verdict, robustness.UNAVAILABLE)
     columns = ["kommunenr", "year", "indicator", "value", "count", "robustness", "county", "county_value",
                "country_value", "small_median", "small_q1", "small_q3", "small_n", "network_median",
-               "rank_small", "n_ranked", "vs_county", "vs_country", "small_group", "unit"]
+               "rank_small", "n_ranked", "vs_county", "vs_country", "small_group", "unit", "flag"]
     return _sorted(out[columns])
 
 
@@ -273,7 +280,7 @@ def _archive_previous(processed: Path, old: dict | None, new: dict) -> str | Non
 # ---------------------------------------------------------------- build
 
 def _changed_computations(old: dict | None, new: dict, force: bool, processed: Path) -> list[str]:
-    names = sorted(computations.COMPUTATIONS)
+    names = sorted(COMPUTATIONS)
     whole = (force or old is None or old.get("format") != STATE_FORMAT or old.get("code") != new["code"]
              or not (processed / FACTS).exists() or not (processed / COMPARISONS).exists())
     if whole:
@@ -319,7 +326,7 @@ def build(force: bool = False, settings: Settings | None = None,
     runnable = [name for name in todo if computation_tables(name) <= set(sources)]
     inputs = Inputs(lambda table_id, columns=None: sources[table_id].load(columns=columns))
     fresh = _label_facts(_compute(runnable, inputs), sources)
-    if set(todo) == set(computations.COMPUTATIONS):
+    if set(todo) == set(COMPUTATIONS):
         facts = fresh
     else:
         redone = {i for i, ind in indicators.CATALOGUE.items() if ind.computation in todo}
@@ -395,16 +402,14 @@ def comparisons(kommune=None, year=None, settings: Settings | None = None) -> pd
     return _read(_ensure_built(settings) / COMPARISONS, kommune, year)
 
 
-def _visible_in(frame: pd.DataFrame, report_year: int) -> pd.Series:
-    """Which facts a report for `report_year` may use (see `as_of`)."""
-    kind = attribute(frame["indicator"], "kind")
-    on_jan_1 = attribute(frame["indicator"], "reference_date") == "1. januar"
+def _visible_in(frame: pd.DataFrame, report_year: int) -> np.ndarray:
+    """Which facts a report for `report_year` may use: `indicators.visible`, vectorised (see `as_of`)."""
+    rules = [indicators.visibility(ind) for ind in indicators.CATALOGUE.values()]
+    rules = np.array(rules + [None], dtype=object)
+    rule = rules[indicator_codes(frame["indicator"])]
     year = frame["year"].to_numpy()
-    stock_ok = (kind == "stock") & ((year < report_year) | ((year == report_year) & on_jan_1))
-    flow_ok = (kind == "flow") & (year <= report_year - 1)
-    projection_ok = (kind == "projection") & (year == report_year)
-    static_ok = (kind == "static") & (year <= report_year)
-    return stock_ok | flow_ok | projection_ok | static_ok  # numpy bool array
+    return np.where(rule == indicators.AFTER_YEAR, year <= report_year - 1,
+                    np.where(rule == indicators.BUDGET_YEAR, year == report_year, year <= report_year))
 
 
 def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
@@ -413,7 +418,10 @@ def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:
     Stocks counted on 1 January up to and including `year`; stocks counted later in a year (4th quarter,
     1 October, 31 December) and flows (calendar years) up to `year - 1`; projections (SSB's 2024
     projections, labelled with their vintage) as % change from `year`'s population; static
-    classifications valid in `year`. Nothing later.
+    classifications valid in `year`. Where the catalogue says when a figure is published
+    (`Indicator.published`), that decides: accounts and the income system up to `year - 1` (2025
+    flagged preliminary), KDD's expenditure-need index only for budget year `year` (published with the
+    state budget the October before), ROBEK only from the list's year (2026) on. Nothing later.
     """
     facts = load(kommune, settings=settings)
     return facts[_visible_in(facts, int(year))].reset_index(drop=True)

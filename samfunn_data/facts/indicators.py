@@ -12,11 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 THEMES = ("befolkning", "alder", "endringer", "framskriving", "levekar", "sysselsetting", "utdanning",
-          "sentralitet")
+          "sentralitet", "okonomi")
 KINDS = ("stock", "flow", "projection", "static")
+
+# When a figure is published, as a rule of which years a report for year Y may show (`visible`). None:
+# by kind (stocks on 1 January up to Y, later stocks and flows up to Y-1, projections in Y, static up to Y).
+AFTER_YEAR = "after_year"  # accounts and the income system: year t is published in t+1, so up to Y-1
+BUDGET_YEAR = "budget_year"  # published with the state budget in October B-1 for budget year B: only Y
+LIST_DATE = "list_date"  # a register as published on a date in its year: from that year on, never before
+PUBLISHED_RULES = (AFTER_YEAR, BUDGET_YEAR, LIST_DATE)
+UP_TO_YEAR = "up_to_year"  # what LIST_DATE, stocks on 1 January and static figures amount to
 
 NATIONWIDE = "hele landet"
 NL_TR = "Nordland og Trøndelag"
+NL_TR_CODES = ("18", "50")
 
 # Which regional levels an indicator has: nationwide tables give all three; tables that cover only
 # Nordland and Trøndelag give municipalities and, for counts, the two county sums when every
@@ -47,6 +56,7 @@ class Indicator:
     coverage: str = NATIONWIDE
     levels: tuple[str, ...] = ALL_LEVELS
     comparable: bool = True  # False: absolute counts, not compared across levels (vs_county/country)
+    published: str | None = None  # PUBLISHED_RULES: which years a report may show (None: by kind)
 
 
 Q07459 = "07459: Region=alle, Kjonn=1,2, Alder=000-105+, ContentsCode=Personer1, Tid=alle"
@@ -221,6 +231,147 @@ _add(id="andel_hoyere_utdanning_lang", title="Andel 16+ med lang høyere utdanni
      count_basis="innbyggere 16+ med lang høyere utdanning", **_EDU)
 
 
+# -- økonomi (KOSTRA 12137 and 12362, the income system, KDD's expenditure need, ROBEK) ---------------
+Q12137 = "12137: Region=Nordland/Trøndelag, Regnskapsbegrep=AGD13,AGD9,AGD23,KG31,AGI1,AGD1, 2015-2025"
+Q12362 = "12362: Region=Nordland/Trøndelag, 17 funksjonsgrupper, Regnskapsbegrep=AGD2 (netto driftsutgifter)"
+QINNTEKT = "KDD inntektssystemet (løpende inntektsutjevning, Grønt hefte) og KOSTRA art 800, 2015-2025"
+QDKI = "KDD Grønt hefte, tabell A-k: samlet indeks for beregnet utgiftsbehov, budsjettår 2025 og 2026"
+QROBEK = "KDD ROBEK-registeret, kommuner oppført per 20.04.2026"
+ACCOUNTS_NOTE = "2025 er foreløpige tall (SSB 15. mars 2026)."
+PRELIMINARY, BOUNDARY, BOOKING = "foreløpig", "grenseendring", "bokføring"
+# What a flag on a fact means, for readers. Facts flagged BOOKING are kept but left out of peer comparisons.
+FLAGS = {
+    PRELIMINARY: "Foreløpige regnskapstall (SSB 15. mars 2026); reviderte tall kommer 15. juni.",
+    BOUNDARY: "Indre Fosen 2019: SSB delte på folketallet før en liten grensejustering i 2020.",
+    BOOKING: "Rammetilskuddet er ført svært lavt i KOSTRA dette året (slik kommunen førte det); holdes "
+             "utenfor sammenligninger med andre kommuner.",
+}
+PEER_EXCLUDED_FLAGS = (BOOKING,)
+ROBEK_DATE = "2026-04-20"
+# kommuneloven § 28-1 as KDD's register lists it (the snapshot's kdd-robek metadata holds the same text)
+ROBEK_HJEMLER = {
+    "a": "Driftsbudsjettet er vedtatt med et merforbruk.",
+    "b": "Driftsdelen i økonomiplanen er vedtatt med et merforbruk.",
+    "c": "Merforbruk skal dekkes inn over flere enn to år etter at det oppsto.",
+    "d": "Balanseregnskapet viser et oppsamlet merforbruk større enn tre prosent av driftsinntektene.",
+    "e": "Økonomiplanen eller årsbudsjettet er ikke vedtatt innen fristen.",
+    "f": "Årsregnskapet er ikke vedtatt innen fristen.",
+    "g": "Departementet har fattet et vedtak etter inndelingslova § 16 a.",
+}
+_ACC = dict(theme="okonomi", kind="flow", source_tables=("12137", "07459"), query=Q12137,
+            computation="accounts", measure="accounts", count_basis="ingen (regnskap: totaltall)",
+            reference_date="regnskapsåret", coverage=NL_TR, levels=NL_TR_WITH_COUNTY_SUMS,
+            published=AFTER_YEAR)
+_COUNTY = ("Fylket er kommunene i fylket samlet (summen av beløpene), bare når alle har tall.")
+_add(id="netto_driftsresultat_pst", title="Netto driftsresultat i prosent av brutto driftsinntekter",
+     unit="prosent", decimals=1, polarity=1,
+     description=f"Netto driftsresultat i prosent av brutto driftsinntekter (KOSTRA-definisjonen). {_COUNTY} "
+                 f"{ACCOUNTS_NOTE}", **_ACC)
+_add(id="netto_driftsresultat_pst_3ar", title="Netto driftsresultat i prosent, snitt siste 3 år",
+     unit="prosent", decimals=1, polarity=1,
+     description="Snittet av årets og de to foregående årenes netto driftsresultat i prosent av brutto "
+                 "driftsinntekter; bare når alle tre årene finnes.", **_ACC)
+_add(id="netto_lanegjeld_pst", title="Netto lånegjeld i prosent av brutto driftsinntekter", unit="prosent",
+     decimals=1, description=f"Netto lånegjeld ved utgangen av året i prosent av brutto driftsinntekter. "
+                             f"{_COUNTY}", **_ACC)
+for _iid, (_title, _desc) in {
+    "netto_lanegjeld_per_innb": ("Netto lånegjeld per innbygger", "Netto lånegjeld ved utgangen av året"),
+    "brutto_investeringer_per_innb": ("Brutto investeringsutgifter per innbygger",
+                                      "Brutto investeringsutgifter i året"),
+    "brutto_driftsinntekter_per_innb": ("Brutto driftsinntekter per innbygger", "Brutto driftsinntekter"),
+    "netto_driftsutgifter_per_innb": ("Netto driftsutgifter per innbygger", "Netto driftsutgifter"),
+}.items():
+    _add(id=_iid, title=_title, unit="kroner",
+         description=f"{_desc} per innbygger (SSBs tall: delt på folkemengden 31. desember). {_COUNTY}",
+         **_ACC)
+_add(id="brutto_investeringer_4ar_per_innb", title="Brutto investeringsutgifter per innbygger, sum 4 år",
+     unit="kroner", description="Summen av brutto investeringsutgifter per innbygger for året og de tre "
+     "foregående (en økonomiplanperiode); bare når alle fire årene finnes.", **_ACC)
+
+# service areas (12362 function groups): the groups overlap, so they are never summed
+SERVICE_AREAS = {
+    "barnehage": ("FGK7", "barnehage"), "grunnskole": ("FGK8b", "grunnskole"),
+    "helse_omsorg": ("FGK9", "helse og omsorg"), "sosial": ("FGK12", "sosialsektoren samlet"),
+    "barnevern": ("FGK13", "barnevern"), "var": ("FGK14", "vann, avløp, renovasjon og avfall"),
+    "kirke": ("FGK15", "kirke"), "kommunale_boliger": ("FGK16", "kommunale boliger"),
+    "brann_ulykkesvern": ("FGK17", "brann- og ulykkesvern"),
+    "politisk_styring": ("FGK1a", "politisk styring og kontrollvirksomhet"),
+    "administrasjon": ("FGK1b", "administrasjon"), "fellesutgifter": ("FGK1c", "fellesutgifter"),
+    "kultur": ("FGK2", "kultursektoren"), "plan_byggesak_miljo": ("FGK3", "plan, byggesak og miljø"),
+    "naering": ("FGK4", "næringsforvaltning"), "samferdsel": ("FGK5", "samferdsel"),
+    "eiendomsforvaltning": ("FGK6a", "eiendomsforvaltning"),
+}
+# service areas also given per inhabitant of the age group they mainly serve (ages on 1 January t+1)
+SERVICE_AGE_GROUPS = {"barnehage": (1, 5), "grunnskole": (6, 15), "helse_omsorg": (67, None)}
+_SRV = dict(_ACC, source_tables=("12362", "07459"), query=Q12362, computation="service_spending")
+for _area, (_fgk, _label) in SERVICE_AREAS.items():
+    _add(id=f"netto_driftsutgifter_{_area}_per_innb", unit="kroner",
+         title=f"Netto driftsutgifter til {_label} per innbygger",
+         description=f"Netto driftsutgifter til {_label} (KOSTRA funksjonsgruppe {_fgk}) per "
+         f"innbygger (SSBs tall). Tjenesteområdene overlapper og kan ikke summeres. {_COUNTY}", **_SRV)
+for _area, (_lo, _hi) in SERVICE_AGE_GROUPS.items():
+    _band = f"{_lo}–{_hi} år" if _hi is not None else f"{_lo} år og eldre"
+    _suffix = f"{_lo}_{_hi}" if _hi is not None else f"{_lo}_pluss"
+    _add(id=f"netto_driftsutgifter_{_area}_per_innb_{_suffix}",
+         title=f"Netto driftsutgifter til {SERVICE_AREAS[_area][1]} per innbygger {_band}", unit="kroner",
+         description=f"Netto driftsutgifter til {SERVICE_AREAS[_area][1]} ({SERVICE_AREAS[_area][0]}) "
+                     f"delt på innbyggere {_band} 1. januar året etter (07459). {_COUNTY}", **_SRV)
+
+_INC = dict(theme="okonomi", kind="flow", source_tables=("kdd-inntektssystem",), query=QINNTEKT,
+            computation="income_system", measure="accounts", count_basis="ingen (totaltall)",
+            reference_date="budsjettåret", coverage=NL_TR, published=AFTER_YEAR)
+_add(id="frie_inntekter_per_innb", title="Frie inntekter per innbygger (tilnærming)", unit="kroner",
+     description="Skatt på inntekt og formue (før inntektsutjevning) pluss rammetilskudd slik det er ført i "
+                 "KOSTRA (som alt inneholder utjevningen): en tilnærming til SSBs offisielle tall. "
+                 "Eiendomsskatt og konsesjonskraft- og kraftinntekter er ikke med.",
+     levels=("kommune", "land"), **_INC)
+_add(id="skatt_per_innb", title="Skatt på inntekt og formue per innbygger", unit="kroner",
+     description="Skatt på inntekt og formue per innbygger før inntektsutjevning (KDD).",
+     levels=("kommune", "land"), **_INC)
+_add(id="skatt_pst_av_landet", title="Skatt per innbygger i prosent av landet", unit="prosent", decimals=1,
+     description="Skatt på inntekt og formue per innbygger før inntektsutjevning, i prosent av landet (KDD).",
+     levels=MUNICIPAL_ONLY, **_INC)
+_add(id="skatt_etter_utjevning_pst_av_landet", title="Skatt etter inntektsutjevning i prosent av landet",
+     unit="prosent", decimals=1, levels=MUNICIPAL_ONLY, description="Skatt på inntekt og formue pluss "
+     "netto inntektsutjevning per innbygger, i prosent av landets skatt per innbygger (KDD).", **_INC)
+_add(id="utgiftsutjevning_per_innb", title="Utgiftsutjevning per innbygger", unit="kroner",
+     description="Utgiftsutjevningen i rammetilskuddet per innbygger (KDD; positiv = tilskudd fordi "
+                 "utgiftsbehovet er høyere enn landsgjennomsnittet). Finnes fra 2021.",
+     levels=MUNICIPAL_ONLY, **_INC)
+_add(id="utgiftsbehov_indeks", title="Indeks for beregnet utgiftsbehov", unit="indeks", decimals=2,
+     theme="okonomi", kind="stock", description="KDDs samlede indeks for beregnet utgiftsbehov "
+     "(1,00 = landsgjennomsnittet) for budsjettåret, publisert med statsbudsjettet i oktober året før.",
+     source_tables=("kdd-utgiftsbehov",), query=QDKI, computation="expenditure_need", measure="static",
+     count_basis="ingen (beregning)", reference_date="budsjettåret", coverage=NL_TR, levels=MUNICIPAL_ONLY,
+     published=BUDGET_YEAR)
+_add(id="robek", title="Oppført i ROBEK", unit="ja/nei", theme="okonomi", kind="stock",
+     description="1 = oppført i Register om betinget godkjenning og kontroll (ROBEK) i KDDs liste per "
+                 "20.04.2026, 0 = ikke oppført; hjemmelen står ved tallet. Tidligere oppføringer er ikke "
+                 "kjent.",
+     source_tables=("kdd-robek",), query=QROBEK, computation="robek", measure="static",
+     count_basis="ingen (register)", reference_date="20. april 2026", coverage=NL_TR, levels=MUNICIPAL_ONLY,
+     comparable=False, published=LIST_DATE)
+
+
+def visibility(ind: Indicator) -> str:
+    """The publication rule that applies to `ind`: its `published`, else the one its kind implies
+    (stocks on 1 January and static figures: UP_TO_YEAR; other stocks and flows: AFTER_YEAR; projections:
+    BUDGET_YEAR, i.e. only the report year itself)."""
+    if ind.published is not None:
+        return UP_TO_YEAR if ind.published == LIST_DATE else ind.published
+    if ind.kind == "flow" or (ind.kind == "stock" and ind.reference_date != "1. januar"):
+        return AFTER_YEAR
+    return BUDGET_YEAR if ind.kind == "projection" else UP_TO_YEAR
+
+
+def visible(ind: Indicator, year: int, report_year: int) -> bool:
+    """Whether a report for `report_year` may show `ind`'s figure for `year` (the rule of `factbase.as_of`):
+    AFTER_YEAR up to report_year - 1, BUDGET_YEAR only report_year, otherwise up to report_year."""
+    rule = visibility(ind)
+    if rule == AFTER_YEAR:
+        return year <= report_year - 1
+    return year == report_year if rule == BUDGET_YEAR else year <= report_year
+
 
 def get(indicator_id: str) -> Indicator:
     """The catalogue entry for `indicator_id`; a KeyError names close matches."""
@@ -253,8 +404,8 @@ _KIND_NB = {"stock": "beholdning", "flow": "strøm", "projection": "framskriving
 
 def indicator_table_markdown() -> str:
     """The README's indicator table (markdown), generated from the catalogue so it cannot drift."""
-    lines = ["| id | tittel | forklaring | enhet | type | tidspunkt | kilde (SSB-tabell) | dekning | nivåer "
-             "| antallet bak tallet |",
+    lines = ["| id | tittel | forklaring | enhet | type | tidspunkt | kilde (SSB-tabell eller KDD) | dekning "
+             "| nivåer | antallet bak tallet |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for theme in THEMES:
         for ind in (i for i in CATALOGUE.values() if i.theme == theme):

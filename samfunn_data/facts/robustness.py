@@ -32,6 +32,14 @@ has pooled three-year versions of the flows and 5- and 10-year population change
 
 Projections (SSB's model output, not observations) and centrality (a classification) get no grade.
 
+**Municipal accounts and the income system** (KOSTRA, KDD) are totals, not samples: every krone the
+municipality booked is counted, so the count rule does not apply and they get no grade. They still swing
+a lot from year to year in a small municipality (one large sale, a pension adjustment or a power-price
+year can move netto driftsresultat by several percentage points), so the narrative uses three-year
+averages (`netto_driftsresultat_pst_3ar`) and four-year sums (`brutto_investeringer_4ar_per_innb`), and
+the noise is the unit's own year-to-year spread (below). The expenditure-need index and ROBEK
+(calculations and a register) get no grade and no noise model.
+
 **Differences** (`differs`). Two values differ clearly only if the gap between them is larger than chance
 explains: the gap must exceed 1.96 combined standard errors (a two-sided 95 % test, normal
 approximation). Otherwise the answer is "no clear difference". Standard errors come from the counts:
@@ -44,6 +52,12 @@ approximation). Otherwise the answer is "no clear difference". Standard errors c
   year-to-year swings instead: the standard deviation of its yearly values over all years in the data
   (at least four), divided by √k for a k-year average or multiplied by √k for a change over k years.
   Real trends add to that spread, so this errs on the side of "no clear difference";
+- municipal accounts and the income system: the unit's own year-to-year swings, as for net figures but
+  from its one-year changes, which a steady trend does not inflate: a single year's value has the standard
+  deviation of those changes divided by √2 (the change of two independent years has twice the variance),
+  a three-year average that divided by √3, a four-year sum that times √4. At least four one-year changes
+  are needed, otherwise "unavailable". So "differs from the county" means a gap larger than the
+  municipality's own swings explain;
 - medians of income: the data holds no spread, so the noise cannot be judged: "unavailable";
 - absolute counts (persons, households) are not compared across levels (a municipality always has fewer
   people than its county): "unavailable";
@@ -55,7 +69,8 @@ approximation). Otherwise the answer is "no clear difference". Standard errors c
 **Changes over time** (`factbase.changes`, `samfunn changes`). A change between two years of the same
 municipality is clear only if it exceeds 1.96 × the standard deviation of the municipality's own
 one-year changes in that indicator × √(years apart): steady trends stand out, zig-zag does not. With
-fewer than four one-year changes in the data, the values' standard errors are used as above.
+fewer than four one-year changes in the data, the values' standard errors are used as above. This is
+also the rule for a "clear change" in the municipal accounts.
 """
 
 from __future__ import annotations
@@ -70,7 +85,7 @@ SOLID, INDICATIVE, TOO_FEW = "solid", "indicative", "too few"
 HIGHER, LOWER, NO_CLEAR, UNAVAILABLE = "higher", "lower", "no clear difference", "unavailable"
 
 # What a value measures decides which count and which standard error apply (see the module docstring).
-MEASURES = ("count", "share", "ratio", "median", "net", "projection", "static")
+MEASURES = ("count", "share", "ratio", "median", "net", "accounts", "projection", "static")
 GRADED_MEASURES = ("count", "share", "ratio", "median", "net")
 MIN_YEARS_FOR_SPREAD = 4
 
@@ -83,7 +98,7 @@ def grade(count, measure: str = "count", pooled_years=1):
     count : float or array-like
         The count behind each value (see the module docstring for which count); NaN gives None.
     measure : str
-        One of MEASURES. "projection" and "static" are never graded.
+        One of MEASURES. "accounts", "projection" and "static" are never graded.
     pooled_years : int or array-like
         How many years were summed into the count. A net figure of a single year is capped at
         "indicative".
