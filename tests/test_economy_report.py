@@ -46,7 +46,7 @@ def test_section_claims_render_with_their_index_in_the_documents_log():
     data = economy_data(2023)
     log = claims.ClaimLog()
     html = economy.claims_html(data, log)
-    assert len(log.claims) == len(economy_text.section_claims(data)) >= 3
+    assert len(log.claims) == len(economy_text.section_claims(data)) >= 2
     assert all(f'data-claim="{i}"' in html for i in range(len(log.claims)))
     change = next(c for c in log.claims if c.verdict in (claims.INCREASE, claims.DECREASE,
                                                           claims.NO_CLEAR_CHANGE))
@@ -54,8 +54,8 @@ def test_section_claims_render_with_their_index_in_the_documents_log():
 
 
 def test_preliminary_accounts_year_is_marked():
-    extra = [{"indicator": "netto_driftsresultat_pst", "year": 2025, "value": 7.5},
-             {"indicator": "netto_driftsresultat_pst_3ar", "year": 2025, "value": 11.14}]
+    extra = [{"indicator": "netto_driftsresultat_pst", "year": 2025, "value": 7.5, "flag": "foreløpig"},
+             {"indicator": "netto_driftsresultat_pst_3ar", "year": 2025, "value": 11.14, "flag": "foreløpig"}]
     data = economy_data(2026, extra)
     assert "foreløpige" in economy_text.result_claim(data).text
     assert "2025 (foreløpig)" in economy.key_table_html(data)
@@ -147,18 +147,18 @@ def test_tydal_2023_report_has_the_2022_accounts_beside_peers_and_expenditure_ne
 
     assert (REPORT_KOMMUNE, REPORT_YEAR) == ("5033", 2023)
     page = (rendered_report() / "2023" / "5033-tydal.html").read_text(encoding="utf-8")
-    section = page.split(">Kommuneøkonomi</h2>", 1)[1].split("<h2", 1)[0]
+    section = re.split(r"<h2[^>]*>Kommuneøkonomi", page, maxsplit=1)[1].split("<h2", 1)[0]
     # Tydal's real 2022 netto driftsresultat, 10.76 % of brutto driftsinntekter (KOSTRA 12137)
     assert "<td>2022</td>" in section and fmt_pct(10.76) in section
     median, n = _ndr_median_small_nl_tr(2022)
     assert f"{fmt_pct(median)} (n = {fmt_int(n)})" in section
     # three-year average 2020–2022 (10.32, 6.17, 10.76) in Hovedtrekk, as a claim against the peers
-    hovedtrekk = page.split(">Hovedtrekk</h2>", 1)[1].split("</ul>", 1)[0]
+    hovedtrekk = re.split(r"<h2[^>]*>Hovedtrekk", page, maxsplit=1)[1].split("</ul>", 1)[0]
     assert "i årene 2020–2022" in hovedtrekk and fmt_pct((10.32 + 6.17 + 10.76) / 3) in hovedtrekk
     # expenditure need: the 2023 index is not in the data; the 2022 utgiftsutjevning is (KDD: 27 220 kr)
     assert "for budsjettåret 2023 finnes ikke i dataene" in section
     assert "27\u202f220\u00a0kr per innbygger i 2022" in section
-    assert "Netto driftsutgifter til barnehage per innbygger 1–5 år" in section
+    assert "Barnehage, per innbygger 1–5 år" in section
     assert "2023 (foreløpig)" not in section and "<td>2023</td>" not in section  # no 2023 accounts
     assert "ROBEK" in section and "står Tydal" not in section
     assert not SPENDS.search(section)

@@ -284,7 +284,8 @@ def export_text(paths: dict, panel_df: pd.DataFrame) -> str:
         "lagret som\n\n"
         f"- CSV: `{paths['csv']}`\n- Parquet: `{paths['parquet']}`\n\n"
         "Én rad per enhet, år og indikator (tidy), med kolonnene kommunenr, navn, level, fylke, deltaker, "
-        "liten_nl_tr, liten_norge, year, indicator, value, unit, count, robustness, source_table og vintage. "
+        "liten_nl_tr, liten_norge, year, indicator, value, unit, count, robustness, flag (forbehold fra "
+        "kilden, f.eks. «foreløpig»; for robek hjemmelen), source_table og vintage. "
         "Les den med `pandas.read_parquet` eller i R med `arrow::read_parquet`."
     )
 
@@ -330,11 +331,14 @@ def economy_text(panel_df: pd.DataFrame, comparison: str, year: int) -> str:
              if (line := _result_line(panel_df, p.kommunenr, p.navn, comparison, year))]
     if not lines:
         return "Faktagrunnlaget har ikke kommuneregnskap (KOSTRA) for deltakerne i disse årene."
-    accounts = panel_df.loc[(panel_df["indicator"] == "netto_driftsresultat_pst") & panel_df["value"].notna()
-                            & (panel_df["year"] <= year), "year"]
-    first, last = int(accounts.min()), int(accounts.max())
+    from samfunn_data.facts.indicators import PRELIMINARY
+
+    accounts = panel_df[(panel_df["indicator"] == "netto_driftsresultat_pst") & panel_df["value"].notna()
+                        & (panel_df["year"] <= year)]
+    first, last = int(accounts["year"].min()), int(accounts["year"].max())
+    unrevised = sorted(accounts.loc[accounts["flag"] == PRELIMINARY, "year"].astype(int).unique())
     text = (f"Kommuneregnskapet (KOSTRA, SSB) finnes for {first}–{last}"
-            + ("; tallene for 2025 er foreløpige (15. mars 2026)" if last == 2025 else "") + ". "
+            + (f"; tallene for {', '.join(map(str, unrevised))} er foreløpige" if unrevised else "") + ". "
             "Netto driftsresultat i prosent av brutto driftsinntekter svinger mye fra år til år i små "
             "kommuner, så teksten bruker snittet for tre år og sammenligner det med medianen for "
             f"{_lower_first(GROUP_LABELS[comparison])}. «Tydelig» betyr at forskjellen er større enn det "

@@ -18,7 +18,7 @@ import pandas as pd
 from samfunn_data.facts import indicators, robek
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
 from samfunn_data.reports import economy_text
-from samfunn_data.reports.economy_text import PRELIMINARY_YEAR
+from samfunn_data.reports.economy_text import preliminary
 
 KEY_IDS = ["netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst",
            "netto_lanegjeld_per_innb", "brutto_driftsinntekter_per_innb", "netto_driftsutgifter_per_innb",
@@ -46,9 +46,10 @@ def _fmt(ind_id: str, value) -> str:
     return fmt_value(value, unit, decimals)
 
 
-def year_label(year: int) -> str:
-    """An accounts year, marked when its figures are preliminary."""
-    return f"{year} (foreløpig)" if year == PRELIMINARY_YEAR else str(year)
+def year_label(row) -> str:
+    """A row's year, marked when its figures are preliminary."""
+    year = int(row["year"])
+    return f"{year} (foreløpig)" if preliminary(row) else str(year)
 
 
 def accounts_year(data) -> int | None:
@@ -59,13 +60,14 @@ def accounts_year(data) -> int | None:
 
 def intro_html(data) -> str:
     """What the section shows and which years: accounts to Y−1, preliminary years, no reference level."""
-    last = accounts_year(data)
+    row = data.row("netto_driftsresultat_pst")
+    last = None if row is None else int(row["year"])
     if last is None:
         return (f'<p class="note">Dataene har ingen kommuneregnskap (KOSTRA) for {html.escape(data.name)} '
                 f"før {data.year}.</p>")
     text = (f"Regnskapstallene er fra KOSTRA (SSB) og går til og med {last}: regnskapet for et år publiseres "
             f"15. mars året etter, så rapporten for {data.year} viser ikke regnskapet for {data.year}.")
-    if last == PRELIMINARY_YEAR:
+    if preliminary(row):
         text += (f" Tallene for {last} er foreløpige (publisert 15. mars {last + 1}); SSB publiserer "
                  f"endelige tall 15. juni {last + 1}.")
     text += (" Sammenligningen er med medianen for små kommuner (under 2 500 innbyggere) i Nordland og "
@@ -88,14 +90,21 @@ def _peer_cells(ind_id: str, row) -> str:
     return _num(f"{_fmt(ind_id, row['small_median'])} (n = {fmt_int(n)})") + _num(quartiles)
 
 
-def _table(data, ids: list[str], caption: str, first_col: str = "Indikator") -> str:
+def _service_label(ind_id: str) -> str:
+    """"Netto driftsutgifter til barnehage per innbygger 1–5 år" -> "Barnehage, per innbygger 1–5 år"."""
+    title = _meta(ind_id)[0].removeprefix("Netto driftsutgifter til ")
+    title = title.removesuffix(" per innbygger").replace(" per innbygger ", ", per innbygger ")
+    return title[:1].upper() + title[1:]
+
+
+def _table(data, ids: list[str], caption: str, first_col: str = "Indikator", label=None) -> str:
     rows = []
     for ind_id in ids:
         row = data.row(ind_id)
         if row is None:
             continue
-        title = _meta(ind_id)[0]
-        rows.append(f'<tr><th scope="row">{html.escape(title)}</th><td>{year_label(int(row["year"]))}</td>'
+        title = (label or (lambda i: _meta(i)[0]))(ind_id)
+        rows.append(f'<tr><th scope="row">{html.escape(title)}</th><td>{year_label(row)}</td>'
                     + _num(_fmt(ind_id, row["value"])) + _peer_cells(ind_id, row)
                     + _num(_fmt(ind_id, row.get("county_value")))
                     + _num(_fmt(ind_id, row.get("country_value"))) + "</tr>")
@@ -179,10 +188,11 @@ def services_html(data) -> str:
     """Netto driftsutgifter per innbygger by service area (and per innbygger in the age group served)."""
     areas, groups = service_ids(data)
     out = need_html(data)
-    out += _table(data, areas, "Netto driftsutgifter per innbygger etter tjenesteområde", "Tjenesteområde")
+    out += _table(data, areas, "Netto driftsutgifter per innbygger etter tjenesteområde", "Tjenesteområde",
+                  _service_label)
     if groups:
         out += _table(data, groups, "Netto driftsutgifter per innbygger i aldersgruppen tjenesten er for",
-                      "Tjenesteområde")
+                      "Tjenesteområde", _service_label)
     return out
 
 

@@ -4,10 +4,12 @@ the accounts years a report may show, beside the small municipalities' median an
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
+from samfunn_data.facts.indicators import PRELIMINARY
 from samfunn_data.formatting import axis_formatter, fmt_int, fmt_pct
 from samfunn_data.reports import charts
-from samfunn_data.reports.economy_text import DEBT, PRELIMINARY_YEAR, RESULT
+from samfunn_data.reports.economy_text import DEBT, RESULT
 
 PANELS = ((RESULT, "Netto driftsresultat"), (DEBT, "Netto lånegjeld"))
 SOURCE = (f"{charts.SSB}, KOSTRA (statistikkbanken tabell 12137). Medianen for små kommuner i Nordland og "
@@ -15,9 +17,11 @@ SOURCE = (f"{charts.SSB}, KOSTRA (statistikkbanken tabell 12137). Medianen for s
 
 
 def trend_frame(data, indicator: str) -> pd.DataFrame:
-    """Columns year, value, small_median, small_q1, small_q3, small_n for every visible accounts year."""
-    columns = ["year", "value", "small_median", "small_q1", "small_q3", "small_n"]
+    """Columns year, value, small_median, small_q1, small_q3, small_n, flag for every visible year."""
+    columns = ["year", "value", "small_median", "small_q1", "small_q3", "small_n", "flag"]
     series = data.series(indicator)
+    if "flag" not in series:
+        series = series.assign(flag=None)
     if series.empty:
         return pd.DataFrame(columns=columns)
     return series.loc[series["value"].notna(), columns].reset_index(drop=True)
@@ -39,12 +43,14 @@ def _panel(ax, frame: pd.DataFrame, label: str, name: str, n_span: str) -> None:
     ax.plot(years, frame["small_median"], label=f"Små kommuner i NL/TR, median (n = {n_span} per år)",
             **charts.SERIES_STYLE["små"])
     ax.plot(years, frame["value"], label=name, **charts.SERIES_STYLE["kommune"])
-    preliminary = frame[years == PRELIMINARY_YEAR]
+    preliminary = frame[frame["flag"] == PRELIMINARY]
     if not preliminary.empty:  # an open marker: the figure will be revised
+        label = ", ".join(str(int(y)) for y in preliminary["year"]) + ": foreløpige tall"
         ax.plot(preliminary["year"], preliminary["value"], linestyle="none", marker="o", markersize=9,
-                markerfacecolor="white", markeredgecolor=charts.INK, label=f"{PRELIMINARY_YEAR}: foreløpig")
+                markerfacecolor="white", markeredgecolor=charts.INK, label=label)
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.set_title(f"{label}, % av brutto driftsinntekter", loc="left", fontsize=9.5)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole percent: "2 %" never stands for 2.5
     ax.yaxis.set_major_formatter(axis_formatter(0, "\u00a0%"))
     charts._year_axis(ax)
     charts._style_axes(ax)

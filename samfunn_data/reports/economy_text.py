@@ -22,15 +22,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from samfunn_data.facts import robustness
+from samfunn_data.facts import indicators, robustness
 from samfunn_data.formatting import fmt_int, fmt_pct
 from samfunn_data.reports import claims as c
 
 RESULT, RESULT_3Y, DEBT = "netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst"
 SKATT, SKATT_AFTER = "skatt_pst_av_landet", "skatt_etter_utjevning_pst_av_landet"
 WITHIN = "forskjellen er ikke større enn det tallet svinger fra år til år i kommunen"
-PRELIMINARY_YEAR = 2025  # KOSTRA 2025: unrevised figures of 15 March 2026 (SSB revises them 15 June)
 TOO_SHORT = "med færre enn fire år med tall kan vi ikke si om forskjellen er klar"
+
+
+def preliminary(row) -> bool:
+    """Whether a fact-base row holds preliminary figures (KOSTRA 2025: SSB's unrevised 15 March 2026)."""
+    return row is not None and row.get("flag") == indicators.PRELIMINARY
 
 
 def spread_se(values: pd.Series, k: int = 1) -> float:
@@ -88,7 +92,7 @@ def result_claim(data, section: str = "hovedtrekk") -> c.Claim | None:
         verdict = _verdict(value, comparator_value, own_se(data, RESULT, 3))
         text += _peer_phrase(row, verdict, fmt_pct)
     text += "."
-    if year == PRELIMINARY_YEAR:
+    if preliminary(row):
         text += f" Tallene for {year} er foreløpige."
     return c.Claim(section, text, RESULT_3Y, data.kommunenr, year, value, comparator, comparator_value, n,
                    verdict, year)
@@ -160,7 +164,7 @@ def tax_claim(data, section: str = "okonomi") -> c.Claim | None:
 
 def section_claims(data) -> list[c.Claim]:
     """The sentences of the Kommuneøkonomi section, in reading order."""
-    makers = (lambda d: result_claim(d, "okonomi"), result_change_claim, debt_claim, tax_claim)
+    makers = (result_change_claim, debt_claim, tax_claim)  # the peer comparison stands in Hovedtrekk
     return [claim for make in makers if (claim := make(data)) is not None]
 
 

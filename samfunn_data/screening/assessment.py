@@ -21,7 +21,7 @@ import pandas as pd
 
 from samfunn_data.errors import FactbaseError, SamfunnError
 from samfunn_data.facts import municipalities, robek
-from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.facts.indicators import PRELIMINARY, PROJECTION_VINTAGE_YEAR
 from samfunn_data.formatting import fmt_int, fmt_number, fmt_pct
 from samfunn_data.screening.applications import Application, ReadResult, RowError
 
@@ -45,7 +45,6 @@ CORE_INDICATORS = (
 )
 PLAN_CYCLE_YEARS = 4  # planstrategi once per council term (plan- og bygningsloven § 10-1)
 FIRST_MUNICIPAL_ELECTION = 1975  # municipal elections every fourth year since (1975, ..., 2019, 2023)
-PRELIMINARY_ACCOUNTS_YEAR = 2025  # KOSTRA 2025: unrevised figures of 15 March 2026
 MIN_CORE_SHARE = 0.5  # below this share of core indicators the fact base is too thin to start from
 
 
@@ -81,6 +80,7 @@ class EconomyStatus:
     debt_pst: float | None  # netto lånegjeld, % of brutto driftsinntekter
     robek: bool | None  # None: the register in the data (per robek.DATE) does not tell for this year
     robek_hjemmel: str = ""
+    preliminary: bool = False  # the accounts year's figures are SSB's unrevised ones
 
     def text(self, year: int) -> str:
         """The status in one bokmål sentence or two."""
@@ -91,7 +91,7 @@ class EconomyStatus:
                      (("netto driftsresultat", self.result_pst), ("netto lånegjeld", self.debt_pst))
                      if value is not None]
             accounts = (f"Regnskap {self.accounts_year}"
-                        + (" (foreløpige tall)" if self.accounts_year == PRELIMINARY_ACCOUNTS_YEAR else "")
+                        + (" (foreløpige tall)" if self.preliminary else "")
                         + ": " + " og ".join(parts) + " av brutto driftsinntekter.")
         if self.robek is None:
             listed = (f"ROBEK: ikke kjent for {year} (dataene har bare registeret per {robek.DATE}).")
@@ -113,13 +113,15 @@ def economy_status(code: str, year: int, facts: pd.DataFrame) -> EconomyStatus:
     years = [int(r["year"]) for r in values.values() if r is not None]
     latest = max(years) if years else None
 
-    def at_latest(ind_id: str) -> float | None:
+    def at_latest(ind_id: str):
         row = values[ind_id]
-        return float(row["value"]) if row is not None and int(row["year"]) == latest else None
+        return row if row is not None and int(row["year"]) == latest else None
 
+    result, debt = at_latest("netto_driftsresultat_pst"), at_latest("netto_lanegjeld_pst")
     listed, hjemmel = robek.status(facts, code, year)
-    return EconomyStatus(latest, at_latest("netto_driftsresultat_pst"), at_latest("netto_lanegjeld_pst"),
-                         listed, hjemmel)
+    flagged = any(r is not None and r.get("flag") == PRELIMINARY for r in (result, debt))
+    return EconomyStatus(latest, None if result is None else float(result["value"]),
+                         None if debt is None else float(debt["value"]), listed, hjemmel, flagged)
 
 
 @dataclass
