@@ -201,3 +201,24 @@ def test_screening_shows_the_latest_accounts_before_the_application_year(tmp_pat
     assert economy_of["1874"].robek is True
     page = (tmp_path / "out" / "screening.html").read_text(encoding="utf-8")
     assert "Står i ROBEK per 20.04.2026" in page and "Regnskap 2025 (foreløpige tall)" in page
+
+
+@pytest.mark.slow
+def test_network_overview_shows_the_participants_economy_against_their_peers(real):
+    from samfunn_data import network
+    from samfunn_data.network import charts as network_charts
+    from samfunn_data.network import text as network_text
+
+    panel = network.panel(years=(2010, 2026))
+    text = network_text.economy_text(panel, network.SMALL_NL_TR, 2026)
+    for name in ("Grane", "Dønna", "Moskenes", "Holtålen", "Tydal", "Røyrvik"):
+        assert f"- {name}: " in text
+    # Tydal 2023–2025: (13.56 + 12.37 + 7.50) / 3 = 11.1 %, its real KOSTRA results
+    assert "- Tydal: 11,1\u00a0% i snitt 2023–2025" in text and "tallene for 2025 er foreløpige" in text
+    assert "ROBEK per 20.04.2026 (KDD): Moskenes og Røyrvik står i registeret" in text
+    during = network_text.economy_text(panel, network.SMALL_NL_TR, 2023)
+    assert "står i registeret" not in during and "2021–2023" in during
+    assert network_charts.economy_figure(panel) is not None
+    table = network_text.latest_table(panel, network_text.ECONOMY_TABLE, 2026, network.SMALL_NL_TR).data
+    need = table[table["Indikator"] == "Indeks for beregnet utgiftsbehov"].iloc[0]
+    assert need["År"] == "2026" and need["Tydal"] == "1,46"

@@ -235,6 +235,7 @@ def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, compa
         now = data[data["year"] == latest].set_index("kommunenr")
         meta = CATALOGUE.get(ind)
         unit = meta.unit if meta else None
+        decimals = meta.decimals if meta and unit == "indeks" else None  # 1,47 and 1,46 are not both 1,5
         row = {"Indikator": meta.title if meta else ind, "År": str(latest)}
         for p in participants.itertuples():
             if p.kommunenr in now.index:
@@ -244,14 +245,14 @@ def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, compa
                 shown = pd.isna(r["count"]) or unit in ("personer", "husholdninger")
                 count = "" if shown else f"n={fmt_int(r['count'])}"
                 extra = ", ".join(x for x in (count, grade) if x)
-                row[p.navn] = fmt_value(r["value"], unit) + (f" ({extra})" if extra else "")
+                row[p.navn] = fmt_value(r["value"], unit, decimals) + (f" ({extra})" if extra else "")
             else:
                 row[p.navn] = MISSING
         summary = group_summary(panel_df[panel_df["year"] == latest], ind, [comparison, "0"])
         covered = summary["dekning"] >= MIN_COVERAGE
         med = summary.loc[(summary["gruppe"] == comparison) & covered, "median"]
         label = f"Median {_lower_first(GROUP_LABELS[comparison])}"
-        row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit)
+        row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit, decimals)
         country = summary.loc[summary["gruppe"] == "0", "median"]
         row["Norge"] = fmt_value(country.iloc[0] if len(country) else np.nan, unit)
         rows.append(row)
