@@ -28,7 +28,7 @@ from samfunn_data.reports import claims as c
 
 RESULT, RESULT_3Y, DEBT = "netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst"
 SKATT, SKATT_AFTER = "skatt_pst_av_landet", "skatt_etter_utjevning_pst_av_landet"
-WITHIN = "forskjellen er ikke større enn det tallet svinger fra år til år i kommunen"
+WITHIN = "forskjellen er ikke større enn det tallet svinger fra år til år i kommunen selv"
 TOO_SHORT = "med færre enn fire år med tall kan vi ikke si om forskjellen er klar"
 
 
@@ -68,9 +68,8 @@ def _peer_phrase(row, verdict: str, fmt) -> str:
         return f", tydelig høyere enn {group}"
     if verdict == c.LOWER:
         return f", tydelig lavere enn {group}"
-    if verdict == c.NO_CLEAR_DIFFERENCE:
-        return f". Til sammenligning: {group}; {WITHIN}"
-    return f". Til sammenligning: {group}; {TOO_SHORT}"
+    alone = f"Medianen for {c.SMALL_NL_TR} var {median} ({n} kommuner)"
+    return f". {alone}; {WITHIN if verdict == c.NO_CLEAR_DIFFERENCE else TOO_SHORT}"
 
 
 def _has_peers(row) -> bool:

@@ -95,9 +95,9 @@ class EconomyStatus:
                         + ": " + " og ".join(parts) + " av brutto driftsinntekter.")
         if self.robek is None:
             listed = (f"ROBEK: ikke kjent for {year} (dataene har bare registeret per {robek.DATE}).")
-        elif self.robek:
-            why = robek.hjemmel_text(self.robek_hjemmel)
-            listed = f"Står i ROBEK per {robek.DATE}" + (f" (hjemmel: {why})." if why else ".")
+        elif self.robek:  # the letters only: the page's method section says what each means
+            why = f" (hjemmel {self.robek_hjemmel} i kommuneloven § 28-1)" if self.robek_hjemmel else ""
+            listed = f"Står i ROBEK per {robek.DATE}{why}."
         else:
             listed = f"Står ikke i ROBEK per {robek.DATE}."
         return f"{accounts} {listed}"
