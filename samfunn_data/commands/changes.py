@@ -33,5 +33,5 @@ def run(args) -> int:
         decimals = indicators.CATALOGUE[row.indicator].decimals
         print(f"  {row.indicator:<32} {row.from_year}: {_fmt(row.from_value, decimals):>12}  ->  "
               f"{row.to_year}: {_fmt(row.to_value, decimals):>12} {row.unit:<13} {row.assessment}"
-              f" ({row.robustness or 'ikke gradert'})")
+              f" ({row.robustness if isinstance(row.robustness, str) else 'ikke gradert'})")
     return 0

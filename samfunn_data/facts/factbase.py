@@ -3,9 +3,10 @@
 Files in `processed_dir`:
 
 - `facts.parquet`: the long table (kommunenr, level, year, indicator, value, unit, count, se, pooled,
-  robustness, source_table, vintage), one row per region, year and indicator the data has;
+  robustness, flag, source_table, vintage), one row per region, year and indicator the data has; `flag`
+  is the source's caveat (`indicators.FLAGS`, e.g. preliminary 2025 accounts) or ROBEK's hjemmel;
 - `comparisons.parquet`: one row per municipality, year and indicator with the county, Norway, the small
-  municipalities (median, quartiles, n, rank) and the network participants beside it;
+  municipalities (median, quartiles, n, rank) and the network participants beside it, and the flag;
 - `build-state.json`: fingerprints of the inputs, so a build recomputes only what changed;
 - `history/facts-<label>.parquet`: the facts of earlier builds whose inputs had other vintages, kept so
   `changes(..., vintage="previous")` can show SSB's revisions.

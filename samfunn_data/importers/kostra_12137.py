@@ -99,8 +99,12 @@ def status_of(df: pd.DataFrame) -> np.ndarray:
     return status
 
 
-def kostra_12137(df: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """The tidy table: Region, Regnskapsbegrep, ContentsCode (Belop in 1000 kr, BelopPerInnbygger), Tid."""
+def tidy_kostra(
+    df: pd.DataFrame, table_id: str, label: str, dims: dict, categories: dict, notes: list, names: dict
+) -> pd.DataFrame:
+    """A KOSTRA table in the tidy schema: Region, the table's own dimensions (`dims`: id -> label, with
+    their `categories`), ContentsCode (Belop in 1000 kr, BelopPerInnbygger in kr), Tid; the caveats in
+    `status` (see fellestall.STATUS_LABELS)."""
     long = pd.concat(
         [
             df.assign(ContentsCode=AMOUNT, value=df["amount"]),
@@ -110,17 +114,12 @@ def kostra_12137(df: pd.DataFrame, names: dict) -> pd.DataFrame:
     )
     long["Tid"] = long["year"].astype(str)
     attrs = table_attrs(
-        "12137",
-        "Finansielle nøkkeltall og utvalgte regnskapsbegreper, etter region, regnskapsbegrep og år (K)",
-        {
-            "Region": "region",
-            "Regnskapsbegrep": "regnskapsbegrep",
-            "ContentsCode": "statistikkvariabel",
-            "Tid": "år",
-        },
+        table_id,
+        label,
+        {"Region": "region", **dims, "ContentsCode": "statistikkvariabel", "Tid": "år"},
         {
             "Region": {c: names["municipalities"][c] for c in sorted(df["Region"].unique())},
-            "Regnskapsbegrep": CONCEPTS,
+            **categories,
             "ContentsCode": {AMOUNT: "Beløp (1000 kr)", PER_INNB: "Beløp per innbygger (kr)"},
             "Tid": {t: t for t in sorted(long["Tid"].unique())},
         },
@@ -128,17 +127,31 @@ def kostra_12137(df: pd.DataFrame, names: dict) -> pd.DataFrame:
         [
             "Utdrag: kommunene i Nordland og Trøndelag (2024-inndeling), regnskapsår 2015-2025. 2025 er "
             "foreløpige tall publisert 15. mars 2026.",
+            *notes,
+        ],
+    )
+    attrs["status_labels"] = fs.STATUS_LABELS
+    out = tidy(long, ["Region", *dims, "ContentsCode", "Tid"], attrs)
+    out["status"] = pd.Series(status_of(out.assign(year=out["Tid"].astype(int))), dtype="str")
+    return out
+
+
+def kostra_12137(df: pd.DataFrame, names: dict) -> pd.DataFrame:
+    """The tidy table: Region, Regnskapsbegrep, ContentsCode (Belop in 1000 kr, BelopPerInnbygger), Tid."""
+    return tidy_kostra(
+        df,
+        "12137",
+        "Finansielle nøkkeltall og utvalgte regnskapsbegreper, etter region, regnskapsbegrep og år (K)",
+        {"Regnskapsbegrep": "regnskapsbegrep"},
+        {"Regnskapsbegrep": CONCEPTS},
+        [
             "Per innbygger er SSBs tall: beløpet delt på folkemengden 31. desember, i hele kroner.",
             "5001 Trondheim 2015-2019 er utelatt: kilden hadde skjøtt en annen serie (gamle Klæbu) på koden.",
             "Kommuner som ble slått sammen i 2020 har tall fra 2020; SSB publiserer ikke tilbakeregnede "
             "KOSTRA-tall for sammenslåtte kommuner.",
         ],
+        names,
     )
-    attrs["status_labels"] = fs.STATUS_LABELS
-    out = tidy(long, ["Region", "Regnskapsbegrep", "ContentsCode", "Tid"], attrs)
-    order = out[["Region", "Tid"]].assign(year=out["Tid"].astype(int))
-    out["status"] = pd.Series(status_of(order), dtype="str")
-    return out
 
 
 def add(ctx: Context) -> None:

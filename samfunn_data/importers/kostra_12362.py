@@ -9,7 +9,7 @@ import pandas as pd
 
 from samfunn_data.importers import fellestall as fs
 from samfunn_data.importers import kostra_12137
-from samfunn_data.importers.core import N_NL_TR, Context, check, table_attrs, tidy
+from samfunn_data.importers.core import N_NL_TR, Context, check
 from samfunn_data.importers.manifest import coverage
 
 FOLDER = "ssb-data-candidates/kostra-services"
@@ -66,47 +66,21 @@ def check_12362(df: pd.DataFrame, p12137_years: pd.Series, population: pd.Series
 
 def kostra_12362(df: pd.DataFrame, groups: dict[str, str], names: dict) -> pd.DataFrame:
     """The tidy table: Region, Funksjon, Regnskapsbegrep, ContentsCode (Belop, BelopPerInnbygger), Tid."""
-    amount, per_innb = kostra_12137.AMOUNT, kostra_12137.PER_INNB
-    long = pd.concat(
-        [
-            df.assign(ContentsCode=amount, value=df["amount"]),
-            df.assign(ContentsCode=per_innb, value=df["per_innb"]),
-        ],
-        ignore_index=True,
-    )
-    long["Tid"] = long["year"].astype(str)
-    attrs = table_attrs(
+    return kostra_12137.tidy_kostra(
+        df,
         "12362",
         "Driftsutgifter og investeringsutgifter, etter region, funksjon, art og år (K)",
-        {
-            "Region": "region",
-            "Funksjon": "funksjon (tjenesteområde)",
-            "Regnskapsbegrep": "regnskapsbegrep",
-            "ContentsCode": "statistikkvariabel",
-            "Tid": "år",
-        },
-        {
-            "Region": {c: names["municipalities"][c] for c in sorted(df["Region"].unique())},
-            "Funksjon": dict(sorted(groups.items())),
-            "Regnskapsbegrep": CONCEPTS,
-            "ContentsCode": {amount: "Beløp (1000 kr)", per_innb: "Beløp per innbygger (kr)"},
-            "Tid": {t: t for t in sorted(long["Tid"].unique())},
-        },
-        {amount: {"base": "1000 kr", "decimals": 0}, per_innb: {"base": "kroner", "decimals": 0}},
+        {"Funksjon": "funksjon (tjenesteområde)", "Regnskapsbegrep": "regnskapsbegrep"},
+        {"Funksjon": dict(sorted(groups.items())), "Regnskapsbegrep": CONCEPTS},
         [
-            "Utdrag: kommunene i Nordland og Trøndelag (2024-inndeling), regnskapsår 2015-2025. 2025 er "
-            "foreløpige tall publisert 15. mars 2026.",
             "Tjenesteområdene (funksjonsgruppene) overlapper: de kan ikke summeres.",
             "Nesna, Træna og Evenes mangler 2019 i kilden. 5001 Trondheim 2015-2019 er utelatt "
             "(en annen serie).",
             "Selbu (5032) og Stjørdal (5035) har uvanlige tall for helse og omsorg i noen år; slik kommunene "
             "førte regnskapet.",
         ],
+        names,
     )
-    attrs["status_labels"] = fs.STATUS_LABELS
-    out = tidy(long, ["Region", "Funksjon", "Regnskapsbegrep", "ContentsCode", "Tid"], attrs)
-    out["status"] = pd.Series(kostra_12137.status_of(out.assign(year=out["Tid"].astype(int))), dtype="str")
-    return out
 
 
 def add(ctx: Context) -> None:
