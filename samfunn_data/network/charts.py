@@ -112,31 +112,40 @@ def _plot_indicator(ax, panel_df, indicator: str, title: str, unit: str, decimal
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020, 2023), ncols: int = 3,
-                    title: str = ""):
-    """One small chart per indicator: the median of each group over time, comparison group's IQR shaded."""
+def _multiples(panel_df: pd.DataFrame, indicators: list[str], draw, title: str, ncols: int = 3,
+               row_height: float = 2.6, legend_cols: int = 4):
+    """A grid with one small chart per indicator that has values; `draw(ax, indicator, meta)` fills one."""
     from samfunn_data.facts.indicators import CATALOGUE
 
     indicators = [i for i in indicators if panel_df.loc[panel_df["indicator"] == i, "value"].notna().any()]
     if not indicators:
         return None
     nrows = int(np.ceil(len(indicators) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.6 * nrows + 0.9), layout="constrained",
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10, row_height * nrows + 0.9), layout="constrained",
                              squeeze=False)
     for ax, ind in zip(axes.flat, indicators, strict=False):
-        meta = CATALOGUE.get(ind)
-        decimals = 0 if meta is None or meta.unit in ("kroner", "personer") else 1
-        _plot_indicator(ax, panel_df, ind, meta.title if meta else ind, meta.unit if meta else "", decimals,
-                        period)
+        draw(ax, ind, CATALOGUE.get(ind))
     for ax in list(axes.flat)[len(indicators):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     handles.append(Patch(color="#1f6fb2", alpha=0.15))
     labels.append("Kvartilbredde, andre små i NL/TR")
-    fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
-    fig.suptitle(title or "Median i hver gruppe; grått felt: nettverksperioden", fontsize=11, x=0.01,
-                 ha="left")
+    fig.legend(handles, labels, loc="outside lower center", ncols=legend_cols, fontsize=8, frameon=False)
+    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
     return fig
+
+
+def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020, 2023), ncols: int = 3,
+                    title: str = ""):
+    """One small chart per indicator: the median of each group over time, comparison group's IQR shaded."""
+
+    def draw(ax, ind, meta):
+        decimals = 0 if meta is None or meta.unit in ("kroner", "personer") else 1
+        _plot_indicator(ax, panel_df, ind, meta.title if meta else ind, meta.unit if meta else "", decimals,
+                        period)
+
+    title = title or "Median i hver gruppe; grått felt: nettverksperioden"
+    return _multiples(panel_df, indicators, draw, title, ncols)
 
 
 # ---------------------------------------------------------------- kommuneøkonomi
@@ -173,29 +182,16 @@ def _plot_participants(ax, panel_df: pd.DataFrame, indicator: str, decimals: int
 
 def economy_figure(panel_df: pd.DataFrame, indicators=None, period=(2020, 2023), ncols: int = 2):
     """Small multiples of the economy indicators: the six participants against their peers."""
-    from samfunn_data.facts.indicators import CATALOGUE
 
-    indicators = [i for i in (indicators or ECONOMY_INDICATORS)
-                  if panel_df.loc[panel_df["indicator"] == i, "value"].notna().any()]
-    if not indicators:
-        return None
-    nrows = int(np.ceil(len(indicators) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.9 * nrows + 1.2), layout="constrained",
-                             squeeze=False)
-    for ax, ind in zip(axes.flat, indicators, strict=False):
-        meta = CATALOGUE.get(ind)
+    def draw(ax, ind, meta):
         unit = meta.unit if meta else ""
         _plot_participants(ax, panel_df, ind, 0 if unit == "kroner" else 1, period)
         ax.set_title(meta.title if meta else ind, fontsize=9, loc="left")
         ax.set_ylabel(unit, fontsize=7)
-    for ax in list(axes.flat)[len(indicators):]:
-        ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    handles.append(Patch(color="#1f6fb2", alpha=0.15))
-    labels.append("Kvartilbredde, andre små i NL/TR")
-    fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-    fig.suptitle("Kommuneøkonomi: hver deltaker mot andre små kommuner i Nordland og Trøndelag\n"
-                 "Regnskapsår; grått felt: nettverksperioden", fontsize=11, x=0.01, ha="left")
+
+    title = ("Kommuneøkonomi: hver deltaker mot andre små kommuner i Nordland og Trøndelag\n"
+             "Regnskapsår; grått felt: nettverksperioden")
+    fig = _multiples(panel_df, indicators or ECONOMY_INDICATORS, draw, title, ncols, 2.9, 3)
     return _done(fig)
 
 

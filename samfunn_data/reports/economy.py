@@ -24,7 +24,7 @@ KEY_IDS = ["netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_la
            "netto_lanegjeld_per_innb", "brutto_driftsinntekter_per_innb", "netto_driftsutgifter_per_innb",
            "brutto_investeringer_per_innb", "brutto_investeringer_4ar_per_innb"]
 INCOME_IDS = ["frie_inntekter_per_innb", "skatt_pst_av_landet", "skatt_etter_utjevning_pst_av_landet"]
-NEED = "utgiftsbehov_indeks"
+NEED, EQUALISATION = "utgiftsbehov_indeks", "utgiftsutjevning_per_innb"
 SERVICE = re.compile(r"^netto_driftsutgifter_(?!per_innb$)(.+)$")
 POWER_NOTE = ("Frie inntekter er her skatt på inntekt og formue pluss rammetilskuddet slik det er ført i "
               "KOSTRA: en tilnærming til SSBs offisielle tall. Eiendomsskatt og inntekter fra "
@@ -32,18 +32,9 @@ POWER_NOTE = ("Frie inntekter er her skatt på inntekt og formue pluss rammetils
               "store, og der kan kommunens samlede inntekter være vesentlig høyere enn tallet her viser.")
 
 
-def _meta(ind_id: str) -> tuple[str, str, int]:
-    """(title, unit, decimals) from the catalogue; the id and a unit read off its suffix otherwise."""
-    ind = indicators.CATALOGUE.get(ind_id)
-    if ind is not None:
-        return ind.title, ind.unit, ind.decimals
-    unit = "prosent" if "_pst" in ind_id else "kroner" if "per_innb" in ind_id else "indeks"
-    return ind_id, unit, 1 if unit == "prosent" else 2 if unit == "indeks" else 0
-
-
 def _fmt(ind_id: str, value) -> str:
-    _title, unit, decimals = _meta(ind_id)
-    return fmt_value(value, unit, decimals)
+    ind = indicators.get(ind_id)
+    return fmt_value(value, ind.unit, ind.decimals)
 
 
 def year_label(row) -> str:
@@ -60,14 +51,13 @@ def accounts_year(data) -> int | None:
 
 def intro_html(data) -> str:
     """What the section shows and which years: accounts to Y−1, preliminary years, no reference level."""
-    row = data.row("netto_driftsresultat_pst")
-    last = None if row is None else int(row["year"])
+    last = accounts_year(data)
     if last is None:
         return (f'<p class="note">Dataene har ingen kommuneregnskap (KOSTRA) for {html.escape(data.name)} '
                 f"før {data.year}.</p>")
     text = (f"Regnskapstallene er fra KOSTRA (SSB) og går til og med {last}: regnskapet for et år publiseres "
             f"15. mars året etter, så rapporten for {data.year} viser ikke regnskapet for {data.year}.")
-    if preliminary(row):
+    if preliminary(data.row("netto_driftsresultat_pst", last)):
         text += (f" Tallene for {last} er foreløpige (publisert 15. mars {last + 1}); SSB publiserer "
                  f"endelige tall 15. juni {last + 1}.")
     text += (" Sammenligningen er med medianen for små kommuner (under 2 500 innbyggere) i Nordland og "
@@ -92,7 +82,7 @@ def _peer_cells(ind_id: str, row) -> str:
 
 def _service_label(ind_id: str) -> str:
     """"Netto driftsutgifter til barnehage per innbygger 1–5 år" -> "Barnehage, per innbygger 1–5 år"."""
-    title = _meta(ind_id)[0].removeprefix("Netto driftsutgifter til ")
+    title = indicators.get(ind_id).title.removeprefix("Netto driftsutgifter til ")
     title = title.removesuffix(" per innbygger").replace(" per innbygger ", ", per innbygger ")
     return title[:1].upper() + title[1:]
 
@@ -103,7 +93,7 @@ def _table(data, ids: list[str], caption: str, first_col: str = "Indikator", lab
         row = data.row(ind_id)
         if row is None:
             continue
-        title = (label or (lambda i: _meta(i)[0]))(ind_id)
+        title = label(ind_id) if label else indicators.get(ind_id).title
         rows.append(f'<tr><th scope="row">{html.escape(title)}</th><td>{year_label(row)}</td>'
                     + _num(_fmt(ind_id, row["value"])) + _peer_cells(ind_id, row)
                     + _num(_fmt(ind_id, row.get("county_value")))
@@ -122,7 +112,7 @@ def _table(data, ids: list[str], caption: str, first_col: str = "Indikator", lab
 
 def claims_html(data, log=None) -> str:
     """The section's sentences (claims) as a list."""
-    items = economy_text.items_html(economy_text.section_claims(data), economy_text._log(data, log))
+    items = economy_text.items_html(economy_text.section_claims(data), economy_text.document_log(data, log))
     return f"<ul>{items}</ul>" if items else ""
 
 
@@ -135,14 +125,10 @@ def key_table_html(data) -> str:
     return _table(data, KEY_IDS, "Nøkkeltall fra kommuneregnskapet (KOSTRA)") + note
 
 
-def service_ids(data) -> tuple[list[str], list[str]]:
+def service_ids() -> tuple[list[str], list[str]]:
     """(service areas per innbygger, service areas per innbygger in the age group served), catalogue order."""
-    present = set(data.comparisons["indicator"].unique())
-    ordered = [i for i in indicators.CATALOGUE if i in present]
-    ordered += sorted(present - set(ordered))
-    areas = [i for i in ordered if SERVICE.match(i) and i.endswith("_per_innb")]
-    groups = [i for i in ordered if SERVICE.match(i) and not i.endswith("_per_innb")]
-    return areas, groups
+    ids = [i for i in indicators.CATALOGUE if SERVICE.match(i)]
+    return [i for i in ids if i.endswith("_per_innb")], [i for i in ids if not i.endswith("_per_innb")]
 
 
 def need_html(data) -> str:
@@ -161,12 +147,12 @@ def need_html(data) -> str:
         parts.append(f"KDDs indeks for beregnet utgiftsbehov for budsjettåret {data.year} finnes ikke i "
                      "dataene (de har bare budsjettårene 2025 og 2026, som publiseres med statsbudsjettet "
                      "i oktober året før).")
-    equalisation = _equalisation_row(data)
+    equalisation = data.row(EQUALISATION)
     if equalisation is not None:
         value = float(equalisation["value"])
         sign = ("et tillegg: det beregnede utgiftsbehovet er høyere enn landsgjennomsnittet" if value > 0 else
                 "et trekk: det beregnede utgiftsbehovet er lavere enn landsgjennomsnittet")
-        parts.append(f"Utgiftsutjevningen i rammetilskuddet var {_fmt(equalisation['indicator'], value)} per "
+        parts.append(f"Utgiftsutjevningen i rammetilskuddet var {_fmt(EQUALISATION, value)} per "
                      f"innbygger i {int(equalisation['year'])}, {sign}.")
     parts.append("Utgifter per innbygger må leses sammen med utgiftsbehovet, og tabellen under vurderer dem "
                  "derfor ikke som høye eller lave. Tjenesteområdene overlapper (for eksempel lokaler), så "
@@ -174,19 +160,9 @@ def need_html(data) -> str:
     return "<p>" + " ".join(html.escape(p) for p in parts) + "</p>"
 
 
-def _equalisation_row(data):
-    """The income system's utgiftsutjevning per innbygger (KDD, from 2021), whatever its catalogue id."""
-    for ind_id in sorted(set(data.comparisons["indicator"])):
-        if ind_id.startswith("utgiftsutjevning"):
-            row = data.row(ind_id)
-            if row is not None:
-                return row
-    return None
-
-
 def services_html(data) -> str:
     """Netto driftsutgifter per innbygger by service area (and per innbygger in the age group served)."""
-    areas, groups = service_ids(data)
+    areas, groups = service_ids()
     out = need_html(data)
     out += _table(data, areas, "Netto driftsutgifter per innbygger etter tjenesteområde", "Tjenesteområde",
                   _service_label)

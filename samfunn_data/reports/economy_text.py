@@ -19,6 +19,8 @@ municipality's own result swings from year to year.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -167,15 +169,13 @@ def section_claims(data) -> list[c.Claim]:
     return [claim for make in makers if (claim := make(data)) is not None]
 
 
-def _log(data, log):
+def document_log(data, log):
     """The document's claim log: the one given, else the report's own (`data.claims`), else none."""
     return log if log is not None else getattr(data, "claims", None)
 
 
 def items_html(claims: list[c.Claim], log=None, tag: str = "li") -> str:
     """Each claim's sentence as an element; with a `ClaimLog` it carries `data-claim` (its index)."""
-    import html
-
     if log is None:
         return "".join(f"<{tag}>{html.escape(claim.text)}</{tag}>" for claim in claims)
     return "".join(log.html(claim, tag) for claim in claims)
@@ -184,4 +184,4 @@ def items_html(claims: list[c.Claim], log=None, tag: str = "li") -> str:
 def hovedtrekk_items_html(data, log=None) -> str:
     """The economy finding for Hovedtrekk as `<li>` items (empty when the data has no accounts)."""
     claim = result_claim(data)
-    return items_html([claim], _log(data, log)) if claim is not None else ""
+    return items_html([claim], document_log(data, log)) if claim is not None else ""
