@@ -101,6 +101,13 @@ def test_robek_keeps_the_lists_date_and_hjemmel():
     assert nl_tr["1874"] == "a, b, c og d"
 
 
+def test_every_caveat_in_the_snapshot_is_explained_for_readers():
+    for name in ("12137", "12362", "kdd-inntektssystem"):
+        df = snapshot.read_table(name)
+        statuses = set(df["status"].dropna())
+        assert statuses and statuses <= set(indicators.FLAGS) and statuses <= set(df.attrs["status_labels"])
+
+
 # ---------------------------------------------------------------- import checks fail on bad input
 
 def _context(tmp_path: Path, folders: list[str]) -> Context:
@@ -366,6 +373,13 @@ def test_a_2026_report_shows_the_preliminary_2025_accounts():
     shown = factbase.as_of("5033", 2026, settings=fx.real_settings())
     latest = shown[(shown["indicator"] == "netto_driftsresultat_pst") & (shown["year"] == 2025)]
     assert latest["flag"].tolist() == [indicators.PRELIMINARY]
+
+
+def test_robek_grounds_spell_out_the_hjemmel():
+    grounds = indicators.robek_grounds("a, b, c og d")  # Moskenes on the list of 2026-04-20
+    assert len(grounds) == 4 and grounds[0] == "a) Driftsbudsjettet er vedtatt med et merforbruk."
+    assert grounds[3].startswith("d) Balanseregnskapet viser et oppsamlet merforbruk")
+    assert indicators.robek_grounds("c og d") == grounds[2:]
 
 
 def test_visible_says_the_same_as_as_of_for_each_rule():

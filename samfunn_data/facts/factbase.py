@@ -409,8 +409,9 @@ def _visible_in(frame: pd.DataFrame, report_year: int) -> np.ndarray:
     rules = np.array(rules + [None], dtype=object)
     rule = rules[indicator_codes(frame["indicator"])]
     year = frame["year"].to_numpy()
-    return np.where(rule == indicators.AFTER_YEAR, year <= report_year - 1,
-                    np.where(rule == indicators.BUDGET_YEAR, year == report_year, year <= report_year))
+    shown = np.where(rule == indicators.AFTER_YEAR, year <= report_year - 1,
+                     np.where(rule == indicators.BUDGET_YEAR, year == report_year, year <= report_year))
+    return shown & (rule != None)  # noqa: E711  (elementwise: an indicator not in the catalogue is never shown)
 
 
 def as_of(kommune, year: int, settings: Settings | None = None) -> pd.DataFrame:

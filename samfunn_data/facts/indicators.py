@@ -9,6 +9,7 @@ from this catalogue by `indicator_table_markdown()` (run `python scripts/gen_ind
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 THEMES = ("befolkning", "alder", "endringer", "framskriving", "levekar", "sysselsetting", "utdanning",
@@ -351,6 +352,12 @@ _add(id="robek", title="Oppført i ROBEK", unit="ja/nei", theme="okonomi", kind=
      source_tables=("kdd-robek",), query=QROBEK, computation="robek", measure="static",
      count_basis="ingen (register)", reference_date="20. april 2026", coverage=NL_TR, levels=MUNICIPAL_ONLY,
      comparable=False, published=LIST_DATE)
+
+
+def robek_grounds(hjemmel: str) -> list[str]:
+    """What a ROBEK hjemmel as listed ("a, b, c og d") means: one sentence per letter, in the list's order."""
+    letters = re.findall(r"\b([a-g])\b", hjemmel)
+    return [f"{letter}) {ROBEK_HJEMLER[letter]}" for letter in letters]
 
 
 def visibility(ind: Indicator) -> str:
