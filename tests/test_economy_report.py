@@ -74,7 +74,7 @@ def test_robek_from_2026_with_date_and_what_the_hjemmel_means():
     listed.facts["flag"] = "b, c og d"
     text = economy.robek_html(listed)
     assert "Per 20.04.2026 står Tydal i ROBEK" in text
-    assert "c) merforbruk skal dekkes inn over flere enn to år" in text and "låneopptak" in text
+    assert "c) Merforbruk skal dekkes inn over flere enn to år" in text and "låneopptak" in text
     not_listed = economy_data(2026, [{"indicator": "robek", "year": 2026, "value": 0.0}])
     assert "Per 20.04.2026 står Tydal ikke i ROBEK" in economy.robek_html(not_listed)
 

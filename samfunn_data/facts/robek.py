@@ -8,10 +8,8 @@ The fact `robek` is 1 (listed) or 0, with the hjemmel letters as its `flag`.
 
 from __future__ import annotations
 
-import re
-
 from samfunn_data.facts.economy import ROBEK_YEAR
-from samfunn_data.facts.indicators import ROBEK_DATE, ROBEK_HJEMLER
+from samfunn_data.facts.indicators import ROBEK_DATE, robek_grounds
 
 DATE = ".".join(reversed(ROBEK_DATE.split("-")))  # 20.04.2026, as a reader writes it
 FIRST_YEAR = ROBEK_YEAR  # reports and screenings from this year may show the list
@@ -20,9 +18,8 @@ MEANING = ("Kommuner i ROBEK (Register om betinget godkjenning og kontroll) må 
 
 
 def hjemmel_text(letters: str) -> str:
-    """"c og d" -> what those letters of kommuneloven § 28-1 mean ("" when none is given)."""
-    found = re.findall(r"\b([a-g])\b", letters or "")
-    return "; ".join(f"{x}) {ROBEK_HJEMLER[x][0].lower()}{ROBEK_HJEMLER[x][1:].rstrip('.')}" for x in found)
+    """"c og d" -> what those letters of kommuneloven § 28-1 mean, as sentences ("" when none is given)."""
+    return " ".join(robek_grounds(letters or ""))
 
 
 def status(facts, kommunenr: str, year: int) -> tuple[bool | None, str]:

@@ -191,7 +191,8 @@ def robek_html(data) -> str:
         return f'<p class="note">{html.escape(text)}</p>'
     if listed:
         why = robek.hjemmel_text(letters)
-        text = f"Per {robek.DATE} står {data.name} i ROBEK" + (f" (hjemmel: {why})." if why else ".")
+        text = f"Per {robek.DATE} står {data.name} i ROBEK." + (f" Hjemmel (kommuneloven § 28-1): {why}"
+                                                                  if why else "")
     else:
         text = f"Per {robek.DATE} står {data.name} ikke i ROBEK."
     return f"<p>{html.escape(text + ' ' + robek.MEANING)}</p>"

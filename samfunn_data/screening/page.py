@@ -210,7 +210,7 @@ def _method(result) -> str:
         f"driftsinntekter fra det siste kommuneregnskapet før {result.year} (KOSTRA; et år svinger mye i "
         "en liten kommune, så det avgjør ikke kategorien). ROBEK vises bare når registeret i dataene "
         f"(per {robek.DATE}) kan si noe om søknadsåret; ellers står det at statusen ikke er kjent. "
-        f"{escape(robek.MEANING)} Hjemmel: {escape(robek.hjemmel_text('a b c d e f g'))}.</li></ul>"
+        f"{escape(robek.MEANING)} Hjemmel: {escape(robek.hjemmel_text('a b c d e f g'))}</li></ul>"
         "<p class=small>Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell 07459 (folketall) og "
         "tabellene bak faktagrunnlaget (CC BY 4.0); ROBEK: Kommunal- og distriktsdepartementet (KDD). "
         "Opplysningene om samfunnsdel, framdrift, statistikk, "
