@@ -222,3 +222,5 @@ def test_network_overview_shows_the_participants_economy_against_their_peers(rea
     table = network_text.latest_table(panel, network_text.ECONOMY_TABLE, 2026, network.SMALL_NL_TR).data
     need = table[table["Indikator"] == "Indeks for beregnet utgiftsbehov"].iloc[0]
     assert need["År"] == "2026" and need["Tydal"] == "1,46"
+    sources = network_text.sources_text(panel)
+    assert "SSB kdd-" not in sources and "Kommunal- og distriktsdepartementet (KDD), kdd-robek" in sources

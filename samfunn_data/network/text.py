@@ -271,9 +271,16 @@ def sources_text(panel_df: pd.DataFrame) -> str:
         meta = described.get(table, {})
         title = f" «{meta['title']}»" if meta.get("title") else ""
         vintage = meta.get("vintage") or "versjonsdato ikke kjent (se data/raw/snapshot/MANIFEST.json)"
-        label = f"SSB tabell {table}" if table[:1].isdigit() else f"SSB {table.replace('klass-', 'KLASS ')}"
+        if table.startswith("kdd-"):  # the income system, expenditure need and ROBEK are KDD's, not SSB's
+            credit = (meta.get("attribution") or "Kommunal- og distriktsdepartementet (KDD)")
+            label = f"{credit.removeprefix('Kilde: ')}, {table}"
+        elif table[:1].isdigit():
+            label = f"SSB tabell {table}"
+        else:
+            label = f"SSB {table.replace('klass-', 'KLASS ')}"
         lines.append(f"- {label}{title}, {vintage}")
-    return ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken (CC BY 4.0):\n\n" + "\n".join(lines)
+    return ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken (CC BY 4.0), og for inntektssystemet, "
+            "utgiftsbehovet og ROBEK Kommunal- og distriktsdepartementet (KDD, NLOD):\n\n" + "\n".join(lines)
             + "\n\nKartgrunnlag: © Kartverket (CC BY 4.0), forenklet av robhop/fylker-og-kommuner.")
 
 
