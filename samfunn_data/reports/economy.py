@@ -142,7 +142,8 @@ def need_html(data) -> str:
             f"budsjettåret {data.year} (1,00 er landsgjennomsnittet). Staten beregner altså at kommunen "
             f"trenger {fmt_pct(abs(index - 1) * 100, 0)} {'mer' if index >= 1 else 'mindre'} per innbygger "
             "enn gjennomsnittskommunen for å gi et likeverdig tjenestetilbud, ut fra blant annet "
-            "alderssammensetning, bosettingsmønster, reiseavstander og et basistillegg for små kommuner.")
+            "alderssammensetning, bosettingsmønster, reiseavstander og et basistillegg (likt beløp per "
+            "kommune, som betyr mest der det bor få).")
     else:
         parts.append(f"KDDs indeks for beregnet utgiftsbehov for budsjettåret {data.year} finnes ikke i "
                      "dataene (de har bare budsjettårene 2025 og 2026, som publiseres med statsbudsjettet "
