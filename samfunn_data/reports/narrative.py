@@ -16,6 +16,7 @@ import pandas as pd
 from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
 from samfunn_data.facts.robustness import HIGHER, LOWER, NO_CLEAR, TOO_FEW
 from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct
+from samfunn_data.reports import economy_text
 
 TOO_SMALL = "tallene er for små til å si om forskjellen er reell"
 
@@ -296,8 +297,6 @@ def heading_html(data) -> str:
 
 
 def hovedtrekk_html(data) -> str:
-    from samfunn_data.reports import economy_text
-
     items = "".join(f"<li>{html.escape(s)}</li>" for s in hovedtrekk(data))
     items += economy_text.hovedtrekk_items_html(data)
     return f'<div class="callout"><ul>{items}</ul></div>'

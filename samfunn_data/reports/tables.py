@@ -13,6 +13,7 @@ import pandas as pd
 from samfunn_data.facts import indicators
 from samfunn_data.facts.robustness import HIGHER, INDICATIVE, LOWER, NO_CLEAR, SOLID, TOO_FEW
 from samfunn_data.formatting import MISSING, fmt_value
+from samfunn_data.reports import economy
 
 GRADE_NB = {SOLID: "sikkert", INDICATIVE: "usikkert", TOO_FEW: "for få"}
 VERDICT_NB = {HIGHER: "høyere", LOWER: "lavere", NO_CLEAR: "ingen klar forskjell"}
@@ -166,8 +167,6 @@ def missing_html(data) -> str:
             continue  # county-only by design
         if data.row(ind.id) is None:
             absent.append(ind.title)
-    from samfunn_data.reports import economy
-
     items = [*(html.escape(g) for g in KNOWN_GAPS), economy.missing_item_html()]
     if absent:
         items.append("Indikatorer uten tall for denne kommunen i " + str(data.year) + ": "
