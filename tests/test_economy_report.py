@@ -224,3 +224,23 @@ def test_network_overview_shows_the_participants_economy_against_their_peers(rea
     assert need["År"] == "2026" and need["Tydal"] == "1,46"
     sources = network_text.sources_text(panel)
     assert "SSB kdd-" not in sources and "Kommunal- og distriktsdepartementet (KDD), kdd-robek" in sources
+
+
+@pytest.mark.slow
+def test_economy_claims_never_say_more_than_their_verdict(real):
+    words = {claims.HIGHER: ("tydelig høyere", "tydelig over"),
+             claims.LOWER: ("tydelig lavere", "tydelig under"),
+             claims.INCREASE: ("tydelig økning",), claims.DECREASE: ("tydelig nedgang",)}
+    seen = set()
+    for code in ("1825", "1827", "1835", "1874", "5026", "5033", "5043"):
+        for year in (2018, 2023, 2026):
+            data = real(code, year)
+            for claim in [economy_text.result_claim(data), *economy_text.section_claims(data)]:
+                if claim is None:
+                    continue
+                seen.add(claim.verdict)
+                assert claim.data_through <= year - 1 and claim.year <= year - 1
+                for verdict, said in words.items():
+                    assert any(w in claim.text for w in said) == (claim.verdict == verdict), claim
+                assert ("tydelig" in claim.text) == (claim.verdict in words), claim
+    assert {claims.HIGHER, claims.LOWER, claims.NO_CLEAR_DIFFERENCE} <= seen
