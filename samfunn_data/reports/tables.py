@@ -21,7 +21,7 @@ from samfunn_data.facts.robustness import (
     grade_legend_nb,
 )
 from samfunn_data.formatting import MISSING, fmt_value
-from samfunn_data.reports import provenance
+from samfunn_data.reports import economy, provenance
 from samfunn_data.reports.findings import projection_in_force
 
 GRADE_NB = GRADE_LABELS_NB  # one vocabulary for the grades everywhere (facts.robustness)
@@ -196,7 +196,7 @@ KNOWN_GAPS = (
     "kommuner.",
     "Medianinntekt for fylket og landet: dataene har bare kommunene i Nordland og Trøndelag, og en median "
     "kan ikke regnes ut fra kommunetall.",
-    "Kommuneøkonomi (KOSTRA), helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+    "Helse og levevaner (folkehelseoversikten): ikke med i dataene.",
     "Pendling for andre år enn 4. kvartal 2017, og for kommuner som senere fikk en del av en delt kommune: "
     "ikke med i dataene.",
 )
@@ -211,7 +211,7 @@ def missing_html(data) -> str:
             continue  # county-only by design, or published after the report year (a gap of its own below)
         if data.row(ind.id) is None:
             absent.append(ind.title)
-    items = [html.escape(g) for g in KNOWN_GAPS]
+    items = [*(html.escape(g) for g in KNOWN_GAPS), economy.missing_item_html()]
     if data.year < PROJECTION_VINTAGE_YEAR:
         items.append(html.escape(
             f"Framskrivingen som fantes i {data.year} (SSBs framskrivinger fra "
@@ -225,6 +225,7 @@ def missing_html(data) -> str:
 
 def attribution_html() -> str:
     return ('<p class="note">Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. '
+            "Inntektssystemet og ROBEK: Kommunal- og distriktsdepartementet (KDD). "
             "Kart: © Kartverket (Administrative enheter, CC BY 4.0), forenklet av robhop/fylker-og-kommuner. "
             "Beregninger og tekst er laget automatisk av samfunn-data fra disse tallene.</p>")
 
