@@ -67,7 +67,7 @@ def test_the_issues_indicator_ids_are_in_the_catalogue():
 
 def test_12137_holds_tydals_2022_result_and_leaves_out_trondheim_before_2020():
     df = snapshot.read_table("12137").rename(columns={"KOKkommuneregion0000": "Region"})
-    amounts = df[(df["ContentsCode"] == "KOSbelop0000")].set_index(["Region", "KOKartkap0000", "Tid"])["value"]
+    amounts = df[df["ContentsCode"] == "KOSbelop0000"].set_index(["Region", "KOKartkap0000", "Tid"])["value"]
     assert round(100 * amounts[("5033", "AGD23", "2022")] / amounts[("5033", "AGD13", "2022")], 2) == 10.76
     assert df.loc[df["Region"] == "5001", "Tid"].min() == "2020"
     assert df["Region"].nunique() == 79
