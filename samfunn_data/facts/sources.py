@@ -134,11 +134,10 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
     """
 
     def fetched(vintage, dims, codes) -> pd.DataFrame:
+        from samfunn_data.ssb.catalogue import CATALOGUE
         from samfunn_data.ssb.jsonstat import decode_jsonstat
         from samfunn_data.ssb.merge import merge_parts
         from samfunn_data.ssb.shape import ShapeError, conform
-
-        from samfunn_data.ssb.catalogue import CATALOGUE
 
         folder = vintage.files[0].parent
         spec = CATALOGUE.get(table_id)

@@ -99,7 +99,8 @@ class Cube:
             "updated": "2024-04-21T06:00:00Z",
             "id": dims,
             "size": shape,
-            "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": [d for d in dims if d in REGION_DIMS]},
+            "role": {"time": ["Tid"], "metric": ["ContentsCode"],
+                     "geo": [d for d in dims if d in REGION_DIMS]},
             "dimension": dimension,
             "extension": {"px": {"tableid": table_id, "decimals": 0}},
         }
