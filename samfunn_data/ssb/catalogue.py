@@ -20,11 +20,13 @@ KOSTRA (12137, 12362) has SSB's own variable ids, which the snapshot uses as wel
 `KOSbelopinnbygge0000` (kr per innbygger). KOSTRA has no `agg_KommSummer` (janbrus/pxwebapi-skills,
 references/kostra.md: "det finnes ingen `agg_KommSummer`-ekvivalent"); its region codes are the
 municipalities of each year, current and former, plus SSB's own estimated aggregates (`EAK`, `EAKUO`,
-`EKAnn`, `EKGnn`). The query selects `????`, the four-character codes (municipalities; PxWebApi's
-wildcard `?` is one character), and `samfunn_data.ssb.shape` keeps the municipalities on current borders
-(former ones hold their own accounts, which are not today's municipalities and are left out, never
-recoded). SSB's county and country figures are estimated and weighted (kostra.md), not the sums of the
-municipalities that the fact base uses for counties, so they are not fetched.
+`EKAnn`, `EKGnn`). The query selects `????`, the four-character codes, i.e. municipalities (PxWebApi's `?`
+matches exactly one character of the whole code: PxTools/PxWebApi, `PxWeb/Code/Api2/DataSelection/
+SelectionExpressions/QuestionmarkExpression.cs`, pattern `^` + code with `?` as `.` + `$`), and
+`samfunn_data.ssb.shape` keeps the municipalities on current borders (former ones hold their own accounts,
+which are not today's municipalities and are left out, never recoded). SSB's county and country figures are
+estimated and weighted (kostra.md), not the sums of the municipalities that the fact base uses for counties,
+so they are not fetched.
 
 A table can be declared with its live query but not be fetchable into the fact base (`not_merged` says
 why): `samfunn update` names it and does not fail, and the build refuses a vintage of it fetched by hand.
