@@ -23,10 +23,10 @@ import re
 import pandas as pd
 
 from samfunn_data.errors import SamfunnError
+from samfunn_data.ssb.catalogue import KOSTRA_REGION  # whose codes outside the allowed ones are left out
 
 VALUE_COLUMNS = ("value", "status")
 PREFIXED = re.compile(r"^(?:K-(\d{4})|F-(\d{2}))$")
-KOSTRA_REGION = "KOKkommuneregion0000"  # whose codes outside the allowed ones are left out, not refused
 
 
 class ShapeError(SamfunnError):
