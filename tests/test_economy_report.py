@@ -212,9 +212,9 @@ def test_network_overview_shows_the_participants_economy_against_their_peers(rea
     panel = network.panel(years=(2010, 2026))
     text = network_text.economy_text(panel, network.SMALL_NL_TR, 2026)
     for name in ("Grane", "Dønna", "Moskenes", "Holtålen", "Tydal", "Røyrvik"):
-        assert f"- {name}: " in text
+        assert f'">{name}: ' in text  # each participant's line, a claim in a list
     # Tydal 2023–2025: (13.56 + 12.37 + 7.50) / 3 = 11.1 %, its real KOSTRA results
-    assert "- Tydal: 11,1\u00a0% i snitt 2023–2025" in text and "tallene for 2025 er foreløpige" in text
+    assert '">Tydal: 11,1\u00a0% i snitt 2023–2025' in text and "tallene for 2025 er foreløpige" in text
     assert "ROBEK per 20.04.2026 (KDD): Moskenes og Røyrvik står i registeret" in text
     during = network_text.economy_text(panel, network.SMALL_NL_TR, 2023)
     assert "står i registeret" not in during and "2021–2023" in during

@@ -133,7 +133,7 @@ def test_commuting_for_the_participants_is_the_sum_of_their_2017_flows(panel):
         f"{int(residents['5033'])} ")
     assert table.loc["Utpendlere", "Holtålen"].startswith(f"{int(residents['5026'] - own['5026'])} ")
     text = network_text.commuting_text(panel, "sma_nl_tr")
-    assert "4. kvartal 2017" in text and "Tydal 70,3" in text
+    assert "4. kvartal 2017" in text and "Tydal: 70,3" in text
 
 
 def test_export_panel_round_trips(panel, tmp_path):
@@ -205,16 +205,24 @@ def test_period_parse():
         network.Period.parse("sist")
 
 
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The overview rendered once on the snapshot (2012–2026); its output paths."""
+    from samfunn_data.network.runner import render_network_report
+
+    out = tmp_path_factory.mktemp("network")
+    return out, render_network_report(years="2012-2026", out_dir=out)
+
+
 @pytest.mark.slow
-def test_network_notebook_runs_on_the_snapshot(tmp_path, population):
+def test_network_notebook_runs_on_the_snapshot(rendered, population):
     import papermill
 
     from samfunn_data.formatting import fmt_int
-    from samfunn_data.network.runner import render_network_report
 
     params = papermill.inspect_notebook(str(NOTEBOOK))
     assert {"start_year", "end_year", "comparison", "before", "during", "map_indicator"} <= set(params)
-    paths = render_network_report(years="2012-2026", out_dir=tmp_path)
+    tmp_path, paths = rendered
     page = paths["html"].read_text(encoding="utf-8")
     for heading in ("Gruppene", "Folketall over tid", "Før og under nettverksperioden",
                     "Pendling (4. kvartal 2017)", "Kart", "Kilder"):
@@ -235,3 +243,56 @@ def test_network_notebook_runs_on_the_snapshot(tmp_path, population):
     tydal = exported[(exported["kommunenr"] == "5033") & (exported["indicator"] == "folkemengde")]
     assert dict(zip(tydal["year"], tydal["value"], strict=True)) == {
         y: population.loc["5033", y] for y in range(2012, 2027)}
+
+
+DIRECTION_WORDS = {"høyere": {"higher"}, "lavere": {"lower"}, "flere": {"higher", "increase"},
+                   "færre": {"lower", "decrease"}, "større": {"higher", "increase"},
+                   "mindre": {"lower", "decrease"}, "tydelig": {"higher", "lower", "increase", "decrease"}}
+
+
+@pytest.mark.slow
+def test_every_finding_in_the_overview_is_a_claim_in_its_claims_json(rendered):
+    import json
+
+    from tests.test_claims import _Scan
+
+    _, paths = rendered
+    assert paths["claims"] == paths["html"].with_name("network_overview.claims.json")
+    claims = json.loads(paths["claims"].read_text(encoding="utf-8"))
+    scan = _Scan()
+    scan.feed(paths["html"].read_text(encoding="utf-8"))
+    assert scan.sections == {"foer_under", "pendling", "okonomi"}
+    assert scan.loose == []  # no text in a generated section without its claim
+    assert sorted(scan.claimed) == list(range(len(claims)))
+    for index, text in scan.claimed.items():
+        assert text == claims[index]["text"], index
+    by_unit = {(c["section"], c["kommunenr"]) for c in claims}
+    for code in PARTICIPANTS:  # each participant's commuting share and economy line
+        assert ("pendling", code) in by_unit and ("okonomi", code) in by_unit
+    assert ("foer_under", "deltakere") in by_unit
+    tydal = next(c for c in claims if c["section"] == "pendling" and c["kommunenr"] == "5033")
+    assert tydal["year"] == tydal["data_through"] == 2017
+    assert str(tydal["value"]).replace(".", ",") in tydal["text"]
+
+
+@pytest.mark.slow
+def test_overview_claims_use_direction_words_only_with_their_verdict_and_name_group_n(rendered):
+    import json
+
+    from samfunn_data.reports import claims as C
+
+    claims = json.loads(rendered[1]["claims"].read_text(encoding="utf-8"))
+    words_seen = set()
+    for c in claims:
+        words = set(re.findall(r"\w+", c["text"].lower()))
+        for word, allowed in DIRECTION_WORDS.items():
+            if word in words:
+                words_seen.add(word)
+                assert c["verdict"] in allowed, (word, c)
+        if c["comparator"] in C.GROUP_COMPARATORS:
+            assert c["comparator_n"] > 0
+            # where the sentence shows the group's median, it shows the n beside it
+            assert c["section"] == "foer_under" or f"n = {c['comparator_n']}" in c["text"]
+        assert c["data_through"] <= 2026
+    # Tydal's three-year result is far above the median (11,1 % against 1,3 %): the rule says so
+    assert "høyere" in words_seen

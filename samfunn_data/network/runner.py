@@ -70,6 +70,8 @@ def _execute(parameters: dict, out: Path) -> dict[str, Path]:
     from samfunn_data.reports.html import notebook_to_html
 
     notebook, page = out / "network_overview.ipynb", out / "network_overview.html"
+    claims = out / "network_overview.claims.json"
+    parameters = {**parameters, "claims_path": str(claims)}  # the sentences' claims, beside the page
     # The reports' engine: its kernel talks over private IPC sockets rather than unencrypted TCP.
     warm_kernel.register()
     try:
@@ -80,6 +82,7 @@ def _execute(parameters: dict, out: Path) -> dict[str, Path]:
         )
     except papermill.PapermillExecutionError as exc:
         page.unlink(missing_ok=True)
+        claims.unlink(missing_ok=True)
         raise ReportError(f"Nettverksoversikten feilet i celle {exc.exec_count}: {exc.ename}: {exc.evalue} "
                           f"(se {notebook})") from exc
     finally:
@@ -87,5 +90,5 @@ def _execute(parameters: dict, out: Path) -> dict[str, Path]:
     html = notebook_to_html(nb, "Læringsnettverket i tall")
     html = html.replace("</head>", f"<style>{WIDE_CSS}</style></head>", 1)
     page.write_text(html, encoding="utf-8")
-    return {"notebook": notebook, "html": page, "csv": out / "network_panel.csv",
+    return {"notebook": notebook, "html": page, "claims": claims, "csv": out / "network_panel.csv",
             "parquet": out / "network_panel.parquet"}

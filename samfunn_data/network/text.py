@@ -1,6 +1,9 @@
 """Bokmål text and formatted tables for the network overview, written from the numbers in `network`.
 
 Every sentence states its numbers and says when small numbers make a difference impossible to tell.
+Sentences that state a finding about numbers are `claims.Claim` records rendered through the overview's
+`ClaimLog` (pass ``log``) as HTML lists inside a ``data-claims-section`` container; method, definition and
+source text stays plain Markdown outside those containers.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from samfunn_data.facts.indicators import COMMUTING_YEAR
 from samfunn_data.facts.robustness import GRADE_LABELS_NB, INDICATIVE, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
 from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
+from samfunn_data.reports import claims as C
+
+# The comparison groups as claims name them.
+GROUP_COMPARATOR = {"sma_nl_tr": C.SMALL_NL_TR, "sma_norge": C.SMALL_NORWAY}
 
 VERDICT = {"higher": "høyere vekst under enn før", "lower": "lavere vekst under enn før",
            "no clear difference": "ingen klar forskjell", "unavailable": "kan ikke vurderes"}
@@ -22,6 +29,17 @@ KEY_INDICATORS = ["folkemengde", "endring_5ar_pst", "andel_0_5", "andel_80_pluss
                   "nettoinnflytting_3ar_per_1000",
                   "medianinntekt", "sysselsatte_per_100", "andel_hoyere_utdanning", "sentralitetsindeks",
                   "framskrevet_2040_pst"]
+
+
+def _claims_html(log: C.ClaimLog | None, section: str, made: list[C.Claim]) -> str:
+    """The claims as one HTML list (one line, so Markdown passes it through) in a claims section."""
+    log = log if log is not None else C.ClaimLog()
+    items = "".join(log.html(c) for c in made)
+    return f'<ul data-claims-section="{section}">{items}</ul>' if made else ""
+
+
+def _num(value, decimals: int = 2) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), decimals)
 
 
 def _pp(value) -> str:
@@ -138,8 +156,12 @@ def _uncertainty_text(bd: pd.DataFrame, panel_df: pd.DataFrame, year: int, years
     )
 
 
-def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
-    """The before/during comparison in plain bokmål, with numbers and what noise allows us to say."""
+def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame, log: C.ClaimLog | None = None) -> str:
+    """The before/during comparison in plain bokmål, with numbers and what noise allows us to say.
+
+    Each unit's line is a claim (kommunenr: the unit's code, or the group key such as "deltakere";
+    value: the difference in percentage points, tested against 0), and so is the comparison of the
+    participants with the comparison group (comparator: that group, with its n)."""
     from samfunn_data.facts.robustness import differs
 
     before = tuple(int(x) for x in bd.attrs["before"].split("–"))
@@ -149,16 +171,24 @@ def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
         f"**før** = {before[0]}–{before[1]}, **under** = {during[0]}–{during[1]}. «Per år» er snittet av de "
         "årlige endringene i prosent."
     ]
-    lines = []
+    made = []
+    through = during[1] + 1  # the change runs to 1 January after the period's last year
+
+    def claim(text, key, value, verdict, **comparator):
+        fields = {"comparator": None, "comparator_value": 0.0 if value is not None else None,
+                  "comparator_n": None, **comparator}
+        return C.Claim("foer_under", text, "folkemengde", str(key), through, value, verdict=verdict,
+                       data_through=through, **fields)
+
     for key in (PARTICIPANTS, bd.attrs["comparison"], "18", "50", "0"):
         row = _row(bd, key)
         if row is None:
             continue
-        verdict = "" if pd.isna(row["forskjell_pp"]) else (
-            f"; forskjell {_pp(row['forskjell_pp'])}: {VERDICT[row['vurdering']]}")
-        lines.append(f"- {row['navn']}: {_period_phrase(row, 'for', 'før')}, "
-                     f"{_period_phrase(row, 'under', 'under')}{verdict}.")
-    parts.append("\n".join(lines))
+        missing = pd.isna(row["forskjell_pp"])
+        verdict = "" if missing else f"; forskjell {_pp(row['forskjell_pp'])}: {VERDICT[row['vurdering']]}"
+        made.append(claim(f"{row['navn']}: {_period_phrase(row, 'for', 'før')}, "
+                          f"{_period_phrase(row, 'under', 'under')}{verdict}.", key,
+                          _num(row["forskjell_pp"]), C.UNAVAILABLE if missing else str(row["vurdering"])))
     p, c = _row(bd, PARTICIPANTS), _row(bd, bd.attrs["comparison"])
     if p is not None and c is not None:
         se_p = np.hypot(p["se_for"], p["se_under"])
@@ -171,10 +201,13 @@ def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame) -> str:
                 "no clear difference": "ikke klart forskjellig mellom deltakerne og sammenligningsgruppen; "
                                        "forskjellen er innenfor det tilfeldige svingninger kan forklare",
                 "unavailable": "ikke mulig å vurdere med disse dataene"}[verdict]
-        parts.append(
+        made.append(claim(
             f"Endringen fra før til under var {_pp(p['forskjell_pp'])} for deltakerne og "
-            f"{_pp(c['forskjell_pp'])} for {_lower_first(GROUP_LABELS[bd.attrs['comparison']])}: {says}."
-        )
+            f"{_pp(c['forskjell_pp'])} for {_lower_first(GROUP_LABELS[bd.attrs['comparison']])}: {says}.",
+            PARTICIPANTS, _num(p["forskjell_pp"]), str(verdict),
+            comparator=GROUP_COMPARATOR[bd.attrs["comparison"]], comparator_value=_num(c["forskjell_pp"]),
+            comparator_n=len(group_codes(panel_df, bd.attrs["comparison"]))))
+    parts.append(_claims_html(log, "foer_under", made))
     parts.append(_components_text(bd, panel_df, before, during))
     lengths = (before[1] - before[0] + 1, during[1] - during[0] + 1)
     parts.append(_uncertainty_text(bd, panel_df, during[0], lengths))
@@ -330,9 +363,9 @@ def commuting_table(panel_df: pd.DataFrame, comparison: str):
     return styled(table.rename(columns={"År": "Tid"}))
 
 
-def commuting_text(panel_df: pd.DataFrame, comparison: str) -> str:
-    """One paragraph on what the commuting table shows: the participants' share working in their own
-    municipality against the comparison group's median, with the numbers."""
+def commuting_text(panel_df: pd.DataFrame, comparison: str, log: C.ClaimLog | None = None) -> str:
+    """What the commuting table shows: each participant's share working in their own municipality (one
+    claim each) and the comparison group's median (a claim about the group, with its n)."""
     from samfunn_data.network.analysis import group_summary
 
     ind = "andel_jobber_i_egen_kommune"
@@ -342,11 +375,27 @@ def commuting_text(panel_df: pd.DataFrame, comparison: str) -> str:
         return f"Dataene har ingen pendlingstall for deltakerne ({PERIOD})."
     summary = group_summary(year, ind, [comparison])
     covered = summary[summary["dekning"] >= MIN_COVERAGE]
-    median = fmt_pct(covered["median"].iloc[0]) if len(covered) else MISSING
-    spread = ", ".join(f"{r.navn} {fmt_pct(r.value)}" for r in mine.itertuples())
+
+    def claim(text, code, value, **comparator):
+        fields = {"comparator": None, "comparator_value": None, "comparator_n": None, **comparator}
+        return C.Claim("pendling", text, ind, code, COMMUTING_YEAR, value, verdict=C.UNAVAILABLE,
+                       data_through=COMMUTING_YEAR, **fields)
+
+    made = [claim(f"{r.navn}: {fmt_pct(r.value)} av de sysselsatte bosatte jobbet i egen kommune.",
+                  str(r.kommunenr), _num(r.value, 1)) for r in mine.itertuples()]
+    group = _lower_first(GROUP_LABELS[comparison])
+    if len(covered):
+        made.append(claim(f"Medianen for {group} var {fmt_pct(covered['median'].iloc[0])} "
+                          f"(n = {fmt_int(covered['n'].iloc[0])}).", comparison, None,
+                          comparator=GROUP_COMPARATOR[comparison],
+                          comparator_value=_num(covered["median"].iloc[0], 1),
+                          comparator_n=int(covered["n"].iloc[0])))
+    else:
+        made.append(claim(f"Medianen for {group} finnes ikke: for få av kommunene har tall.", comparison,
+                          None))
     return (f"Pendling finnes i dataene bare for {PERIOD} (SSB-tabell 03321), før nettverksperioden. "
-            f"Andelen sysselsatte bosatte som jobbet i egen kommune var da: {spread}. Medianen for "
-            f"{_lower_first(GROUP_LABELS[comparison])} var {median}. Pendling omfatter også ukependling.")
+            "Pendling omfatter også ukependling. Andelen sysselsatte bosatte som jobbet i egen kommune:"
+            "\n\n" + _claims_html(log, "pendling", made))
 
 
 # ---------------------------------------------------------------- kommuneøkonomi
@@ -359,7 +408,7 @@ _RESULT_WORDS = {"higher": "tydelig høyere enn medianen ({})", "lower": "tydeli
                  "unavailable": "medianen var {}; for få år med regnskap til å vurdere forskjellen"}
 
 
-def _result_line(panel_df: pd.DataFrame, code: str, name: str, comparison: str, year: int) -> str | None:
+def _result_claim(panel_df: pd.DataFrame, code: str, name: str, comparison: str, year: int) -> C.Claim | None:
     """One participant's three-year netto driftsresultat against the comparison median (own-spread rule)."""
     from samfunn_data.facts.robustness import differs
     from samfunn_data.network.analysis import group_summary
@@ -371,24 +420,31 @@ def _result_line(panel_df: pd.DataFrame, code: str, name: str, comparison: str, 
         return None
     last = avg.iloc[-1]
     y = int(last["year"])
+    value = _num(last["value"], 1)
     yearly = own[(own["indicator"] == "netto_driftsresultat_pst") & (own["year"] <= y)]
     se = spread_se(yearly.set_index("year")["value"].astype(float), 3)
     summary = group_summary(panel_df[panel_df["year"] == y], "netto_driftsresultat_pst_3ar", [comparison])
     summary = summary[summary["dekning"] >= MIN_COVERAGE]
+    claim = dict(section="okonomi", indicator="netto_driftsresultat_pst_3ar", kommunenr=str(code), year=y,
+                 value=value, data_through=y)
     if summary.empty or pd.isna(summary["median"].iloc[0]):
-        return f"- {name}: {fmt_pct(last['value'])} i snitt {y - 2}–{y}."
+        return C.Claim(text=f"{name}: {fmt_pct(last['value'])} i snitt {y - 2}–{y}.", comparator=None,
+                       comparator_value=None, comparator_n=None, verdict=C.UNAVAILABLE, **claim)
     median, n = float(summary["median"].iloc[0]), int(summary["n"].iloc[0])
     verdict = str(differs(float(last["value"]), median, se, np.nan))
     words = _RESULT_WORDS[verdict].format(f"{fmt_pct(median)}, n = {n}")
-    return f"- {name}: {fmt_pct(last['value'])} i snitt {y - 2}–{y}, {words}."
+    return C.Claim(text=f"{name}: {fmt_pct(last['value'])} i snitt {y - 2}–{y}, {words}.",
+                   comparator=GROUP_COMPARATOR[comparison], comparator_value=_num(median, 1), comparator_n=n,
+                   verdict=verdict, **claim)
 
 
-def economy_text(panel_df: pd.DataFrame, comparison: str, year: int) -> str:
-    """The participants' economy against their peers: netto driftsresultat (three-year average) and ROBEK."""
+def economy_text(panel_df: pd.DataFrame, comparison: str, year: int, log: C.ClaimLog | None = None) -> str:
+    """The participants' economy against their peers: netto driftsresultat (three-year average, one claim
+    per participant) and ROBEK."""
     participants = panel_df.loc[panel_df["deltaker"]].drop_duplicates("kommunenr")
-    lines = [line for p in participants.itertuples()
-             if (line := _result_line(panel_df, p.kommunenr, p.navn, comparison, year))]
-    if not lines:
+    made = [c for p in participants.itertuples()
+            if (c := _result_claim(panel_df, p.kommunenr, p.navn, comparison, year))]
+    if not made:
         return "Faktagrunnlaget har ikke kommuneregnskap (KOSTRA) for deltakerne i disse årene."
     from samfunn_data.facts.indicators import PRELIMINARY
 
@@ -403,7 +459,7 @@ def economy_text(panel_df: pd.DataFrame, comparison: str, year: int) -> str:
             f"{_lower_first(GROUP_LABELS[comparison])}. «Tydelig» betyr at forskjellen er større enn det "
             "kommunens egne svingninger fra år til år kan forklare (95 %-nivå; regelen i faktagrunnlaget)."
             "\n\n"
-            + "\n".join(lines))
+            + _claims_html(log, "okonomi", made))
     return text + "\n\n" + _robek_text(panel_df, year)
 
 
