@@ -182,7 +182,7 @@ REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/
                   "reports/tables", "reports/html", "reports/claims", "reports/findings", "reports/planning",
                   "facts/factbase", "facts/asof", "facts/indicators", "facts/robustness",
                   "facts/computations", "facts/sources", "facts/municipalities", "config",
-                  "reports/provenance")
+                  "reports/provenance", "reports/commuting", "reports/model")
 
 
 def template_hash(template: Path = TEMPLATE) -> str:
