@@ -106,6 +106,9 @@ def write_notebook_html(nb, path: Path, title: str) -> None:
 STATUS_TEXT = {"ok": "ferdig", "skipped": "uendret", "failed": "feilet"}
 
 
+FORMAT_LINKS = {"docx": "Word", "pdf": "PDF", "onepager_pdf": "Kommunen i tall", "onepager_png": "PNG"}
+
+
 def _cell(entry: dict | None, index_dir: Path) -> str:
     if entry is None:
         return "<td></td>"
@@ -115,6 +118,10 @@ def _cell(entry: dict | None, index_dir: Path) -> str:
     link = ""
     if target and (index_dir / target).exists():
         link = f'<a href="{html.escape(target)}">{"rapport" if status != "failed" else "notatbok"}</a> '
+    if status != "failed":
+        link += "".join(f'<a href="{html.escape(rel)}">{FORMAT_LINKS[fmt]}</a> '
+                        for fmt, rel in (entry.get("files") or {}).items()
+                        if fmt in FORMAT_LINKS and (index_dir / rel).exists())
     return f'<td>{link}<span class="status-{html.escape(status)}">{label}</span></td>'
 
 
