@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
 
+import pytest
+from PIL import Image
+
+from samfunn_data import cli
+from samfunn_data.reports import chromium, narrative
 from samfunn_data.reports import data as report_data
 from samfunn_data.reports import model as report_model
-from samfunn_data.reports import narrative
+from tests.report_fixtures import (
+    REPORT_KOMMUNE,
+    REPORT_YEAR,
+    SNAPSHOT,
+    built_data_dir,
+    rendered_report,
+    tiny_template,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +100,135 @@ def test_docx_holds_every_claim_text_exactly(tydal, tydal_docx):
         assert c.text in everything, c.text
     hovedtrekk = [c.text for c in claims if c.section == "hovedtrekk"]
     assert all(text in paragraphs for text in hovedtrekk)  # a paragraph each, not glued to other text
+
+
+# -- PDF and «Kommunen i tall» (headless Chromium) ----------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(chromium.chromium_path() is None, reason="chromium is not installed "
+                                    "(Debian: apt-get install chromium; .ci/run installs it)")
+
+
+def _flat(text: str) -> str:
+    """PDF text without line breaks or spaces (the printer wraps lines where it likes) or ligatures."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("\u00ad", "")
+
+
+def _looks_like_a_page(pdf: Path, tmp_path: Path) -> None:
+    """Render the first page as a picture (pdftoppm) and check it is not blank."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+                   check=True)
+    from matplotlib import image
+
+    pixels = image.imread(next(tmp_path.glob("p*.png")))
+    assert pixels.std() > 0.05  # text and charts, not an empty sheet
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_pdf_is_a4_with_footer_page_numbers_and_the_claims(tydal, tmp_path):
+    import pypdf
+
+    page = rendered_report() / str(REPORT_YEAR) / "5033-tydal.html"
+    assert REPORT_KOMMUNE == "5033"
+    pdf = chromium.html_to_pdf(page, tmp_path / "5033-tydal.pdf", "Kunnskapsgrunnlag – Tydal 2023")
+    reader = pypdf.PdfReader(pdf)
+    n = len(reader.pages)
+    assert n >= 4
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert abs(width - 595) < 3 and abs(height - 842) < 3  # A4 in points
+    last = reader.pages[-1].extract_text()
+    assert "Kunnskapsgrunnlag – Tydal 2023" in last and f"side {n} av {n}" in last
+    text = _flat("".join(p.extract_text() for p in reader.pages))
+    claims = json.loads((page.with_suffix("").with_suffix(".claims.json")).read_text())
+    for c in claims:
+        assert _flat(c["text"]) in text, c["text"]
+    _looks_like_a_page(pdf, tmp_path)
+
+
+@needs_chromium
+@pytest.mark.slow
+@pytest.mark.parametrize(("kommunenr", "year"), [("5033", 2023), ("1835", 2020)])
+def test_kommunen_i_tall_is_one_page_with_the_reports_own_words(kommunenr, year, tmp_path):
+    import pypdf
+
+    from samfunn_data.reports import onepager
+
+    made = report_model.build_model(kommunenr, year)
+    onepager.write(made, tmp_path / "k.html", tmp_path / "k.pdf", tmp_path / "k.png")
+    reader = pypdf.PdfReader(tmp_path / "k.pdf")
+    assert len(reader.pages) == 1
+    text = _flat(reader.pages[0].extract_text())
+    assert _flat(f"Kommunen i tall{made.name} kommune, {year}") in text
+    cards = onepager.cards(made)
+    assert 6 <= len(cards) <= 8
+    for card in cards:
+        assert _flat(card["title"]) in text and _flat(card["value"]) in text
+        if card["words"]:  # the words are a claim of the report, about this very indicator
+            assert any(c.indicator == card["id"] and c.text in card["words"] for c in made.all_claims())
+    for c in [c for c in made.all_claims() if c.section == "hovedtrekk"][:onepager.MAX_POINTS]:
+        assert _flat(c.text) in text
+    assert "Statistisk sentralbyrå (SSB)" in reader.pages[0].extract_text()
+    with Image.open(tmp_path / "k.png") as png:
+        assert png.width >= 1200 and png.height > png.width  # a portrait page, sharp enough for a slide
+    _looks_like_a_page(tmp_path / "k.pdf", tmp_path)
+
+
+# -- the runner: every format, skipped, isolated, listed ----------------------------------------------------
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(built_data_dir()))
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(SNAPSHOT))
+    monkeypatch.setenv("SAMFUNN_REPORTS_DIR", str(tmp_path / "reports"))
+    return tmp_path / "reports"
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_runner_renders_lists_skips_and_isolates_every_format(env, tmp_path, capsys):
+    template = tiny_template(tmp_path / "tiny.ipynb", fail_for="1827")
+    args = ["reports", "--kommuner", "1827,5033", "--years", "2023", "--no-progress", "--jobs", "1",
+            "--template", str(template), "--format", "html,docx,pdf"]
+    assert cli.main(args) == 1  # Dønna fails on purpose; Tydal is rendered in every format
+    manifest = json.loads((env / "manifest.json").read_text())["reports"]
+    files = manifest["2023/5033"]["files"]
+    assert set(files) == {"html", "docx", "pdf", "onepager_html", "onepager_pdf", "onepager_png"}
+    assert files["onepager_pdf"] == "2023/kommunen-i-tall/5033-tydal.pdf"
+    assert all((env / rel).exists() for rel in files.values())
+    assert not list(env.glob("2023/1827-*.docx")) and not list(env.glob("2023/kommunen-i-tall/1827-*"))
+    index = (env / "index.html").read_text()
+    for rel in files.values():
+        if not rel.endswith("kommunen-i-tall/5033-tydal.html"):
+            assert f'href="{rel}"' in index
+
+    assert cli.main(args) == 1
+    assert json.loads((env / "manifest.json").read_text())["reports"]["2023/5033"]["status"] == "skipped"
+    (env / files["docx"]).unlink()  # a missing format file: the report is not current
+    assert cli.main(args) == 1
+    assert json.loads((env / "manifest.json").read_text())["reports"]["2023/5033"]["status"] == "ok"
+    assert (env / files["docx"]).exists()
+
+
+def test_pdf_without_chromium_fails_in_one_line_or_is_skipped_when_optional(env, tmp_path, monkeypatch,
+                                                                             capsys):
+    monkeypatch.setattr(chromium, "chromium_path", lambda: None)
+    template = tiny_template(tmp_path / "tiny.ipynb")
+    args = ["reports", "--kommuner", "5033", "--years", "2023", "--no-progress", "--jobs", "1",
+            "--template", str(template), "--format", "html,pdf"]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "apt-get install chromium" in err
+    assert not (env / "manifest.json").exists()  # refused before anything ran
+
+    assert cli.main([*args, "--pdf-optional"]) == 0
+    err = capsys.readouterr().err
+    assert "ADVARSEL" in err and "apt-get install chromium" in err
+    assert (env / "2023" / "5033-tydal.html").exists() and not (env / "2023" / "5033-tydal.pdf").exists()
+
+
+def test_unknown_format_is_refused_with_the_choices(env, capsys):
+    assert cli.main(["reports", "--kommuner", "5033", "--years", "2023", "--format", "html,odt"]) == 1
+    assert "odt" in capsys.readouterr().err
