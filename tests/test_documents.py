@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -232,3 +233,99 @@ def test_pdf_without_chromium_fails_in_one_line_or_is_skipped_when_optional(env,
 def test_unknown_format_is_refused_with_the_choices(env, capsys):
     assert cli.main(["reports", "--kommuner", "5033", "--years", "2023", "--format", "html,odt"]) == 1
     assert "odt" in capsys.readouterr().err
+
+
+# -- the planner's notes -------------------------------------------------------------------------------------
+
+NOTE_TOML = '''forfatter = "Kari Nordmann, planrådgiver"
+dato = 2026-11-30
+
+[kommentarer]
+hovedtrekk = """Nytt settefiskanlegg <b>vedtatt</b> & under bygging.
+
+Andre avsnitt."""
+planstrategi = "Skolestrukturen skal utredes."
+'''
+
+
+def _write_note(data_dir: Path, text: str, code: str = "5033") -> Path:
+    path = data_dir / "notes" / f"{code}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_notes_missing_is_empty_and_bad_files_say_what_is_wrong(tmp_path, monkeypatch):
+    from samfunn_data.reports import notes
+
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(tmp_path))
+    assert notes.load("5033").comments == {} and notes.load("5033").problem is None
+    assert notes.fingerprint("5033") == ""
+    _write_note(tmp_path, "forfatter = \"A\"\ndato = 2026-11-30\n[kommentarer]\nhovedtrekk = \"x\"\n")
+    assert notes.load("5033")["hovedtrekk"].text == "x" and notes.fingerprint("5033")
+    _write_note(tmp_path, "forfatter = \"A\n[kommentarer]\n")
+    bad = notes.load("5033")
+    assert bad.comments == {} and "TOML" in bad.problem and "5033.toml" in bad.problem
+    _write_note(tmp_path, "dato = 2026-11-30\n[kommentarer]\nbefolknig = \"x\"\n")
+    bad = notes.load("5033").problem
+    assert "forfatter" in bad and "befolknig" in bad and "befolkning" in bad  # names the valid keys
+
+
+def test_note_keys_are_the_models_section_keys(tydal):
+    from samfunn_data.reports import notes
+
+    assert {s.key for s in tydal.sections} == set(notes.SECTION_KEYS)
+
+
+def test_note_html_is_escaped_and_marked(tmp_path, monkeypatch):
+    from samfunn_data.reports import notes
+
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(tmp_path))
+    _write_note(tmp_path, NOTE_TOML)
+    block = notes.html_block(notes.load("5033"), "hovedtrekk")
+    assert "Kommunens kommentar" in block and "&lt;b&gt;vedtatt&lt;/b&gt; &amp; under" in block
+    assert "<b>" not in block and block.count("<p>") == 2
+    assert "Kari Nordmann, planrådgiver, 2026-11-30" in block
+    assert notes.html_block(notes.load("5033"), "alder") == ""
+
+
+def test_docx_puts_the_note_after_its_section_in_its_own_style(tydal, tmp_path, monkeypatch):
+    import docx
+
+    from samfunn_data.reports import notes, word
+
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(tmp_path))
+    _write_note(tmp_path, NOTE_TOML)
+    doc = docx.Document(str(word.write_docx(tydal, tmp_path / "n.docx", notes.load("5033"))))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    texts = [t for _, t in paras]
+    first = texts.index("Nytt settefiskanlegg <b>vedtatt</b> & under bygging.")
+    assert paras[first][0] == "Kommunens kommentar"
+    assert paras[first - 1] == ("Heading 3", "Kommunens kommentar")
+    assert texts.index("Hovedtrekk") < first < texts.index(tydal.sections[1].title)
+    assert ("Kommunens kommentar", "Skolestrukturen skal utredes.") in paras
+    claims = {c.text for c in tydal.all_claims()}
+    assert not any("settefisk" in c for c in claims)  # the note stands apart from SSB's sentences
+
+
+@pytest.mark.slow
+def test_notes_reach_the_html_and_a_changed_or_broken_note_re_renders(env, monkeypatch, capsys):
+    path = _write_note(Path(os.environ["SAMFUNN_DATA_DIR"]), NOTE_TOML)
+    try:
+        args = ["reports", "--kommuner", "5033", "--years", "2023", "--no-progress", "--jobs", "1",
+                "--format", "html,docx"]
+        assert cli.main(args) == 0
+        page = (env / "2023" / "5033-tydal.html").read_text(encoding="utf-8")
+        assert page.count('class="kommentar"') == 2 and "&lt;b&gt;vedtatt&lt;/b&gt;" in page
+        assert page.index('data-notes-section="hovedtrekk"') < page.index('data-notes-section="planstrategi"')
+        assert page.index('data-notes-section="hovedtrekk"') < page.index('<h2 id="Befolkningsutvikling">')
+        assert cli.main(args) == 0
+        assert json.loads((env / "manifest.json").read_text())["reports"]["2023/5033"]["status"] == "skipped"
+        path.write_text(NOTE_TOML.replace("dato = 2026-11-30", "dato = "), encoding="utf-8")  # broken
+        assert cli.main(args) == 0  # the report still renders, without notes, and says why
+        assert json.loads((env / "manifest.json").read_text())["reports"]["2023/5033"]["status"] == "ok"
+        assert "5033.toml" in capsys.readouterr().err
+        page = (env / "2023" / "5033-tydal.html").read_text(encoding="utf-8")
+        assert 'class="kommentar"' not in page and "kommentar-feil" in page
+    finally:
+        path.unlink()

@@ -51,15 +51,15 @@ def files_for(stem: str, formats: tuple[str, ...]) -> dict[str, str]:
     return files
 
 
-def render(job, reports_dir: Path, notes=None) -> None:
+def render(job, reports_dir: Path) -> None:
     """Write every format of ``job`` but the HTML (already written from the notebook); raises on failure."""
-    from samfunn_data.reports import chromium, model, word
+    from samfunn_data.reports import chromium, model, notes, word
 
     files = {fmt: Path(reports_dir) / rel for fmt, rel in job.files.items()}
     needs_model = "docx" in files or "onepager_html" in files
     made = model.build_model(job.kommunenr, job.year) if needs_model else None
     if "docx" in files:
-        word.write_docx(made, files["docx"], notes)
+        word.write_docx(made, files["docx"], notes.load(job.kommunenr))
     if "pdf" in files:
         chromium.html_to_pdf(files["html"], files["pdf"], f"Kunnskapsgrunnlag – {job.name} {job.year}")
     if "onepager_html" in files:

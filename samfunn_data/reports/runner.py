@@ -184,7 +184,8 @@ REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/
                   "facts/factbase", "facts/asof", "facts/indicators", "facts/robustness",
                   "facts/computations", "facts/sources", "facts/municipalities", "config",
                   "reports/provenance", "reports/commuting", "reports/model",
-                  "reports/word", "reports/chromium", "reports/documents", "reports/onepager")
+                  "reports/word", "reports/chromium", "reports/documents", "reports/onepager",
+                  "reports/notes")
 
 
 def template_hash(template: Path = TEMPLATE) -> str:
@@ -209,15 +210,16 @@ def data_fingerprint(settings=None) -> str:
 
 def plan_jobs(munis: list, years: list[int], tmpl_hash: str, fingerprint: str,
               formats: tuple[str, ...] = ("html",)) -> list[ReportJob]:
-    """One job per (municipality, year); the formats are not in the key: a missing file is re-rendered."""
-    from samfunn_data.reports import documents
+    """One job per (municipality, year); the formats are not in the key (a missing file is re-rendered),
+    the planner's notes file is (a changed note re-renders the report)."""
+    from samfunn_data.reports import documents, notes
 
     jobs = []
     for year in years:
         for m in munis:
             params = {"kommunenr": m.code, "year": int(year)}
             stem = f"{year}/{m.code}-{slugify(m.name)}"
-            key_src = json.dumps([tmpl_hash, params, fingerprint], sort_keys=True)
+            key_src = json.dumps([tmpl_hash, params, fingerprint, notes.fingerprint(m.code)], sort_keys=True)
             key = hashlib.sha256(key_src.encode()).hexdigest()[:16]
             jobs.append(ReportJob(m.code, m.name, int(year), f"{stem}.ipynb", f"{stem}.html", key, params,
                                   documents.files_for(stem, formats)))
@@ -450,6 +452,7 @@ def _render(kommuner, years, force: bool, jobs: int | None, template: Path, repo
     # 2. plan and skip what is unchanged
     tmpl_hash, fingerprint = template_hash(template), data_fingerprint(settings)
     planned = plan_jobs(munis, year_list, tmpl_hash, fingerprint, formats)
+    _warn_about_notes(munis)
     manifest = read_manifest(reports_dir)
     todo = [j for j in planned if force or not is_current(j, manifest, reports_dir)]
     results = {(j.kommunenr, j.year): ReportResult(j, "skipped") for j in planned if j not in todo}
@@ -464,6 +467,18 @@ def _render(kommuner, years, force: bool, jobs: int | None, template: Path, repo
     ordered = [results[(j.kommunenr, j.year)] for j in planned]
     write_outputs(ordered, reports_dir, tmpl_hash, fingerprint, template, settings.lock_timeout)
     return ordered
+
+
+def _warn_about_notes(munis: list) -> None:
+    """Say which notes files cannot be read (their reports render without notes)."""
+    import warnings
+
+    from samfunn_data.reports import notes
+
+    for m in munis:
+        problem = notes.load(m.code).problem
+        if problem:
+            warnings.warn(problem, stacklevel=3)
 
 
 def write_outputs(results: list[ReportResult], reports_dir: Path, tmpl_hash: str, fingerprint: str,

@@ -17,7 +17,6 @@ from samfunn_data.reports import model as M
 PRINT_DPI = 200
 STYLE_NOTE, STYLE_SOURCE, STYLE_TABLE, STYLE_COMMENT = ("Rapport Note", "Rapport Kilde", "Rapport Tabell",
                                                         "Kommunens kommentar")
-COMMENT_LABEL = "Kommunens kommentar"
 
 
 def _styles(doc) -> None:
@@ -89,15 +88,18 @@ def _figure(doc, block: M.Figure) -> None:
 
 
 def _comment(doc, note) -> None:
-    doc.add_heading(COMMENT_LABEL, 3)
-    for para in note.text.split("\n\n"):
-        doc.add_paragraph(para.strip(), style=STYLE_COMMENT)
-    doc.add_paragraph(f"Skrevet av {note.author}, {note.date}. Teksten er kommunens egen, ikke SSBs tall.",
-                      style=STYLE_NOTE)
+    """The planner's note in its own marked style after the section's SSB figures (`reports.notes`)."""
+    from samfunn_data.reports import notes
+
+    doc.add_heading(notes.LABEL, 3)
+    for para in (p.strip() for p in note.text.split("\n\n")):
+        if para:
+            doc.add_paragraph(para, style=STYLE_COMMENT)
+    doc.add_paragraph(notes.signature(note), style=STYLE_NOTE)
 
 
 def document(model: M.ReportModel, notes=None):
-    """A python-docx Document of the report (``notes``: the planner's notes by section key, optional)."""
+    """A python-docx Document of the report (``notes``: the planner's `notes.Notes`, optional)."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
