@@ -11,6 +11,7 @@ flags as the tests (no background networking; no host name resolves).
 from __future__ import annotations
 
 import base64
+import fcntl
 import html
 import itertools
 import json
@@ -67,19 +68,30 @@ class Browser:
         self._profile = tempfile.mkdtemp(prefix="samfunn-chromium-")
         to_child, self._write = os.pipe()   # the browser reads commands on fd 3
         self._read, from_child = os.pipe()  # and writes replies on fd 4
+        # Copies above 3 and 4 (close-on-exec), so that putting them on 3 and 4 in the child cannot
+        # overwrite one with the other, whatever numbers the pipes got in this process.
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_child, from_child)]
 
-        def _fds() -> None:
-            os.dup2(to_child, 3)
-            os.dup2(from_child, 4)
+        def _fds() -> None:  # in the child, before exec: dup2 makes 3 and 4 inheritable
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
 
         cmd = [exe, *OFFLINE_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self._profile}"]
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL, pass_fds=(3, 4), preexec_fn=_fds)
-        os.close(to_child)
-        os.close(from_child)
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self._session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.send("Page.enable", session=True)
+        try:
+            # close_fds=False: Python would close 3 and 4 after preexec_fn; every other descriptor of
+            # this process is close-on-exec (Python's default), so the browser inherits nothing else.
+            self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, close_fds=False, preexec_fn=_fds)
+        finally:
+            for fd in (to_child, from_child, *high):
+                os.close(fd)
+        try:
+            target = self.send("Target.createTarget", url="about:blank")["targetId"]
+            self._session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            self.send("Page.enable", session=True)
+        except BaseException:
+            self.__exit__()  # never leave a browser behind
+            raise
         return self
 
     def __exit__(self, *exc) -> None:
