@@ -181,6 +181,7 @@ def test_kommunen_i_tall_is_one_page_with_the_reports_own_words(kommunenr, year,
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
+    """Fact base from the snapshot; reports into tmp_path (never the repo's reports/)."""
     monkeypatch.setenv("SAMFUNN_DATA_DIR", str(built_data_dir()))
     monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(SNAPSHOT))
     monkeypatch.setenv("SAMFUNN_REPORTS_DIR", str(tmp_path / "reports"))
@@ -329,3 +330,22 @@ def test_notes_reach_the_html_and_a_changed_or_broken_note_re_renders(env, monke
         assert 'class="kommentar"' not in page and "kommentar-feil" in page
     finally:
         path.unlink()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
+                    reason="LibreOffice is not installed (it shows the DOCX opens in an office suite)")
+def test_docx_opens_in_libreoffice(tydal, tmp_path):
+    import pypdf
+
+    from samfunn_data.reports import word
+
+    path = word.write_docx(tydal, tmp_path / "5033-tydal.docx")
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    reader = pypdf.PdfReader(tmp_path / "5033-tydal.pdf")
+    assert len(reader.pages) >= 4
+    assert _flat(tydal.all_claims()[0].text) in _flat("".join(p.extract_text() for p in reader.pages))
+    _looks_like_a_page(tmp_path / "5033-tydal.pdf", tmp_path)
