@@ -43,8 +43,8 @@ def test_report_renders_in_chromium_with_images_headings_and_print():
         pdf = browser.pdf()
         errors = browser.errors()
     assert errors == []
-    # population, pyramid, components, projection, commuting flow map, locator
-    assert len(state["images"]) == 6 and all(i["ok"] and i["alt"] for i in state["images"])
+    # population, pyramid, components, projection, commuting flow map, economy, locator
+    assert len(state["images"]) == 7 and all(i["ok"] and i["alt"] for i in state["images"])
     assert state["h1"] == [f"Kunnskapsgrunnlag for planstrategi: Tydal {REPORT_YEAR}"]
     assert state["h2"] == SECTIONS
     assert state["lang"] == "nb" and not state["overflow"]  # nothing wider than the window

@@ -66,8 +66,8 @@ def test_the_issues_indicator_ids_are_in_the_catalogue():
 # ---------------------------------------------------------------- the imported tables
 
 def test_12137_holds_tydals_2022_result_and_leaves_out_trondheim_before_2020():
-    df = snapshot.read_table("12137")
-    amounts = df[(df["ContentsCode"] == "Belop")].set_index(["Region", "Regnskapsbegrep", "Tid"])["value"]
+    df = snapshot.read_table("12137").rename(columns={"KOKkommuneregion0000": "Region"})
+    amounts = df[df["ContentsCode"] == "KOSbelop0000"].set_index(["Region", "KOKartkap0000", "Tid"])["value"]
     assert round(100 * amounts[("5033", "AGD23", "2022")] / amounts[("5033", "AGD13", "2022")], 2) == 10.76
     assert df.loc[df["Region"] == "5001", "Tid"].min() == "2020"
     assert df["Region"].nunique() == 79
@@ -77,10 +77,10 @@ def test_12137_holds_tydals_2022_result_and_leaves_out_trondheim_before_2020():
 
 
 def test_12362_lacks_2019_only_where_the_source_does():
-    df = snapshot.read_table("12362")
+    df = snapshot.read_table("12362").rename(columns={"KOKkommuneregion0000": "Region"})
     years = df.groupby("Region")["Tid"].agg(set)
     assert all("2019" not in years[c] for c in ("1828", "1835", "1853"))
-    assert "2019" in years["5033"] and df["Funksjon"].nunique() == 17
+    assert "2019" in years["5033"] and df["KOKfunksjon0000"].nunique() == 17
 
 
 def test_income_system_marks_selbu_and_stjordal_and_keeps_the_national_values():
@@ -212,15 +212,15 @@ def _people(lo: int = 0, hi: int | None = None) -> dict[tuple[str, int], float]:
 def _kostra(table: str, key: str, codes: set[str]) -> tuple[dict, dict]:
     """Amounts and per innbygger keyed (region, year, code), with each county's municipalities summed
     where all of them have the figure, per innbygger over the county's population."""
-    df = pd.read_parquet(SNAPSHOT / f"{table}.parquet")
+    df = pd.read_parquet(SNAPSHOT / f"{table}.parquet").rename(columns={"KOKkommuneregion0000": "Region"})
     df = df[df[key].isin(codes)]
     if table == "12362":
-        df = df[df["Regnskapsbegrep"] == "AGD2"]  # netto driftsutgifter
+        df = df[df["KOKart0000"] == "AGD2"]  # netto driftsutgifter
     cells = {}
-    for content in ("Belop", "BelopPerInnbygger"):
+    for content in ("KOSbelop0000", "KOSbelopinnbygge0000"):
         part = df.loc[df["ContentsCode"] == content, ["Region", "Tid", key, "value"]]
         cells[content] = {(r, int(t), k): v for r, t, k, v in part.itertuples(index=False)}
-    amount, per = cells["Belop"], cells["BelopPerInnbygger"]
+    amount, per = cells["KOSbelop0000"], cells["KOSbelopinnbygge0000"]
     everyone = _people()
     for county in NL_TR:
         members = [c for c in _MUNIS if c[:2] == county]
@@ -243,7 +243,7 @@ def _window(out: dict, source: str, target: str, years: int, combine) -> None:
 def _accounts(out: dict) -> None:
     per_innb = {"KG31": "netto_lanegjeld_per_innb", "AGI1": "brutto_investeringer_per_innb",
                 "AGD13": "brutto_driftsinntekter_per_innb", "AGD1": "netto_driftsutgifter_per_innb"}
-    amount, per = _kostra("12137", "Regnskapsbegrep", set(per_innb) | {"AGD23"})
+    amount, per = _kostra("12137", "KOKartkap0000", set(per_innb) | {"AGD23"})
     for (region, year, code), v in per.items():
         if code in per_innb:
             out[(region, year, per_innb[code])] = v
@@ -257,7 +257,7 @@ def _accounts(out: dict) -> None:
 
 def _services(out: dict) -> None:
     areas = {code: area for area, (code, _label) in indicators.SERVICE_AREAS.items()}
-    amount, per = _kostra("12362", "Funksjon", set(areas))
+    amount, per = _kostra("12362", "KOKfunksjon0000", set(areas))
     for (region, year, code), v in per.items():
         out[(region, year, f"netto_driftsutgifter_{areas[code]}_per_innb")] = v
     for code, name, lo, hi in (("FGK7", "barnehage_per_innb_1_5", 1, 5),

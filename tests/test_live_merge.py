@@ -110,6 +110,35 @@ def test_conform_refuses_unknown_codes_and_extra_dimensions():
         conform(frame.assign(Kjonn="1"), ["Region", "Tid"], {}, "test")
 
 
+def test_conform_keeps_kostra_municipalities_on_current_borders_and_refuses_other_measures():
+    # SSB's KOSTRA region has every municipality code of the years asked for: 1613 Snillfjord (-2019) and
+    # 5012 Snillfjord are former municipalities, EAK SSB's estimated country figure.
+    frame = pd.DataFrame({"KOKkommuneregion0000": ["5033", "1613", "5012", "EAK"],
+                          "KOKartkap0000": ["AGD23"] * 4, "Tid": ["2018"] * 4, "value": [1.0, 2.0, 3.0, 4.0]})
+    dims = ["KOKkommuneregion0000", "KOKartkap0000", "Tid"]
+    allowed = {"KOKkommuneregion0000": {"5033", "1835"}, "KOKartkap0000": {"AGD23", "AGD13"}}
+    kept = conform(frame, dims, allowed, "test")
+    assert kept["KOKkommuneregion0000"].tolist() == ["5033"] and kept["value"].tolist() == [1.0]
+    with pytest.raises(ShapeError, match="ukjente koder i KOKartkap0000: AGD99"):
+        conform(frame.assign(KOKartkap0000="AGD99"), dims, allowed, "test")
+    with pytest.raises(ShapeError, match="mangler KOKkommuneregion0000.*har i tillegg Region"):
+        conform(frame.rename(columns={"KOKkommuneregion0000": "Region"}), dims, allowed, "test")
+
+
+def test_a_fetched_03321_vintage_is_refused_not_merged_with_the_recoded_snapshot(live, capsys):
+    factbase.build(settings=live)
+    before = (live.processed_dir / "facts.parquet").read_bytes()
+    # SSB's own query shape for 03321: its codes are those of each year, the snapshot's are recoded
+    args = ["fetch", "03321", "--select", "ArbstedKomm=5033", "--select", "Bokommuen=*",
+            "--select", "ContentsCode=Sysselsatte", "--select", "Tid=*"]
+    assert main(args) == 0
+    with pytest.raises(ShapeError, match="03321.*kan ikke brukes i faktagrunnlaget"):
+        factbase.build(settings=live)
+    assert (live.processed_dir / "facts.parquet").read_bytes() == before
+    assert main(["build"]) == 1
+    assert "omkodet til 2024-grenser" in capsys.readouterr().err
+
+
 def readme_fetch_commands() -> list[list[str]]:
     """Every `samfunn fetch ...` command line in the README's shell blocks (continuations joined)."""
     import re

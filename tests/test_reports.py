@@ -190,7 +190,7 @@ def test_template_parameters_and_thin_cells():
 
 
 SECTIONS = ["Hovedtrekk", "Befolkningsutvikling", "Alderssammensetning", "Befolkningsendringer",
-            "Framskrivinger", "Levekår og økonomi", "Bosetting og sentralitet",
+            "Framskrivinger", "Levekår og økonomi", "Bosetting og sentralitet", "Kommuneøkonomi",
             "Hva betyr dette for planstrategien?", "Datagrunnlag og kilder"]
 
 
@@ -208,8 +208,8 @@ def test_report_has_the_sections_in_planstrategi_order():
     assert '<html lang="nb">' in page and "@media print" in page and "size: A4" in page
     assert "<pre" not in page and "get_ipython" not in page and "report_data.load" not in page  # no code
     images = re.findall(r"<img [^>]*>", page)
-    # population, pyramid, components, projection, commuting flow map, locator
-    assert len(images) == 6 and all('src="data:image/png;base64,' in i and 'alt="' in i for i in images)
+    # population, pyramid, components, projection, commuting flow map, economy, locator
+    assert len(images) == 7 and all('src="data:image/png;base64,' in i and 'alt="' in i for i in images)
     assert "Kilde: Statistisk sentralbyrå" in page and "CC BY 4.0" in page and "© Kartverket" in page
 
 

@@ -370,7 +370,7 @@ def test_sorting_the_page_in_a_real_browser(tmp_path):
 
 @pytest.mark.slow
 def test_the_applicants_table_fits_a_laptop_screen_and_an_a4_print(tmp_path):
-    """Eleven columns at 1280 px, and on paper; a narrow window scrolls the table, never the page."""
+    """Twelve columns at 1280 px, and on paper; a narrow window scrolls the table, never the page."""
     import json
     import subprocess
 

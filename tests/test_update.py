@@ -24,11 +24,17 @@ def live(pxweb, ssb_settings, monkeypatch):
 
 
 def test_update_fetches_every_table_and_population_still_equals_published_totals(live, pxweb, capsys):
+    # The snapshot's KOSTRA figures are SSB's unrevised ones of 15 March 2026; SSB publishes the revised
+    # ones on 15 June (janbrus/pxwebapi-skills, references/kostra.md: 12134 `updated` 2026-06-15T06:00:00Z).
+    for kostra in ("12137", "12362"):
+        pxweb.state.set_updated(kostra, "2026-06-15T06:00:00Z")
     assert main(["update"]) == 0
     out = capsys.readouterr().out
-    for table_id in CATALOGUE:
-        assert (live.store_dir / table_id).is_dir(), table_id
+    for table_id, spec in CATALOGUE.items():
+        assert (live.store_dir / table_id).is_dir() != bool(spec.not_merged), table_id
+    assert {"12137", "12362"} <= set(CATALOGUE)
     assert "KDDs tall, kan ikke hentes fra SSB" in out and "feilet" not in out
+    assert "03321 snapshot" in out and "omkodingen av nye årganger er ikke laget" in out
     facts = factbase.load(settings=live)
     population = facts[facts["indicator"] == "folkemengde"].set_index(["kommunenr", "year"])["value"]
     totals = POPULATION.groupby(["Region", POPULATION["Tid"].astype(int)])["value"].sum()
@@ -58,6 +64,31 @@ def test_update_fetches_every_table_and_population_still_equals_published_totals
         and "06913 kommune                  uendret" in revised
     )
     assert "5033 folkemengde 2023: 753 → 853" in revised
+
+
+def economy(settings) -> pd.DataFrame:
+    """The fact base's rows computed from KOSTRA 12137 and 12362."""
+    facts = factbase.load(settings=settings)
+    return facts[facts["source_table"].astype(str).str.contains("12137|12362")].reset_index(drop=True)
+
+
+def test_update_fetches_kostra_and_the_economy_figures_stay_ssbs(live, capsys):
+    factbase.build(settings=live)
+    before = economy(live)
+    assert main(["update", "--force"]) == 0
+    out = capsys.readouterr().out
+    assert "12137 kommune" in out and "12362 kommune" in out
+    fetched = {p.parent.parent.name for p in live.store_dir.glob("1236?/*/*.json")}
+    fetched |= {p.parent.parent.name for p in live.store_dir.glob("12137/*/*.json")}
+    assert fetched == {"12137", "12362"}
+    after = economy(live)
+    assert len(after) == len(before) > 20_000
+    # the server serves the snapshot's figures: every economy figure is the same, only the vintage moved
+    same = [c for c in before.columns if c != "vintage"]
+    pd.testing.assert_frame_equal(after[same], before[same])
+    assert (after["vintage"] != before["vintage"]).all()  # the fetched rows are the ones used
+    tydal = after[(after["kommunenr"] == "5033") & (after["indicator"] == "netto_driftsresultat_pst")]
+    assert round(tydal.set_index("year").loc[2022, "value"], 2) == 10.76
 
 
 def test_update_names_a_table_ssb_refuses_and_exits_1(live, pxweb, capsys):

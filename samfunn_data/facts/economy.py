@@ -20,8 +20,10 @@ from samfunn_data.facts import robustness
 from samfunn_data.facts.computations import Inputs, long_frame, with_county_sums
 from samfunn_data.facts.indicators import NL_TR_CODES, SERVICE_AGE_GROUPS, SERVICE_AREAS
 
-AMOUNT, PER_INNB = "Belop", "BelopPerInnbygger"  # the KOSTRA tables' ContentsCode
-NET_EXPENSES = "AGD2"  # 12362's netto driftsutgifter
+# The KOSTRA tables' dimension ids and contents codes as SSB names them (see importers/kostra_12137)
+REGION, CONCEPT, FUNCTION, ART = "KOKkommuneregion0000", "KOKartkap0000", "KOKfunksjon0000", "KOKart0000"
+AMOUNT, PER_INNB = "KOSbelop0000", "KOSbelopinnbygge0000"
+NET_EXPENSES = "AGD2"  # 12362's netto driftsutgifter (art)
 ROBEK_YEAR = 2026
 
 
@@ -63,7 +65,7 @@ def _kostra(inputs: Inputs, df: pd.DataFrame, key: str) -> tuple[pd.DataFrame, p
     County amounts are sums over all the county's municipalities (no row when one is missing); county
     per innbygger divides them by the county's population on 1 January of the following year.
     """
-    df = df.assign(year=df["Tid"].astype(int))
+    df = df.rename(columns={REGION: "Region"}).assign(year=df["Tid"].astype(int))
     amount = with_county_sums(df[df["ContentsCode"] == AMOUNT], [key], inputs.county_members())
     amounts = amount.pivot_table(index=["Region", "year"], columns=key, values="value", aggfunc="first")
     per = df[df["ContentsCode"] == PER_INNB].pivot_table(index=["Region", "year"], columns=key,
@@ -84,7 +86,7 @@ def _kostra(inputs: Inputs, df: pd.DataFrame, key: str) -> tuple[pd.DataFrame, p
 def accounts(inputs: Inputs) -> pd.DataFrame:
     """Netto driftsresultat and netto lånegjeld in % of brutto driftsinntekter, per-innbygger figures,
     the three-year average result and the four-year investment sum."""
-    amounts, per, flags = _kostra(inputs, inputs.table("12137"), "Regnskapsbegrep")
+    amounts, per, flags = _kostra(inputs, inputs.table("12137"), CONCEPT)
     pct = {"netto_driftsresultat_pst": _grid(100 * amounts["AGD23"] / amounts["AGD13"]),
            "netto_lanegjeld_pst": _grid(100 * amounts["KG31"] / amounts["AGD13"])}
     per_innb = {"netto_lanegjeld_per_innb": "KG31", "brutto_investeringer_per_innb": "AGI1",
@@ -108,7 +110,7 @@ def service_spending(inputs: Inputs) -> pd.DataFrame:
     """Netto driftsutgifter per innbygger for each service area, and three areas per inhabitant of the
     age group they serve (population 1 January of the following year)."""
     table = inputs.table("12362")
-    amounts, per, flags = _kostra(inputs, table[table["Regnskapsbegrep"] == NET_EXPENSES], "Funksjon")
+    amounts, per, flags = _kostra(inputs, table[table[ART] == NET_EXPENSES], FUNCTION)
     frames = []
     for area, (code, _label) in SERVICE_AREAS.items():
         if code in per:

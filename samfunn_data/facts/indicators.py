@@ -276,8 +276,10 @@ _add(id="andel_hoyere_utdanning_lang", title="Andel 16+ med lang høyere utdanni
 
 
 # -- økonomi (KOSTRA 12137 and 12362, the income system, KDD's expenditure need, ROBEK) ---------------
-Q12137 = "12137: Region=Nordland/Trøndelag, Regnskapsbegrep=AGD13,AGD9,AGD23,KG31,AGI1,AGD1, 2015-2025"
-Q12362 = "12362: Region=Nordland/Trøndelag, 17 funksjonsgrupper, Regnskapsbegrep=AGD2 (netto driftsutgifter)"
+Q12137 = ("12137: KOKkommuneregion0000=Nordland/Trøndelag, KOKartkap0000=AGD13,AGD9,AGD23,KG31,AGI1,AGD1, "
+          "2015-2025")
+Q12362 = ("12362: KOKkommuneregion0000=Nordland/Trøndelag, KOKfunksjon0000=17 funksjonsgrupper, "
+          "KOKart0000=AGD2 (netto driftsutgifter)")
 QINNTEKT = "KDD inntektssystemet (løpende inntektsutjevning, Grønt hefte) og KOSTRA art 800, 2015-2025"
 QDKI = "KDD Grønt hefte, tabell A-k: samlet indeks for beregnet utgiftsbehov, budsjettår 2025 og 2026"
 QROBEK = "KDD ROBEK-registeret, kommuner oppført per 20.04.2026"

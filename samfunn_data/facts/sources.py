@@ -107,7 +107,7 @@ def expected_shape(settings: Settings, table_id: str, frame: pd.DataFrame | None
     dimensions except time: the snapshot's codes, so a fetch with other categories (e.g. totals where
     the snapshot has sexes) is refused instead of being added to them.
     """
-    from samfunn_data.ssb.catalogue import CATALOGUE
+    from samfunn_data.ssb.catalogue import CATALOGUE, KOSTRA_REGION
 
     if frame is not None:
         dims = [c for c in frame.columns if c not in ("value", "status")]
@@ -115,9 +115,13 @@ def expected_shape(settings: Settings, table_id: str, frame: pd.DataFrame | None
     else:
         dims, codes = list(CATALOGUE[table_id].dims) if table_id in CATALOGUE else [], {}
     regions_file = settings.snapshot_dir / "regions-2024.parquet"
-    if "Region" in dims and regions_file.exists():
-        known = set(pd.read_parquet(regions_file, columns=["code"])["code"].astype(str)) | {"0"}
-        codes["Region"] = codes.get("Region", set()) | known
+    if regions_file.exists():
+        regions = pd.read_parquet(regions_file, columns=["code", "level"]).astype(str)
+        if "Region" in dims:
+            codes["Region"] = codes.get("Region", set()) | set(regions["code"]) | {"0"}
+        if KOSTRA_REGION in dims:  # KOSTRA's region: municipalities only (see ssb.catalogue)
+            known = set(regions.loc[regions["level"] == "kommune", "code"])
+            codes[KOSTRA_REGION] = codes.get(KOSTRA_REGION, set()) | known
     return dims, codes
 
 
@@ -130,12 +134,20 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
     """
 
     def fetched(vintage, dims, codes) -> pd.DataFrame:
+        from samfunn_data.ssb.catalogue import CATALOGUE
         from samfunn_data.ssb.jsonstat import decode_jsonstat
         from samfunn_data.ssb.merge import merge_parts
         from samfunn_data.ssb.shape import ShapeError, conform
 
-        frame = merge_parts([decode_jsonstat(body) for body in vintage.read()])
         folder = vintage.files[0].parent
+        spec = CATALOGUE.get(table_id)
+        if spec is not None and spec.not_merged:
+            raise ShapeError(
+                f"hentet {table_id} i {folder}: kan ikke brukes i faktagrunnlaget ennå ({spec.not_merged}). "
+                f"Ingenting er skrevet. Flytt mappen bort (f.eks. til data/raw/ssb-unused/); "
+                f"faktagrunnlaget bruker det innebygde snapshotet for {table_id}."
+            )
+        frame = merge_parts([decode_jsonstat(body) for body in vintage.read()])
         # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
         frame = frame[frame["value"].notna()]
         try:

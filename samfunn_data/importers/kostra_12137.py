@@ -25,7 +25,16 @@ CONCEPTS = {
     "AGI1": "Brutto investeringsutgifter",
     "AGD1": "Netto driftsutgifter",
 }
-AMOUNT, PER_INNB = "Belop", "BelopPerInnbygger"
+# SSB's own ids for the KOSTRA tables' region and contents (PxWebApi 2.0), so that a live fetch and the
+# snapshot have the same shape. Public code that queries these tables: janbrus/pxwebapi-skills
+# (ssb-pxwebapi-v2-skill/references/kostra.md: region `KOKkommuneregion0000`, regnskapsbegrep
+# `KOKartkap0000`, art `KOKart0000`, funksjon `KOKfunksjon0000`, contents `KOSbelop0000`); SSB's 1000-kr
+# amount `KOSbelop0000` for 12137 (an R extract, `ApiData(".../table/12137", KOKkommuneregion0000 = TRUE,
+# KOKartkap0000 = "AGD1", ContentsCode = "KOSbelop0000")`); kroner per innbygger `KOSbelopinnbygge0000`
+# (queries of 12362 and 12163 in public dashboards); Fellestall's ETL (Lippen1995/Project_statsbudsjett,
+# etl/kostra.py: `"region": "KOKkommuneregion0000"` for 12137 and 12362).
+REGION, CONCEPT = "KOKkommuneregion0000", "KOKartkap0000"
+AMOUNT, PER_INNB = "KOSbelop0000", "KOSbelopinnbygge0000"
 LARGEST = "AGD13"  # brutto driftsinntekter: the largest amount, so the most precise implied population
 
 
@@ -95,16 +104,19 @@ def status_of(df: pd.DataFrame) -> np.ndarray:
     """'foreløpig' for 2025, 'grenseendring' for 5054 Indre Fosen 2019, else None."""
     status = np.full(len(df), None, dtype=object)
     status[(df["year"] == fs.PRELIMINARY_YEAR).to_numpy()] = fs.PRELIMINARY
-    status[((df["Region"] == "5054") & (df["year"] == 2019)).to_numpy()] = fs.BOUNDARY
+    status[((df[REGION] == "5054") & (df["year"] == 2019)).to_numpy()] = fs.BOUNDARY
     return status
 
 
 def tidy_kostra(
     df: pd.DataFrame, table_id: str, label: str, dims: dict, categories: dict, notes: list, names: dict
 ) -> pd.DataFrame:
-    """A KOSTRA table in the tidy schema: Region, the table's own dimensions (`dims`: id -> label, with
-    their `categories`), ContentsCode (Belop in 1000 kr, BelopPerInnbygger in kr), Tid; the caveats in
-    `status` (see fellestall.STATUS_LABELS)."""
+    """A KOSTRA table in the tidy schema with SSB's dimension ids: KOKkommuneregion0000, the table's own
+    dimensions (`dims`: the transcription's column -> (SSB's id, label), with their `categories` by SSB's
+    id), ContentsCode (KOSbelop0000 in 1000 kr, KOSbelopinnbygge0000 in kr), Tid; the caveats in `status`
+    (see fellestall.STATUS_LABELS)."""
+    df = df.rename(columns={"Region": REGION, **{column: ssb for column, (ssb, _label) in dims.items()}})
+    dims = dict(dims.values())
     long = pd.concat(
         [
             df.assign(ContentsCode=AMOUNT, value=df["amount"]),
@@ -116,9 +128,9 @@ def tidy_kostra(
     attrs = table_attrs(
         table_id,
         label,
-        {"Region": "region", **dims, "ContentsCode": "statistikkvariabel", "Tid": "år"},
+        {REGION: "region", **dims, "ContentsCode": "statistikkvariabel", "Tid": "år"},
         {
-            "Region": {c: names["municipalities"][c] for c in sorted(df["Region"].unique())},
+            REGION: {c: names["municipalities"][c] for c in sorted(df[REGION].unique())},
             **categories,
             "ContentsCode": {AMOUNT: "Beløp (1000 kr)", PER_INNB: "Beløp per innbygger (kr)"},
             "Tid": {t: t for t in sorted(long["Tid"].unique())},
@@ -131,19 +143,19 @@ def tidy_kostra(
         ],
     )
     attrs["status_labels"] = fs.STATUS_LABELS
-    out = tidy(long, ["Region", *dims, "ContentsCode", "Tid"], attrs)
+    out = tidy(long, [REGION, *dims, "ContentsCode", "Tid"], attrs)
     out["status"] = pd.Series(status_of(out.assign(year=out["Tid"].astype(int))), dtype="str")
     return out
 
 
 def kostra_12137(df: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """The tidy table: Region, Regnskapsbegrep, ContentsCode (Belop in 1000 kr, BelopPerInnbygger), Tid."""
+    """The tidy table: KOKkommuneregion0000, KOKartkap0000 (regnskapsbegrep), ContentsCode, Tid."""
     return tidy_kostra(
         df,
         "12137",
         "Finansielle nøkkeltall og utvalgte regnskapsbegreper, etter region, regnskapsbegrep og år (K)",
-        {"Regnskapsbegrep": "regnskapsbegrep"},
-        {"Regnskapsbegrep": CONCEPTS},
+        {"Regnskapsbegrep": (CONCEPT, "regnskapsbegrep")},
+        {CONCEPT: CONCEPTS},
         [
             "Per innbygger er SSBs tall: beløpet delt på folkemengden 31. desember, i hele kroner.",
             "5001 Trondheim 2015-2019 er utelatt: kilden hadde skjøtt en annen serie (gamle Klæbu) på koden.",
@@ -165,8 +177,9 @@ def add(ctx: Context) -> None:
         table.attrs["label"],
         "12137",
         [fs.transcription_input(ctx.source, LONG, SHA256, SOURCES)],
-        "Columns kommunenr -> Region, ssb_regnskapsbegrep -> Regnskapsbegrep, aar -> Tid; belop_1000kr and "
-        "per_innbygger_kr -> ContentsCode Belop / BelopPerInnbygger. 5001 Trondheim 2015-2019 left out (the "
+        "Columns kommunenr -> KOKkommuneregion0000, ssb_regnskapsbegrep -> KOKartkap0000, aar -> Tid; "
+        "belop_1000kr and per_innbygger_kr -> ContentsCode KOSbelop0000 / KOSbelopinnbygge0000 (SSB's ids, "
+        "as a live fetch of 12137 has them). 5001 Trondheim 2015-2019 left out (the "
         "ETL stitched the old Klæbu series onto 5001). status 'foreløpig' on 2025 (unrevised), "
         "'grenseendring' on 5054 Indre Fosen 2019.",
         [
@@ -176,7 +189,7 @@ def add(ctx: Context) -> None:
             fs.POPULATION_EXCEPTIONS_NOTE,
             "Tydal 2022: netto driftsresultat 10.76 % of brutto driftsinntekter",
         ],
-        coverage(table),
+        coverage(table.rename(columns={REGION: "Region"})),
         "Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell 12137 (KOSTRA), via "
         "Fellestall (Lippen1995/Project_statsbudsjett)",
     )

@@ -18,6 +18,7 @@ SHA256 = "43bf6be1c2739e9860528ef03aa0bf0b2603278cc1658aedcacc66fbf7a11576"
 N_GROUPS = 17
 # the source's metric names -> SSB's regnskapsbegrep codes (the ETL's SERVICE_METRICS)
 METRICS = {"gross_expenses": "AGD10", "net_expenses": "AGD2", "investments": "AGI5"}
+FUNCTION, ART = "KOKfunksjon0000", "KOKart0000"  # SSB's ids (see kostra_12137.REGION)
 CONCEPTS = {"AGD10": "Brutto driftsutgifter", "AGD2": "Netto driftsutgifter", "AGI5": "Investeringsutgifter"}
 MISSING_2019 = {"1828", "1835", "1853"}  # Nesna, Træna, Evenes: the source has no 2019 services entry
 
@@ -65,13 +66,14 @@ def check_12362(df: pd.DataFrame, p12137_years: pd.Series, population: pd.Series
 
 
 def kostra_12362(df: pd.DataFrame, groups: dict[str, str], names: dict) -> pd.DataFrame:
-    """The tidy table: Region, Funksjon, Regnskapsbegrep, ContentsCode (Belop, BelopPerInnbygger), Tid."""
+    """The tidy table: KOKkommuneregion0000, KOKfunksjon0000 (function group), KOKart0000 (art),
+    ContentsCode (KOSbelop0000, KOSbelopinnbygge0000), Tid."""
     return kostra_12137.tidy_kostra(
         df,
         "12362",
         "Driftsutgifter og investeringsutgifter, etter region, funksjon, art og år (K)",
-        {"Funksjon": "funksjon (tjenesteområde)", "Regnskapsbegrep": "regnskapsbegrep"},
-        {"Funksjon": dict(sorted(groups.items())), "Regnskapsbegrep": CONCEPTS},
+        {"Funksjon": (FUNCTION, "funksjon (tjenesteområde)"), "Regnskapsbegrep": (ART, "art")},
+        {FUNCTION: dict(sorted(groups.items())), ART: CONCEPTS},
         [
             "Tjenesteområdene (funksjonsgruppene) overlapper: de kan ikke summeres.",
             "Nesna, Træna og Evenes mangler 2019 i kilden. 5001 Trondheim 2015-2019 er utelatt "
@@ -89,11 +91,12 @@ def add(ctx: Context) -> None:
     p12137 = ctx.outputs["12137.parquet"]
     per_innb = p12137[p12137["ContentsCode"] == kostra_12137.PER_INNB]
     totals = p12137[p12137["ContentsCode"] == kostra_12137.AMOUNT]
-    merged = totals.merge(per_innb, on=["Region", "Regnskapsbegrep", "Tid"], suffixes=("", "_pc"))
+    keys = [kostra_12137.REGION, kostra_12137.CONCEPT, "Tid"]
+    merged = totals.merge(per_innb, on=keys, suffixes=("", "_pc"))
     frame = pd.DataFrame(
         {
-            "Region": merged["Region"],
-            "Regnskapsbegrep": merged["Regnskapsbegrep"],
+            "Region": merged[kostra_12137.REGION],
+            "Regnskapsbegrep": merged[kostra_12137.CONCEPT],
             "year": merged["Tid"].astype(int),
             "amount": merged["value"],
             "per_innb": merged["value_pc"],
@@ -109,9 +112,10 @@ def add(ctx: Context) -> None:
         table.attrs["label"],
         "12362",
         [fs.transcription_input(ctx.source, LONG, SHA256, kostra_12137.SOURCES)],
-        "Columns kommunenr -> Region, fgk_code -> Funksjon (SSB's function group, kommune version), "
-        "metric -> Regnskapsbegrep (gross_expenses AGD10, net_expenses AGD2, investments AGI5), year -> Tid; "
-        "amount_1000kr and per_innbygger_kr -> ContentsCode Belop / BelopPerInnbygger. 5001 Trondheim "
+        "Columns kommunenr -> KOKkommuneregion0000, fgk_code -> KOKfunksjon0000 (SSB's function group, "
+        "kommune version), metric -> KOKart0000 (gross_expenses AGD10, net_expenses AGD2, investments AGI5), "
+        "year -> Tid; amount_1000kr and per_innbygger_kr -> ContentsCode KOSbelop0000 / "
+        "KOSbelopinnbygge0000 (SSB's ids, as a live fetch of 12362 has them). 5001 Trondheim "
         "2015-2019 left out. status 'foreløpig' on 2025, 'grenseendring' on 5054 Indre Fosen 2019. The "
         "groups overlap: never sum them.",
         [
@@ -120,7 +124,7 @@ def add(ctx: Context) -> None:
             "1853 Evenes without 2019, as in the source)",
             fs.POPULATION_EXCEPTIONS_NOTE,
         ],
-        coverage(table),
+        coverage(table.rename(columns={kostra_12137.REGION: "Region"})),
         "Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell 12362 (KOSTRA), via "
         "Fellestall (Lippen1995/Project_statsbudsjett)",
     )

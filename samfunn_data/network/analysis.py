@@ -41,7 +41,7 @@ MIN_COVERAGE = 0.8
 ADDITIVE_UNITS = ("personer", "husholdninger")
 PANEL_COLUMNS = [
     "kommunenr", "navn", "level", "fylke", "deltaker", "liten_nl_tr", "liten_norge", "year", "indicator",
-    "value", "unit", "count", "robustness", "source_table", "vintage",
+    "value", "unit", "count", "robustness", "flag", "source_table", "vintage",
 ]
 
 

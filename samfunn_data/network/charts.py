@@ -33,6 +33,7 @@ from samfunn_data.network.analysis import (
     PARTICIPANTS,
     SMALL_NL_TR,
     SMALL_NORWAY,
+    group_codes,
     group_summary,
 )
 from samfunn_data.reports.charts import SSB, Chart
@@ -130,31 +131,112 @@ def _with_values(panel_df: pd.DataFrame, indicators: list[str]) -> list[str]:
     return [i for i in indicators if panel_df.loc[panel_df["indicator"] == i, "value"].notna().any()]
 
 
-def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020, 2023), ncols: int = 3,
-                    title: str = ""):
-    """One small chart per indicator: the median of each group over time, comparison group's IQR shaded."""
+def _multiples(panel_df: pd.DataFrame, indicators: list[str], draw, title: str, ncols: int = 3,
+               row_height: float = 2.6, legend_cols: int = 4):
+    """A grid with one small chart per indicator that has values; `draw(ax, indicator, meta)` fills one."""
     from samfunn_data.facts.indicators import CATALOGUE
 
     indicators = _with_values(panel_df, indicators)
     if not indicators:
         return None
     nrows = int(np.ceil(len(indicators) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(10, 2.6 * nrows + 0.9), layout="constrained",
+    fig, axes = plt.subplots(nrows, ncols, figsize=(10, row_height * nrows + 0.9), layout="constrained",
                              squeeze=False)
     for ax, ind in zip(axes.flat, indicators, strict=False):
-        meta = CATALOGUE.get(ind)
-        decimals = 0 if meta is None or meta.unit in ("kroner", "personer") else 1
-        _plot_indicator(ax, panel_df, ind, meta.title if meta else ind, meta.unit if meta else "", decimals,
-                        period)
+        draw(ax, ind, CATALOGUE.get(ind))
     for ax in list(axes.flat)[len(indicators):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     handles.append(Patch(color="#1f6fb2", alpha=0.15))
     labels.append("Kvartilbredde, andre små i NL/TR")
-    fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
-    fig.suptitle(title or "Median i hver gruppe; grått felt: nettverksperioden", fontsize=11, x=0.01,
-                 ha="left")
+    fig.legend(handles, labels, loc="outside lower center", ncols=legend_cols, fontsize=8, frameon=False)
+    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
     return fig
+
+
+def small_multiples(panel_df: pd.DataFrame, indicators: list[str], period=(2020, 2023), ncols: int = 3,
+                    title: str = ""):
+    """One small chart per indicator: the median of each group over time, comparison group's IQR shaded."""
+
+    def draw(ax, ind, meta):
+        decimals = 0 if meta is None or meta.unit in ("kroner", "personer") else 1
+        _plot_indicator(ax, panel_df, ind, meta.title if meta else ind, meta.unit if meta else "", decimals,
+                        period)
+
+    title = title or "Median i hver gruppe; grått felt: nettverksperioden"
+    return _multiples(panel_df, indicators, draw, title, ncols)
+
+
+# ---------------------------------------------------------------- kommuneøkonomi
+
+ECONOMY_INDICATORS = ["netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst",
+                      "brutto_investeringer_4ar_per_innb", "frie_inntekter_per_innb", "skatt_pst_av_landet"]
+PARTICIPANT_MARKERS = ("o", "s", "^", "D", "v", "P")  # grey-scale safe: each participant its own marker
+
+
+def _plot_participants(ax, panel_df: pd.DataFrame, indicator: str, decimals: int, period) -> None:
+    """Each participant's own line against the median and middle half of the other small NL/TR."""
+    _shade_period(ax, period)
+    comp = group_summary(panel_df, indicator, [SMALL_NL_TR])
+    comp = comp[comp["dekning"] >= MIN_COVERAGE]
+    ax.fill_between(comp["year"], comp["q1"], comp["q3"], color="#1f6fb2", alpha=0.15, lw=0)
+    style = GROUP_STYLE[SMALL_NL_TR]
+    n = comp.loc[comp["n"] > 0, "n"]
+    n_text = "" if n.empty else (f"{n.min()}" if n.min() == n.max() else f"{n.min()}–{n.max()}")
+    ax.plot(comp["year"], comp["median"], color=style["color"], lw=style["lw"], ls=style["ls"],
+            label=f"{GROUP_LABELS[SMALL_NL_TR]}, median (n = {n_text})")
+    data = panel_df[(panel_df["indicator"] == indicator) & panel_df["value"].notna()]
+    # markers by the participant's place in the fixed list, so a participant keeps its marker in every panel
+    for i, code in enumerate(group_codes(panel_df, PARTICIPANTS)):
+        sub = data[data["kommunenr"] == code].sort_values("year")
+        if not sub.empty:
+            marker = PARTICIPANT_MARKERS[i % len(PARTICIPANT_MARKERS)]
+            ax.plot(sub["year"], sub["value"], lw=1.0, marker=marker, markersize=3.5,
+                    label=str(sub["navn"].iloc[0]))
+    number_axis(ax.yaxis, decimals)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4, integer=True))
+    ax.tick_params(labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def economy_alt(panel_df: pd.DataFrame, indicators: list[str]) -> str:
+    """Alt text for the economy chart: what is drawn and each participant's newest value per indicator."""
+    from samfunn_data.facts.indicators import CATALOGUE
+
+    parts = []
+    for ind in indicators:
+        data = panel_df[(panel_df["indicator"] == ind) & panel_df["deltaker"] & panel_df["value"].notna()]
+        if data.empty:
+            continue
+        last = int(data["year"].max())
+        meta = CATALOGUE.get(ind)
+        now = data[data["year"] == last].sort_values("navn")
+        unit = meta.unit if meta else ""
+        values = ", ".join(f"{r.navn} {fmt_value(r.value, unit)}" for r in now.itertuples())
+        parts.append(f"{meta.title if meta else ind} ({last}): {values}")
+    return ("Små linjediagrammer, ett per indikator for kommuneøkonomi: hver deltaker som egen linje mot "
+            "medianen og kvartilbredden for andre små kommuner i Nordland og Trøndelag. Nyeste år: "
+            + "; ".join(parts) + ".")
+
+
+def economy_figure(panel_df: pd.DataFrame, indicators=None, period=(2020, 2023), ncols: int = 2):
+    """Small multiples of the economy indicators: the six participants against their peers (a `Chart`)."""
+
+    def draw(ax, ind, meta):
+        unit = meta.unit if meta else ""
+        _plot_participants(ax, panel_df, ind, 0 if unit == "kroner" else 1, period)
+        ax.set_title(meta.title if meta else ind, fontsize=9, loc="left")
+        ax.set_ylabel(unit, fontsize=7)
+
+    title = ("Kommuneøkonomi: hver deltaker mot andre små kommuner i Nordland og Trøndelag\n"
+             "Regnskapsår; grått felt: nettverksperioden")
+    ids = _with_values(panel_df, indicators or ECONOMY_INDICATORS)
+    fig = _multiples(panel_df, ids, draw, title, ncols, 2.9, 3)
+    if fig is None:
+        return None
+    source = ("Kilde: Statistisk sentralbyrå (SSB), KOSTRA 12137; Kommunal- og distriktsdepartementet (KDD), "
+              "inntektssystemet. Beregninger: samfunn-data.")
+    return Chart(_done(fig), title.splitlines()[0], economy_alt(panel_df, ids), source)
 
 
 # ---------------------------------------------------------------- maps

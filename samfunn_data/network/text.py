@@ -285,7 +285,8 @@ def sources_text(panel_df: pd.DataFrame) -> str:
         title = f" «{meta['title']}»" if meta.get("title") else ""
         origin = provenance.origin_text(table, vintages[table], meta)
         lines.append(f"- {provenance.source_label(table)}{title}: {origin}.")
-    return ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken (CC BY 4.0):\n\n" + "\n".join(lines)
+    return ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken (CC BY 4.0), og for inntektssystemet, "
+            "utgiftsbehovet og ROBEK Kommunal- og distriktsdepartementet (KDD, NLOD):\n\n" + "\n".join(lines)
             + "\n\nKartgrunnlag: © Kartverket (CC BY 4.0), forenklet av robhop/fylker-og-kommuner.\n\n"
             "Full teknisk opprinnelse for hver fil (kilderepositorium, commit, sha256 og kontrollene som ble "
             "kjørt) står i `data/raw/snapshot/MANIFEST.json` i prosjektet og i README under «Data».")
@@ -314,7 +315,8 @@ def export_text(paths: dict, panel_df: pd.DataFrame) -> str:
         "lagret som\n\n"
         f"- CSV: {shown_path(paths['csv'])}\n- Parquet: {shown_path(paths['parquet'])}\n\n"
         "Én rad per enhet, år og indikator (tidy), med kolonnene kommunenr, navn, level, fylke, deltaker, "
-        "liten_nl_tr, liten_norge, year, indicator, value, unit, count, robustness, source_table og vintage. "
+        "liten_nl_tr, liten_norge, year, indicator, value, unit, count, robustness, flag (forbehold fra "
+        "kilden, f.eks. «foreløpig»; for robek hjemmelen), source_table og vintage. "
         "Les den med `pandas.read_parquet` eller i R med `arrow::read_parquet`."
     )
 
@@ -345,3 +347,76 @@ def commuting_text(panel_df: pd.DataFrame, comparison: str) -> str:
     return (f"Pendling finnes i dataene bare for {PERIOD} (SSB-tabell 03321), før nettverksperioden. "
             f"Andelen sysselsatte bosatte som jobbet i egen kommune var da: {spread}. Medianen for "
             f"{_lower_first(GROUP_LABELS[comparison])} var {median}. Pendling omfatter også ukependling.")
+
+
+# ---------------------------------------------------------------- kommuneøkonomi
+
+ECONOMY_TABLE = ["netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst",
+                 "brutto_investeringer_4ar_per_innb", "frie_inntekter_per_innb", "skatt_pst_av_landet",
+                 "skatt_etter_utjevning_pst_av_landet", "utgiftsbehov_indeks"]
+_RESULT_WORDS = {"higher": "tydelig høyere enn medianen ({})", "lower": "tydelig lavere enn medianen ({})",
+                 "no clear difference": "ingen klar forskjell fra medianen ({})",
+                 "unavailable": "medianen var {}; for få år med regnskap til å vurdere forskjellen"}
+
+
+def _result_line(panel_df: pd.DataFrame, code: str, name: str, comparison: str, year: int) -> str | None:
+    """One participant's three-year netto driftsresultat against the comparison median (own-spread rule)."""
+    from samfunn_data.facts.robustness import differs
+    from samfunn_data.network.analysis import group_summary
+    from samfunn_data.reports.economy_text import spread_se
+
+    own = panel_df[(panel_df["kommunenr"] == code) & panel_df["value"].notna() & (panel_df["year"] <= year)]
+    avg = own[own["indicator"] == "netto_driftsresultat_pst_3ar"].sort_values("year")
+    if avg.empty:
+        return None
+    last = avg.iloc[-1]
+    y = int(last["year"])
+    yearly = own[(own["indicator"] == "netto_driftsresultat_pst") & (own["year"] <= y)]
+    se = spread_se(yearly.set_index("year")["value"].astype(float), 3)
+    summary = group_summary(panel_df[panel_df["year"] == y], "netto_driftsresultat_pst_3ar", [comparison])
+    summary = summary[summary["dekning"] >= MIN_COVERAGE]
+    if summary.empty or pd.isna(summary["median"].iloc[0]):
+        return f"- {name}: {fmt_pct(last['value'])} i snitt {y - 2}–{y}."
+    median, n = float(summary["median"].iloc[0]), int(summary["n"].iloc[0])
+    verdict = str(differs(float(last["value"]), median, se, np.nan))
+    words = _RESULT_WORDS[verdict].format(f"{fmt_pct(median)}, n = {n}")
+    return f"- {name}: {fmt_pct(last['value'])} i snitt {y - 2}–{y}, {words}."
+
+
+def economy_text(panel_df: pd.DataFrame, comparison: str, year: int) -> str:
+    """The participants' economy against their peers: netto driftsresultat (three-year average) and ROBEK."""
+    participants = panel_df.loc[panel_df["deltaker"]].drop_duplicates("kommunenr")
+    lines = [line for p in participants.itertuples()
+             if (line := _result_line(panel_df, p.kommunenr, p.navn, comparison, year))]
+    if not lines:
+        return "Faktagrunnlaget har ikke kommuneregnskap (KOSTRA) for deltakerne i disse årene."
+    from samfunn_data.facts.indicators import PRELIMINARY
+
+    accounts = panel_df[(panel_df["indicator"] == "netto_driftsresultat_pst") & panel_df["value"].notna()
+                        & (panel_df["year"] <= year)]
+    first, last = int(accounts["year"].min()), int(accounts["year"].max())
+    unrevised = sorted(accounts.loc[accounts["flag"] == PRELIMINARY, "year"].astype(int).unique())
+    text = (f"Kommuneregnskapet (KOSTRA, SSB) finnes for {first}–{last}"
+            + (f"; tallene for {', '.join(map(str, unrevised))} er foreløpige" if unrevised else "") + ". "
+            "Netto driftsresultat i prosent av brutto driftsinntekter svinger mye fra år til år i små "
+            "kommuner, så teksten bruker snittet for tre år og sammenligner det med medianen for "
+            f"{_lower_first(GROUP_LABELS[comparison])}. «Tydelig» betyr at forskjellen er større enn det "
+            "kommunens egne svingninger fra år til år kan forklare (95 %-nivå; regelen i faktagrunnlaget)."
+            "\n\n"
+            + "\n".join(lines))
+    return text + "\n\n" + _robek_text(panel_df, year)
+
+
+def _robek_text(panel_df: pd.DataFrame, year: int) -> str:
+    from samfunn_data.facts import robek
+
+    rows = panel_df[(panel_df["indicator"] == "robek") & panel_df["deltaker"] & panel_df["value"].notna()
+                    & (panel_df["year"] <= year)]
+    if year < robek.FIRST_YEAR or rows.empty:
+        return (f"ROBEK: dataene har bare registeret per {robek.DATE}; det sier ingenting om hvem som sto "
+                "der i nettverksperioden.")
+    listed = sorted(rows.loc[rows["value"] > 0, "navn"].astype(str))
+    who = " og ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
+    who = who or "ingen av deltakerne"
+    return (f"ROBEK per {robek.DATE} (KDD): {who} står i registeret. Det sier ingenting om hvem som sto der "
+            f"i nettverksperioden. {robek.MEANING}")

@@ -106,9 +106,10 @@ def _figure(chart) -> list:
 
 
 def hovedtrekk(data) -> list[Section]:
-    from samfunn_data.reports import findings, narrative
+    from samfunn_data.reports import narrative
 
-    main = Section("hovedtrekk", "Hovedtrekk", 2, _claim_paragraphs(data.claims, findings.hovedtrekk(data)))
+    main = Section("hovedtrekk", "Hovedtrekk", 2,
+                   _claim_paragraphs(data.claims, narrative.hovedtrekk_claims(data)))
     rows = narrative.changes_since_previous(data)
     if not rows:
         return [main]
@@ -189,6 +190,35 @@ def sentralitet(data) -> list[Section]:
         *_indicator_table(data, tables.CENTRALITY_IDS, "Sentralitet")])]
 
 
+def _economy_table(data, ids, caption: str, first_col: str = "Indikator", label=None) -> list:
+    from samfunn_data.reports import economy
+
+    rows = economy.table_rows(data, ids, label)
+    if not rows:
+        return [Paragraph(f"Dataene har ingen tall for «{caption}» for dette året.", NOTE)]
+    return [Table(caption, economy.table_header(data, first_col), tuple(tuple(r) for r in rows))]
+
+
+def okonomi(data) -> list[Section]:
+    from samfunn_data.reports import economy, economy_charts, economy_text
+
+    intro, is_note = economy.intro_text(data)
+    areas, groups = economy.service_ids()
+    label = economy._service_label
+    robek, robek_note = economy.robek_text(data)
+    blocks = [Paragraph(intro, NOTE if is_note else BODY),
+              *_claim_paragraphs(data.claims, economy_text.section_claims(data)),
+              Figure(economy_charts.trend(data)),
+              *_economy_table(data, economy.KEY_IDS, economy.KEY_CAPTION), Paragraph(economy.KEY_NOTE, NOTE),
+              Paragraph(economy.need_text(data)),
+              *_economy_table(data, areas, economy.SERVICE_CAPTIONS[0], "Tjenesteområde", label),
+              *(_economy_table(data, groups, economy.SERVICE_CAPTIONS[1], "Tjenesteområde", label)
+                if groups else []),
+              *_economy_table(data, economy.INCOME_IDS, economy.INCOME_CAPTION),
+              Paragraph(economy.POWER_NOTE, NOTE), Paragraph(robek, NOTE if robek_note else BODY)]
+    return [Section("okonomi", "Kommuneøkonomi", 2, blocks)]
+
+
 def planstrategi(data) -> list[Section]:
     from samfunn_data.reports import narrative, planning
 
@@ -212,14 +242,18 @@ def kilder(data) -> list[Section]:
     rows = tables.source_rows(data, report_data.manifest(), report_data.tables_used(data))
     sources = Table("Tabeller brukt i rapporten", tables.SOURCES_HEADER, tuple(tuple(r) for r in rows),
                     (tables.SOURCES_NOTE,))
+    from samfunn_data.reports import economy
+
     gaps = [Paragraph(item, bullet=True) for item in tables.missing_items(data)]
+    gaps[len(tables.KNOWN_GAPS):len(tables.KNOWN_GAPS)] = [Paragraph(f"Kommuneøkonomi: {item}", bullet=True)
+                                                           for item in economy.MISSING_ITEMS]
     return [Section("kilder", "Datagrunnlag og kilder", 2, [sources, Paragraph(tables.grade_text(), NOTE)]),
             Section("mangler", "Tall denne rapporten mangler", 3,
                     [*gaps, Paragraph(tables.ATTRIBUTION, NOTE)])]
 
 
-SECTIONS = [hovedtrekk, befolkning, alder, endringer, framskrivinger, levekar, sentralitet, planstrategi,
-            kilder]
+SECTIONS = [hovedtrekk, befolkning, alder, endringer, framskrivinger, levekar, sentralitet, okonomi,
+            planstrategi, kilder]
 
 
 def build_model(kommunenr: str, year: int, data=None) -> ReportModel:

@@ -15,7 +15,7 @@ import html
 from samfunn_data.facts import indicators
 from samfunn_data.formatting import fmt_value
 from samfunn_data.reports import claims as C
-from samfunn_data.reports import findings, planning
+from samfunn_data.reports import economy_text, findings, planning
 
 CLOSING = ("Tallene i en liten kommune svinger mye fra år til år. Punktene over bygger bare på forskjeller "
            "som er tydelige etter regelen for små tall; de bør drøftes sammen med lokal kunnskap, og "
@@ -24,9 +24,16 @@ NOTHING_CLEAR = ("Ingen av tallene skiller seg tydelig nok fra landet eller fra 
                  "trukket fram her.")
 
 
+def hovedtrekk_claims(data, limit: int = 9) -> list[C.Claim]:
+    """Hovedtrekk: the population findings and, where the data has accounts, the economy finding last."""
+    made = findings.hovedtrekk(data, limit)
+    economy = economy_text.result_claim(data)
+    return made if economy is None else made[:limit - 1] + [economy]
+
+
 def hovedtrekk(data, limit: int = 9) -> list[str]:
-    """The Hovedtrekk sentences (texts of `findings.hovedtrekk`)."""
-    return [c.text for c in findings.hovedtrekk(data, limit)]
+    """The Hovedtrekk sentences (texts of `hovedtrekk_claims`)."""
+    return [c.text for c in hovedtrekk_claims(data, limit)]
 
 
 def utfordringer(data) -> list[str]:
@@ -36,10 +43,11 @@ def utfordringer(data) -> list[str]:
 
 def report_claims(data) -> list[C.Claim]:
     """Every claim of a report in page order, without rendering (the template renders the same claims,
-    section by section: Hovedtrekk, changes, centrality, planning)."""
-    made = list(findings.hovedtrekk(data))
+    section by section: Hovedtrekk, changes, centrality, Kommuneøkonomi, planning)."""
+    made = list(hovedtrekk_claims(data))
     made += [r["claim"] for r in changes_since_previous(data)]
     made += [c for c in [findings.centrality(data)] if c is not None]
+    made += economy_text.section_claims(data)
     made += [c for b in planning.bullets(data) for c in b.claims]
     return made
 
@@ -59,7 +67,7 @@ def _section(name: str, inner: str, tag: str = "div", cls: str = "") -> str:
 
 
 def hovedtrekk_html(data) -> str:
-    items = "".join(data.claims.html(c) for c in findings.hovedtrekk(data))
+    items = "".join(data.claims.html(c) for c in hovedtrekk_claims(data))
     return _section("hovedtrekk", f"<ul>{items}</ul>", cls="callout")
 
 
@@ -133,8 +141,9 @@ HEADING = "Kunnskapsgrunnlag for planstrategi: {name} {year}"
 def lead_text(data) -> str:
     """The sentence under the title: municipality, county, and what "as of" the report year means."""
     return (f"{data.name} kommune ({data.kommunenr}), {data.county_name}. Tallene viser bildet slik det "
-            f"var i {data.year}: folketall per 1. januar {data.year}, fødsler, flytting og inntekt for årene "
-            "før. Alle tall er fra Statistisk sentralbyrå (SSB); se Datagrunnlag og kilder nederst.")
+            f"var i {data.year}: folketall per 1. januar {data.year}, fødsler, flytting, inntekt og "
+            "kommuneregnskap for årene før. Tallene er fra Statistisk sentralbyrå (SSB), inntektssystemet "
+            "fra Kommunal- og distriktsdepartementet (KDD); se Datagrunnlag og kilder nederst.")
 
 
 def changes_caption(data) -> str:

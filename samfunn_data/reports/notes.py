@@ -34,6 +34,7 @@ SECTION_KEYS = {
     "befolkning": "Befolkningsutvikling", "alder": "Alderssammensetning",
     "befolkningsendringer": "Befolkningsendringer", "framskrivinger": "Framskrivinger",
     "levekar": "Levekår og økonomi", "pendling": "Pendling", "sentralitet": "Bosetting og sentralitet",
+    "okonomi": "Kommuneøkonomi",
     "planstrategi": "Hva betyr dette for planstrategien?", "kilder": "Datagrunnlag og kilder",
     "mangler": "Tall denne rapporten mangler",
 }

@@ -21,7 +21,7 @@ from samfunn_data.facts.robustness import (
     grade_legend_nb,
 )
 from samfunn_data.formatting import MISSING, fmt_value
-from samfunn_data.reports import provenance
+from samfunn_data.reports import economy, provenance
 from samfunn_data.reports.findings import projection_in_force
 
 GRADE_NB = GRADE_LABELS_NB  # one vocabulary for the grades everywhere (facts.robustness)
@@ -244,15 +244,18 @@ KNOWN_GAPS = (
     "kommuner.",
     "Medianinntekt for fylket og landet: dataene har bare kommunene i Nordland og Trøndelag, og en median "
     "kan ikke regnes ut fra kommunetall.",
-    "Kommuneøkonomi (KOSTRA), helse og levevaner (folkehelseoversikten): ikke med i dataene.",
+    "Helse og levevaner (folkehelseoversikten): ikke med i dataene.",
     "Pendling for andre år enn 4. kvartal 2017, og for kommuner som senere fikk en del av en delt kommune: "
     "ikke med i dataene.",
 )
 
 
 def missing_html(data) -> str:
-    """What the report lacks because the data lacks it (`missing_items`) as a list."""
-    return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in missing_items(data)) + "</ul>"
+    """What the report lacks because the data lacks it (`missing_items`) as a list; the economy section's
+    gaps as a list of their own after the known gaps."""
+    items = [f"<li>{html.escape(i)}</li>" for i in missing_items(data)]
+    items.insert(len(KNOWN_GAPS), f"<li>{economy.missing_item_html()}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
 
 
 def missing_items(data) -> list[str]:
@@ -275,7 +278,8 @@ def missing_items(data) -> list[str]:
     return items
 
 
-ATTRIBUTION = ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. Kart: "
+ATTRIBUTION = ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. "
+               "Inntektssystemet og ROBEK: Kommunal- og distriktsdepartementet (KDD). Kart: "
                "© Kartverket (Administrative enheter, CC BY 4.0), forenklet av robhop/fylker-og-kommuner. "
                "Beregninger og tekst er laget automatisk av samfunn-data fra disse tallene.")
 

@@ -20,10 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from samfunn_data.errors import FactbaseError, SamfunnError
-from samfunn_data.facts import municipalities
-from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR
+from samfunn_data.facts import municipalities, robek
+from samfunn_data.facts.indicators import PRELIMINARY, PROJECTION_VINTAGE_YEAR
 from samfunn_data.facts.robustness import TOO_FEW, grade_label
-from samfunn_data.formatting import fmt_int, fmt_number
+from samfunn_data.formatting import fmt_int, fmt_number, fmt_pct
 from samfunn_data.screening.applications import Application, ReadResult, RowError
 
 AKTUELL = "Aktuell"
@@ -72,6 +72,59 @@ class IndicatorStatus:
         return max(self.expected_year - self.latest_year, 0)
 
 
+@dataclass(frozen=True)
+class EconomyStatus:
+    """An applicant's latest accounts before the application year and its ROBEK status where known."""
+
+    accounts_year: int | None  # newest KOSTRA year before the application year; None = none in the data
+    result_pst: float | None  # netto driftsresultat, % of brutto driftsinntekter
+    debt_pst: float | None  # netto lånegjeld, % of brutto driftsinntekter
+    robek: bool | None  # None: the register in the data (per robek.DATE) does not tell for this year
+    robek_hjemmel: str = ""
+    preliminary: bool = False  # the accounts year's figures are SSB's unrevised ones
+
+    def text(self, year: int) -> str:
+        """The status in one bokmål sentence or two."""
+        if self.accounts_year is None:
+            accounts = f"Faktagrunnlaget har ikke kommuneregnskap (KOSTRA) fra før {year}."
+        else:
+            parts = [f"{label} {fmt_pct(value)}" for label, value in
+                     (("netto driftsresultat", self.result_pst), ("netto lånegjeld", self.debt_pst))
+                     if value is not None]
+            accounts = (f"Regnskap {self.accounts_year}"
+                        + (" (foreløpige tall)" if self.preliminary else "")
+                        + ": " + " og ".join(parts) + " av brutto driftsinntekter.")
+        if self.robek is None:
+            listed = (f"ROBEK: ikke kjent for {year} (dataene har bare registeret per {robek.DATE}).")
+        elif self.robek:  # the letters only: the page's method section says what each means
+            why = f" (hjemmel {self.robek_hjemmel} i kommuneloven § 28-1)" if self.robek_hjemmel else ""
+            listed = f"Står i ROBEK per {robek.DATE}{why}."
+        else:
+            listed = f"Står ikke i ROBEK per {robek.DATE}."
+        return f"{accounts} {listed}"
+
+
+def economy_status(code: str, year: int, facts: pd.DataFrame) -> EconomyStatus:
+    """The latest accounts before application year `year` from the fact base as it stood then."""
+    own = facts[(facts["kommunenr"] == code) & facts["value"].notna() & (facts["year"] < year)]
+    values = {}
+    for ind_id in ("netto_driftsresultat_pst", "netto_lanegjeld_pst"):
+        rows = own[own["indicator"] == ind_id]
+        values[ind_id] = rows.sort_values("year").iloc[-1] if not rows.empty else None
+    years = [int(r["year"]) for r in values.values() if r is not None]
+    latest = max(years) if years else None
+
+    def at_latest(ind_id: str):
+        row = values[ind_id]
+        return row if row is not None and int(row["year"]) == latest else None
+
+    result, debt = at_latest("netto_driftsresultat_pst"), at_latest("netto_lanegjeld_pst")
+    listed, hjemmel = robek.status(facts, code, year)
+    flagged = any(r is not None and r.get("flag") == PRELIMINARY for r in (result, debt))
+    return EconomyStatus(latest, None if result is None else float(result["value"]),
+                         None if debt is None else float(debt["value"]), listed, hjemmel, flagged)
+
+
 @dataclass
 class Assessment:
     """The screening of one valid application."""
@@ -84,6 +137,7 @@ class Assessment:
     indicators: list[IndicatorStatus]
     plan_age: int | None
     plan_text: str
+    economy: EconomyStatus | None = None
     category: str = ""
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -262,8 +316,12 @@ def _categorise(a: Assessment, eligibility_reasons: list[str]) -> None:
 
 def assess(application: Application, year: int, facts: pd.DataFrame | None = None) -> Assessment:
     """Screen one valid application for application year `year`."""
+    from samfunn_data.facts import factbase
+
     rule = municipalities.network()
     kommune = application.kommune
+    if facts is None:
+        facts = factbase.as_of(kommune.code, year, later_projections=True)  # projections dated by vintage
     population = _population(kommune.code, year)
     eligible, eligibility_reasons = _eligibility(kommune, year, population, rule)
     plan_age, plan_text = plan_status(application.samfunnsdel_vedtatt, year)
@@ -271,6 +329,7 @@ def assess(application: Application, year: int, facts: pd.DataFrame | None = Non
         application=application, year=year, population=population,
         population_prev=_population(kommune.code, year - 1), eligible=eligible,
         indicators=indicator_statuses(kommune.code, year, facts), plan_age=plan_age, plan_text=plan_text,
+        economy=economy_status(kommune.code, year, facts),
     )
     _categorise(a, eligibility_reasons)
     return a
@@ -328,6 +387,10 @@ def assessments_frame(assessments: list[Assessment]) -> pd.DataFrame:
             "robusthet": "; ".join(f"{s.indicator}: {grade_label(s.robustness)}" for s in a.indicators
                                    if grade_label(s.robustness)),
             "eldste_dataar": a.oldest_year,
+            "regnskapsar": a.economy.accounts_year if a.economy else None,
+            "netto_driftsresultat_pst": a.economy.result_pst if a.economy else None,
+            "netto_lanegjeld_pst": a.economy.debt_pst if a.economy else None,
+            "robek": _robek_csv(a.economy),
             "framdriftsplan": app.framdriftsplan,
             "kontaktperson": app.kontaktperson,
             "rad": app.row,
@@ -338,15 +401,23 @@ def assessments_frame(assessments: list[Assessment]) -> pd.DataFrame:
     return frame
 
 
+def _robek_csv(economy: EconomyStatus | None) -> str:
+    """"true"/"false" per the register's date, "ukjent" when the application year is before it."""
+    if economy is None or economy.robek is None:
+        return "ukjent"
+    return "true" if economy.robek else "false"
+
+
 _INT_COLUMNS = ("folketall", "folketall_aret_for", "samfunnsdel_vedtatt", "samfunnsdel_alder",
-                "eldste_dataar")
+                "eldste_dataar", "regnskapsar")
 _CSV_COLUMNS = [
     "kommunenr", "kommune", "fylkesnr", "fylke", "soknadsar", "folketall", "folketall_aret_for", "eligible",
     "kategori", "begrunnelse", "merknader", "samfunnsdel_vedtatt", "samfunnsdel_alder",
     "personellressurs_arsverk", "personellressurs_oppgitt", "har_statistikk_oppgitt",
     "kjerneindikatorer_tilgjengelig", "kjerneindikatorer_totalt", "kjerneindikatorer_mangler", "for_sma_tall",
     "robusthet",
-    "eldste_dataar", "framdriftsplan", "kontaktperson", "rad",
+    "eldste_dataar", "regnskapsar", "netto_driftsresultat_pst", "netto_lanegjeld_pst", "robek",
+    "framdriftsplan", "kontaktperson", "rad",
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from samfunn_data.facts import municipalities
+from samfunn_data.facts import municipalities, robek
 from samfunn_data.facts.robustness import GRADE_LABELS_NB, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import fmt_int
 from samfunn_data.screening.assessment import AKTUELL, CATEGORY_ORDER, FORBEHOLD, IKKE_AKTUELL, fmt_fte
@@ -33,10 +33,13 @@ table.sortable th::after{content:" \\2195";color:#888;font-size:.8em}
 table.sortable th[aria-sort=ascending]::after{content:" \\2191";color:#000}
 table.sortable th[aria-sort=descending]::after{content:" \\2193";color:#000}
 td.num{text-align:right;white-space:nowrap} td.num .small{white-space:normal}
-/* Eleven columns fit a laptop screen (1280 px); narrower windows scroll the table inside its own box
+/* Twelve columns fit a laptop screen (1280 px); narrower windows scroll the table inside its own box
    with the municipality column kept in view, so the page itself never gets wider than the window. */
 .scroll{overflow-x:auto;max-width:100%} table.matrix{width:auto} table.matrix td{min-width:6.5rem}
-#soknader td:nth-child(5){min-width:13rem} #soknader td:nth-child(6){min-width:7.5rem}
+#soknader th{padding-left:.3rem;padding-right:.3rem}
+#soknader td:nth-child(5){min-width:9rem} #soknader td:nth-child(6){min-width:5.5rem}
+#soknader td:nth-child(10){font-size:.72rem;min-width:7rem}
+#soknader td{overflow-wrap:anywhere;hyphens:auto}
 #soknader th:first-child,#soknader td:first-child{position:sticky;left:0;z-index:1;background:#fff}
 #soknader thead th:first-child{z-index:2;background:#eef1f4}
 .cat{font-weight:600;border-radius:4px;padding:.1rem .35rem;display:inline-block}
@@ -117,15 +120,24 @@ def _applicant_row(a) -> str:
             f"{escape(app.personellressurs_tekst)}</span>", app.personellressurs, "num"),
         _td("Ja" if app.har_statistikk else "Nei", int(app.har_statistikk)),
         _td(stats, a.n_available, "num"),
+        _economy_cell(a),
         _td(escape(app.framdriftsplan)),
         _td(escape(app.kontaktperson)),
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 
 
+def _economy_cell(a) -> str:
+    """Latest accounts before the application year and ROBEK where the list's date allows."""
+    if a.economy is None:
+        return _td("–", -1)
+    result = a.economy.result_pst
+    return _td(escape(a.economy.text(a.year)), -1e9 if result is None else result)
+
+
 _HEADERS = ["Kommune", "Folketall 1. jan.", "Kvalifisert", "Kategori", "Begrunnelse og merknader",
             "Samfunnsdel vedtatt", "Personell&shy;ressurs", "Har statistikk (oppgitt)",
-            "Kjerne&shy;indikatorer",
+            "Kjerne&shy;indikatorer", "Kommune&shy;økonomi (siste regn&shy;skap)",
             "Framdriftsplan", "Kontaktperson"]
 
 
@@ -210,9 +222,15 @@ def _method(result) -> str:
         "valg).</li>"
         "<li><b>Kjerneindikatorer</b>: ett nøkkeltall for hvert kapittel i et kunnskapsgrunnlag, målt i "
         "samfunn-data sitt faktagrunnlag slik det sto i søknadsåret. «Mangler» betyr at dataene "
-        "våre ikke har tallet, ikke nødvendigvis at kommunen mangler det.</li></ul>"
+        "våre ikke har tallet, ikke nødvendigvis at kommunen mangler det.</li>"
+        "<li><b>Kommuneøkonomi</b>: netto driftsresultat og netto lånegjeld i prosent av brutto "
+        f"driftsinntekter fra det siste kommuneregnskapet før {result.year} (KOSTRA; et år svinger mye i "
+        "en liten kommune, så det avgjør ikke kategorien). ROBEK vises bare når registeret i dataene "
+        f"(per {robek.DATE}) kan si noe om søknadsåret; ellers står det at statusen ikke er kjent. "
+        f"{escape(robek.MEANING)} Hjemmel: {escape(robek.hjemmel_text('a b c d e f g'))}</li></ul>"
         "<p class=small>Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell 07459 (folketall) og "
-        "tabellene bak faktagrunnlaget (CC BY 4.0). Opplysningene om samfunnsdel, framdrift, statistikk, "
+        "tabellene bak faktagrunnlaget (CC BY 4.0); ROBEK: Kommunal- og distriktsdepartementet (KDD). "
+        "Opplysningene om samfunnsdel, framdrift, statistikk, "
         "personell og kontaktperson er kommunenes egne.</p>"
     )
 

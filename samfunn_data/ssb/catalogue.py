@@ -14,6 +14,27 @@ Online, the tables the snapshot holds only for Nordland and Trøndelag (06913, 0
 fetched for every municipality in Norway. The projection table is found from `/tables` (the newest
 "Framskrevet folkemengde" table with a region variable); 14288 is the one the snapshot holds.
 
+KOSTRA (12137, 12362) has SSB's own variable ids, which the snapshot uses as well (see
+`samfunn_data/importers/kostra_12137.py` for the sources): region `KOKkommuneregion0000`, regnskapsbegrep
+`KOKartkap0000`, funksjon `KOKfunksjon0000`, art `KOKart0000`, contents `KOSbelop0000` (1000 kr) and
+`KOSbelopinnbygge0000` (kr per innbygger). KOSTRA has no `agg_KommSummer` (janbrus/pxwebapi-skills,
+references/kostra.md: "det finnes ingen `agg_KommSummer`-ekvivalent"); its region codes are the
+municipalities of each year, current and former, plus SSB's own estimated aggregates (`EAK`, `EAKUO`,
+`EKAnn`, `EKGnn`). The query selects `????`, the four-character codes, i.e. municipalities (PxWebApi's `?`
+matches exactly one character of the whole code: PxTools/PxWebApi, `PxWeb/Code/Api2/DataSelection/
+SelectionExpressions/QuestionmarkExpression.cs`, pattern `^` + code with `?` as `.` + `$`), and
+`samfunn_data.ssb.shape` keeps the municipalities on current borders (former ones hold their own accounts,
+which are not today's municipalities and are left out, never recoded). SSB's county and country figures are
+estimated and weighted (kostra.md), not the sums of the municipalities that the fact base uses for counties,
+so they are not fetched.
+
+A table can be declared with its live query but not be fetchable into the fact base (`not_merged` says
+why): `samfunn update` names it and does not fail, and the build refuses a vintage of it fetched by hand.
+03321 (commuting) is such a table: the snapshot holds 2017 flows recoded to 2024 borders with split areas
+kept as `<code>-2017`, while SSB answers with the municipality codes of each year; a code such as 5001
+means other areas in 2017 and 2024, so merging would silently mix borders, and the recoding (KLASS
+changes plus exact sums, `samfunn_data/importers/commuting_03321.py`) is not done for live vintages yet.
+
 KDD's figures (income system, expenditure need, ROBEK) are not SSB's: `KDD_TABLES` names them so that
 `samfunn update` can say they cannot be fetched from SSB.
 """
@@ -27,6 +48,9 @@ from samfunn_data.ssb.query import Query
 MUNICIPALITIES = ("kommune", {"Region": "*"}, {"Region": "agg_KommSummer"})
 COUNTIES = ("fylke", {"Region": "*"}, {"Region": "vs_Fylker"})
 COUNTRY = ("land", {"Region": "0"}, {})
+KOSTRA_REGION = "KOKkommuneregion0000"
+KOSTRA_MUNICIPALITIES = ("kommune", {KOSTRA_REGION: "????"}, {})
+KOSTRA_CONTENTS = "KOSbelop0000,KOSbelopinnbygge0000"
 
 
 @dataclass(frozen=True)
@@ -40,6 +64,7 @@ class TableSpec:
     levels: tuple[tuple[str, dict, dict], ...] = (MUNICIPALITIES,)
     note: str = ""
     find_newest: str | None = None  # a /tables search that finds a newer successor (projections)
+    not_merged: str = ""  # why fetched rows cannot join the fact base yet (then `update` skips it)
 
     def queries(self, table_id: str | None = None) -> list[tuple[str, Query]]:
         """(level, Query) for every part, optionally for a successor table with the same shape."""
@@ -83,6 +108,25 @@ CATALOGUE: dict[str, TableSpec] = {
                   ("Region", "ContentsCode", "Tid"),
                   {"ContentsCode": "MMMM,HHMH,LLML", "Tid": "*"},
                   (MUNICIPALITIES, COUNTIES), find_newest="Framskrevet folkemengde"),
+        TableSpec("12137", "KOSTRA: finansielle nøkkeltall og utvalgte regnskapsbegreper (K)",
+                  (KOSTRA_REGION, "KOKartkap0000", "ContentsCode", "Tid"),
+                  {"KOKartkap0000": "AGD13,AGD9,AGD23,KG31,AGI1,AGD1", "ContentsCode": KOSTRA_CONTENTS,
+                   "Tid": "*"},
+                  (KOSTRA_MUNICIPALITIES,)),
+        TableSpec("12362", "KOSTRA: driftsutgifter og investeringsutgifter etter funksjon og art (K)",
+                  (KOSTRA_REGION, "KOKfunksjon0000", "KOKart0000", "ContentsCode", "Tid"),
+                  {"KOKfunksjon0000": "FGK1a,FGK1b,FGK1c,FGK2,FGK3,FGK4,FGK5,FGK6a,FGK7,FGK8b,FGK9,FGK12,"
+                                      "FGK13,FGK14,FGK15,FGK16,FGK17",
+                   "KOKart0000": "AGD10,AGD2,AGI5", "ContentsCode": KOSTRA_CONTENTS, "Tid": "*"},
+                  (KOSTRA_MUNICIPALITIES,)),
+        # SSB's ids for 03321 are the snapshot's (e.g. `{variableCode: 'ArbstedKomm'}, {variableCode:
+        # 'Bokommuen'}, {variableCode: 'ContentsCode', valueCodes: ['Sysselsatte']}` in public queries).
+        TableSpec("03321", "Sysselsatte etter arbeidsstedskommune og bostedskommune (pendling)",
+                  ("ArbstedKomm", "Bokommuen", "ContentsCode", "Tid"),
+                  {"ArbstedKomm": "*", "Bokommuen": "*", "ContentsCode": "Sysselsatte", "Tid": "top(1)"},
+                  (("kommune", {}, {}),),
+                  not_merged="pendling: snapshotet har 2017-tall omkodet til 2024-grenser; SSB svarer med "
+                             "kommunekodene for hvert år, og omkodingen av nye årganger er ikke laget ennå"),
     )
 }
 
@@ -90,20 +134,6 @@ KLASS: tuple[KlassSpec, ...] = (
     KlassSpec("131-changes", "Kommuneendringer (KLASS 131)"),
     KlassSpec("131-correspondsAt-128", "Sentralitet per kommune (KLASS 131 → 128)", {"date": "2024-01-01"}),
 )
-
-# SSB tables other branches add to the snapshot whose live shape is not yet mapped exactly onto the
-# snapshot's: `samfunn update` names them instead of storing something the build would have to refuse.
-# KOSTRA tables use their own variable ids (janbrus/pxwebapi-skills, references/kostra.md:
-# `KOKkommuneregion0000` for the region, `KOKfunksjon0000`, `KOKart0000`, `KOKartkap0000`, contents
-# `KOS…0000`), and their municipality codes include merged ones with no `agg_KommSummer`; 03321's
-# snapshot recodes 2017 municipalities to 2024 borders, which SSB does not.
-PENDING = {
-    "12137": "KOSTRA: SSBs variabler (KOKkommuneregion0000, KOKartkap0000, KOS…-koder) er ikke koblet til "
-             "snapshotets (Region, Regnskapsbegrep)",
-    "12362": "KOSTRA: SSBs variabler (KOKkommuneregion0000, KOKfunksjon0000, KOKart0000) er ikke koblet til "
-             "snapshotets (Region, Funksjon, Regnskapsbegrep)",
-    "03321": "pendling: snapshotet har 2017-kommuner omkodet til 2024-grenser; SSB svarer med 2017-kodene",
-}
 
 KDD_TABLES = {
     "inntektssystem": "Inntektssystemet (KDDs grønne hefte)",

@@ -9,6 +9,11 @@ normalises a frame where the mapping is exact, or refuses it with a `ShapeError`
 Exact mappings: `K-<kommune>` (codelist `agg_KommSummer`, "summed to today's borders") is the municipality
 on current borders, which is what the snapshot holds; `F-<fylke>` (`agg_KommFylker`) is the county as the
 sum of its municipalities, which is how the snapshot's counties are made.
+
+KOSTRA's region (`KOKkommuneregion0000`) has no such codelist: SSB answers with every municipality code
+of the years asked for, current and former. Rows of codes outside the allowed ones (former municipalities,
+and SSB's own aggregates if selected) are left out rather than refusing the frame: they are other units,
+not other codes for the same unit, so leaving them out changes no figure of a municipality that is kept.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 import pandas as pd
 
 from samfunn_data.errors import SamfunnError
+from samfunn_data.ssb.catalogue import KOSTRA_REGION  # whose codes outside the allowed ones are left out
 
 VALUE_COLUMNS = ("value", "status")
 PREFIXED = re.compile(r"^(?:K-(\d{4})|F-(\d{2}))$")
@@ -59,6 +65,9 @@ def conform(frame: pd.DataFrame, dims: list[str], codes: dict[str, set[str]], wh
         out["Region"] = normalise_region(out["Region"])
     for dim, allowed in codes.items():
         if dim not in out.columns:
+            continue
+        if dim == KOSTRA_REGION:
+            out = out[out[dim].astype(str).isin(allowed)]
             continue
         unknown = sorted(set(out[dim].astype(str)) - allowed)
         if unknown:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from samfunn_data.config import Settings
 from samfunn_data.errors import OfflineError, SamfunnError, SsbApiError
 from samfunn_data.ssb import api, klass
-from samfunn_data.ssb.catalogue import CATALOGUE, KDD_TABLES, KLASS, PENDING, TableSpec
+from samfunn_data.ssb.catalogue import CATALOGUE, KDD_TABLES, KLASS, TableSpec
 from samfunn_data.ssb.client import is_unreachable, make_client
 
 FETCHED, CURRENT, FAILED, UNREACHED, SKIPPED = "hentet", "uendret", "feilet", "ikke nådd", "ikke hentet"
@@ -61,7 +61,8 @@ def fetch_all(settings: Settings, force: bool = False, client=None,
     """
     client = client or make_client(settings)
     refresh = "always" if force else "if-stale"
-    parts = [(spec, level, query) for spec in CATALOGUE.values() for level, query in spec.queries()]
+    parts = [(spec, level, query) for spec in CATALOGUE.values() if not spec.not_merged
+             for level, query in spec.queries()]
     outcomes: list[Outcome] = []
     unreachable = ""
     for spec, level, query in parts:
@@ -89,9 +90,8 @@ def fetch_all(settings: Settings, force: bool = False, client=None,
     outcomes.extend(_klass(settings, unreachable))
     outcomes.extend(Outcome(key, "KDD", SKIPPED, f"{title}: KDDs tall, kan ikke hentes fra SSB")
                     for key, title in KDD_TABLES.items())
-    embedded = [key for key in PENDING if (settings.snapshot_dir / f"{key}.parquet").exists()]
-    outcomes.extend(Outcome(key, "snapshot", SKIPPED, f"ikke i den levende katalogen ennå: {PENDING[key]}")
-                    for key in embedded)
+    outcomes.extend(Outcome(spec.table_id, "snapshot", SKIPPED, f"hentes ikke: {spec.not_merged}")
+                    for spec in CATALOGUE.values() if spec.not_merged)
     return outcomes
 
 

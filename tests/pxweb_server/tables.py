@@ -30,8 +30,10 @@ FIXTURES = REPO / "tests" / "fixtures" / "pxweb"
 SNAPSHOT = REPO / "data" / "raw" / "snapshot"
 # Variables SSB lets a query leave out (elimination) where summing them gives the published total.
 ELIMINABLE = {"07459": ("Kjonn", "Alder")}
-# KOSTRA tables have no agg_KommSummer equivalent at SSB (janbrus/pxwebapi-skills, references/kostra.md).
+# KOSTRA tables have no agg_KommSummer equivalent at SSB (janbrus/pxwebapi-skills, references/kostra.md);
+# their region variable is `KOKkommuneregion0000` (in the snapshot too), so no codelists are derived.
 NO_REGION_CODELISTS = ("12137", "12362")
+REGION_DIMS = ("Region", "KOKkommuneregion0000")
 # SSB's English variable labels for the dimensions the project's tables share. Category labels stay
 # Norwegian under `lang=en` (the snapshot holds no English ones): the one place the loopback differs.
 ENGLISH = {"region": "region", "kjønn": "sex", "alder": "age", "statistikkvariabel": "contents", "år": "year"}
@@ -97,7 +99,8 @@ class Cube:
             "updated": "2024-04-21T06:00:00Z",
             "id": dims,
             "size": shape,
-            "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
+            "role": {"time": ["Tid"], "metric": ["ContentsCode"],
+                     "geo": [d for d in dims if d in REGION_DIMS]},
             "dimension": dimension,
             "extension": {"px": {"tableid": table_id, "decimals": 0}},
         }
@@ -144,7 +147,7 @@ def _ordered(dim: str, codes, labels: dict) -> list[str]:
     codes = [str(c) for c in codes]
     if dim == "Tid":
         return sorted(codes)
-    if dim == "Region":
+    if dim in REGION_DIMS:
         return sorted(codes, key=lambda c: (c != "0", len(c), c))
     order = {c: i for i, c in enumerate(labels)}
     return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
