@@ -185,7 +185,8 @@ REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/
                   "facts/computations", "facts/sources", "facts/municipalities", "config",
                   "reports/provenance", "reports/commuting", "reports/model",
                   "reports/word", "reports/chromium", "reports/documents", "reports/onepager",
-                  "reports/notes")
+                  "reports/notes", "reports/economy", "reports/economy_text", "reports/economy_charts",
+                  "facts/robek", "facts/commuting")
 
 
 def template_hash(template: Path = TEMPLATE) -> str:
