@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,import]'
 	touch $(STAMP)
 
-reports: $(STAMP)  ## build the fact base from the embedded snapshot and render the network's reports
+reports: $(STAMP)  ## build the fact base and render the network's reports (HTML, Word, PDF, Kommunen i tall)
 	$(BIN)/samfunn build
 	$(BIN)/samfunn network-report
-	$(BIN)/samfunn reports --kommuner network --years main
+	$(BIN)/samfunn reports --kommuner network --years main --format html,docx,pdf --pdf-optional
 
 test: lint $(STAMP)  ## lint and run every test (offline)
 	$(BIN)/python -m pytest
@@ -38,6 +38,7 @@ bench: $(STAMP)  ## run the benchmarks
 	$(BIN)/python benchmarks/jsonstat_decode.py
 	$(BIN)/python benchmarks/factbase_build.py
 	$(BIN)/python benchmarks/reports.py
+	$(BIN)/python benchmarks/documents.py
 
 snapshot: $(STAMP)  ## re-import the embedded snapshot from ../shared (developers only)
 	$(BIN)/python scripts/import_snapshot.py

@@ -20,13 +20,8 @@ from pathlib import Path
 
 # Chromium's sockets are outside the Python network guard (tests/test_network_guard.py), so the browser
 # itself is kept offline: nothing in the background, and no host name resolves except localhost.
-OFFLINE_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--disable-default-apps",
-    "--disable-extensions", "--disable-breakpad", "--no-pings", "--dns-prefetch-disable",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-]
+from samfunn_data.reports.chromium import OFFLINE_FLAGS  # noqa: E402  (one list for both browsers)
+
 FLAGS = [*OFFLINE_FLAGS, "--hide-scrollbars", "--remote-debugging-port=0", "--remote-allow-origins=*"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 

@@ -39,6 +39,10 @@ def _published_by(table_id: str, frame: pd.DataFrame, year: int) -> pd.DataFrame
     tid = frame["Tid"].astype(str).str[:4].astype(int)
     if table_id == "07459":
         return frame[tid <= year]
+    if table_id == "kdd-utgiftsbehov":  # budget year B is published with the state budget in October B-1
+        return frame[tid <= year]
+    if table_id == "kdd-robek":  # one list, dated 20 April of its year
+        return frame[tid <= year]
     if table_id == "06913":  # population on 1 January beside the flows of the year that follows it
         on_jan_1 = frame["ContentsCode"].astype(str) == "Folkemengde"
         return frame[(on_jan_1 & (tid <= year)) | (~on_jan_1 & (tid <= year - 1))]
@@ -63,8 +67,8 @@ def _cut(year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         return _published_by(table_id, sources[table_id].load(columns=columns), year)
 
     inputs = computations.Inputs(reader)
-    names = [n for n in computations.COMPUTATIONS if factbase.computation_tables(n) <= set(sources)]
-    frames = [computations.COMPUTATIONS[n](inputs) for n in names]
+    names = [n for n in factbase.COMPUTATIONS if factbase.computation_tables(n) <= set(sources)]
+    frames = [factbase.COMPUTATIONS[n](inputs) for n in names]
     frames = [f for f in frames if len(f)]
     facts = factbase._label_facts(pd.concat(frames, ignore_index=True), sources)
     return facts, factbase.compute_comparisons(facts, factbase._participants())

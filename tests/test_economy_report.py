@@ -131,8 +131,8 @@ def _ndr_median_small_nl_tr(year: int) -> tuple[float, int]:
     from tests.report_fixtures import SNAPSHOT
 
     k = pd.read_parquet(SNAPSHOT / "12137.parquet")
-    k = k[(k["ContentsCode"] == "Belop") & (k["Tid"] == str(year))]
-    wide = k.pivot_table(index="Region", columns="Regnskapsbegrep", values="value")
+    k = k[(k["ContentsCode"] == "KOSbelop0000") & (k["Tid"] == str(year))]  # 1000 kr (SSB's ids)
+    wide = k.pivot_table(index="KOKkommuneregion0000", columns="KOKartkap0000", values="value")
     pct = (wide["AGD23"] / wide["AGD13"] * 100).dropna()
     pop = pd.read_parquet(SNAPSHOT / "07459.parquet", columns=["Region", "Tid", "value"])
     pop = pop[pop["Tid"] == str(year)].groupby("Region", observed=True)["value"].sum()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 
 from samfunn_data.errors import EXIT_ERROR, EXIT_OK
 
@@ -50,6 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=positive_int, default=None,
                         help="worker processes, at least 1 (default: available cores)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--format", default="html", dest="formats",
+                        help="html, docx, pdf, comma-separated (default: html; pdf adds «Kommunen i tall»)")
+    parser.add_argument("--pdf-optional", action="store_true",
+                        help="when Chromium is missing, skip pdf with a warning instead of failing")
     parser.add_argument("--template", default=None, help=argparse.SUPPRESS)  # another template (tests)
 
 
@@ -57,8 +63,13 @@ def run(args) -> int:
     from samfunn_data.config import get_settings
     from samfunn_data.reports import runner as reports
 
-    results = reports.render_reports(args.kommuner, args.years, force=args.force, jobs=args.jobs,
-                                     template=args.template, progress=not args.no_progress)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results = reports.render_reports(args.kommuner, args.years, force=args.force, jobs=args.jobs,
+                                         template=args.template, progress=not args.no_progress,
+                                         formats=args.formats, pdf_optional=args.pdf_optional)
+    for warning in caught:
+        print(f"ADVARSEL: {warning.message}", file=sys.stderr)
     counts = reports.summary(results)
     index = (get_settings().reports_dir / "index.html").resolve()
     print(f"{len(results)} reports: {counts['ok']} rendered, {counts['skipped']} unchanged (skipped), "

@@ -37,6 +37,8 @@ def _noise(grid: pd.DataFrame) -> pd.Series:
 def _grid(series: pd.Series) -> pd.DataFrame:
     """A (Region, year) series as Region x contiguous years (NaN or None where missing)."""
     grid = series.unstack("year")
+    if grid.columns.empty:  # a series with no years (e.g. a table cut before its first year)
+        return grid
     return grid.reindex(columns=range(int(grid.columns.min()), int(grid.columns.max()) + 1))
 
 
@@ -167,6 +169,8 @@ def robek(inputs: Inputs) -> pd.DataFrame:
     0 for the others. Only the list's year: earlier membership is not known."""
     listed = inputs.table("kdd-robek").set_index("Region")["Hjemmel"]
     cube = inputs.cube()
+    if ROBEK_YEAR not in list(cube.years):  # the list's year is not in the data (e.g. cut at an earlier year)
+        return long_frame([], np.array([], dtype=int), "robek", [], np.nan, flag=np.array([], dtype=object))
     present = cube.present[:, list(cube.years).index(ROBEK_YEAR)]
     codes = [c for c, ok in zip(cube.regions, present, strict=True)
              if ok and len(c) == 4 and c[:2] in NL_TR_CODES]

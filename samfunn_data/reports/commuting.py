@@ -37,45 +37,64 @@ def _note(text: str) -> str:
     return f'<p class="note">{html.escape(text)}</p>'
 
 
-def summary_html(data) -> str:
-    """The figures in a sentence, the indicator table and the top destinations and origins (HTML)."""
-    if not available(data):
-        if data.year <= COMMUTING_YEAR:  # as_of hides 4th-quarter figures until the next year
-            return _note(f"Pendlingstallene for {PERIOD} ble publisert av SSB i 2018 og er derfor ikke med "
-                         f"i en rapport for {data.year}.")
-        return _note(f"SSB har pendlingstall for {PERIOD} bare på kommunegrensene fra 2017. {data.name} fikk "
-                     "senere en del av en kommune som ble delt, så tallene kan ikke regnes om til dagens "
-                     "grenser uten å anslå fordelingen. Rapporten viser derfor ingen pendlingstall.")
+def absent_text(data) -> str:
+    """Why the report shows no commuting figures (only when not `available`)."""
+    if data.year <= COMMUTING_YEAR:  # as_of hides 4th-quarter figures until the next year
+        return (f"Pendlingstallene for {PERIOD} ble publisert av SSB i 2018 og er derfor ikke med "
+                f"i en rapport for {data.year}.")
+    return (f"SSB har pendlingstall for {PERIOD} bare på kommunegrensene fra 2017. {data.name} fikk "
+            "senere en del av en kommune som ble delt, så tallene kan ikke regnes om til dagens "
+            "grenser uten å anslå fordelingen. Rapporten viser derfor ingen pendlingstall.")
+
+
+NOTE = ("Pendling betyr her at bosted og arbeidssted er i ulike kommuner; det omfatter også ukependling og "
+        "lange avstander. Tallene gjelder dagens kommunegrenser der de er summer av 2017-kommuner; kommuner "
+        "som senere ble delt, står med navnet fra 2017.")
+CAPTION = f"Pendling, {PERIOD}"
+
+
+def lead_text(data) -> str:
+    """The figures in a sentence (only when `available`)."""
     v = {i: data.value(i, COMMUTING_YEAR) for i in IDS}
     own = v["sysselsatte_bosatt"] - v["utpendling"]
-    lead = (f"I {PERIOD} bodde {fmt_int(v['sysselsatte_bosatt'])} sysselsatte i {data.name}. "
+    return (f"I {PERIOD} bodde {fmt_int(v['sysselsatte_bosatt'])} sysselsatte i {data.name}. "
             f"{fmt_int(own)} av dem ({fmt_pct(v['andel_jobber_i_egen_kommune'])}) jobbet i kommunen, "
             f"{fmt_int(v['utpendling'])} hadde arbeidssted i en annen kommune. "
             f"{fmt_int(v['arbeidsplasser'])} personer hadde arbeidssted i {data.name}; "
             f"{fmt_int(v['innpendling'])} av dem bodde i en annen kommune.")
+
+
+def partner_tables(data) -> list[tuple[pd.DataFrame, str, str, str]]:
+    """The top destinations and origins: (frame, caption, partner label, share label) each."""
     flows = facts_commuting.load_flows()
-    parts = [f"<p>{html.escape(lead)}</p>",
-             tables.indicator_table(data, IDS, f"Pendling, {PERIOD}"),
-             partner_table(facts_commuting.top_partners(flows, data.kommunenr, "arbeidssted", TOP),
-                           f"Hvor sysselsatte bosatt i {data.name} jobbet, {PERIOD}",
-                           "Arbeidssted", "Andel av sysselsatte bosatte"),
-             partner_table(facts_commuting.top_partners(flows, data.kommunenr, "bosted", TOP),
-                           f"Hvor de som jobbet i {data.name} bodde, {PERIOD}",
-                           "Bosted", "Andel av dem som jobbet i kommunen"),
-             _note("Pendling betyr her at bosted og arbeidssted er i ulike kommuner; det omfatter også "
-                   "ukependling og lange avstander. Tallene gjelder dagens kommunegrenser der de er summer "
-                   "av 2017-kommuner; kommuner som senere ble delt, står med navnet fra 2017.")]
+    return [(facts_commuting.top_partners(flows, data.kommunenr, "arbeidssted", TOP),
+             f"Hvor sysselsatte bosatt i {data.name} jobbet, {PERIOD}", "Arbeidssted",
+             "Andel av sysselsatte bosatte"),
+            (facts_commuting.top_partners(flows, data.kommunenr, "bosted", TOP),
+             f"Hvor de som jobbet i {data.name} bodde, {PERIOD}", "Bosted",
+             "Andel av dem som jobbet i kommunen")]
+
+
+def summary_html(data) -> str:
+    """The figures in a sentence, the indicator table and the top destinations and origins (HTML)."""
+    if not available(data):
+        return _note(absent_text(data))
+    parts = [f"<p>{html.escape(lead_text(data))}</p>", tables.indicator_table(data, IDS, CAPTION),
+             *(partner_table(*spec) for spec in partner_tables(data)), _note(NOTE)]
     return "".join(parts)
+
+
+def partner_rows(top: pd.DataFrame) -> list[list[str]]:
+    """Rows (partner, persons, share, grade) of a partner table, the municipality itself marked."""
+    return [[f"{r.kommune} (egen kommune)" if r.egen else r.kommune, fmt_int(r.personer), fmt_pct(r.andel),
+             tables.GRADE_NB.get(r.robusthet, "")] for r in top.itertuples(index=False)]
 
 
 def partner_table(top: pd.DataFrame, caption: str, partner_label: str, share_label: str) -> str:
     """The municipality itself and its largest partners as an HTML table (persons, share, grade)."""
-    rows = []
-    for r in top.itertuples(index=False):
-        name = f"{r.kommune} (egen kommune)" if r.egen else r.kommune
-        rows.append(f"<tr><th scope=\"row\">{html.escape(name)}</th>"
-                    f'<td class="num">{fmt_int(r.personer)}</td><td class="num">{fmt_pct(r.andel)}</td>'
-                    f'<td class="grade">{tables.GRADE_NB.get(r.robusthet, "")}</td></tr>')
+    rows = [f"<tr><th scope=\"row\">{html.escape(r[0])}</th>"
+            f'<td class="num">{r[1]}</td><td class="num">{r[2]}</td><td class="grade">{r[3]}</td></tr>'
+            for r in partner_rows(top)]
     head = (f"<tr><th scope=\"col\">{html.escape(partner_label)}</th><th scope=\"col\" class=\"num\">Personer"
             f"</th><th scope=\"col\" class=\"num\">{html.escape(share_label)}</th>"
             "<th scope=\"col\">Tallgrunnlag</th></tr>")

@@ -26,6 +26,9 @@ KEY_IDS = ["netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_la
 INCOME_IDS = ["frie_inntekter_per_innb", "skatt_pst_av_landet", "skatt_etter_utjevning_pst_av_landet"]
 NEED, EQUALISATION = "utgiftsbehov_indeks", "utgiftsutjevning_per_innb"
 SERVICE = re.compile(r"^netto_driftsutgifter_(?!per_innb$)(.+)$")
+INCOME_CAPTION = "Frie inntekter og skatt (KDD og KOSTRA)"
+SERVICE_CAPTIONS = ("Netto driftsutgifter per innbygger etter tjenesteområde",
+                    "Netto driftsutgifter per innbygger i aldersgruppen tjenesten er for")
 POWER_NOTE = ("Frie inntekter er her skatt på inntekt og formue pluss rammetilskuddet slik det er ført i "
               "KOSTRA: en tilnærming til SSBs offisielle tall. Eiendomsskatt og inntekter fra "
               "konsesjonskraft og annet kraftsalg er ikke med. I kraftkommuner kan slike inntekter være "
@@ -51,10 +54,15 @@ def accounts_year(data) -> int | None:
 
 def intro_html(data) -> str:
     """What the section shows and which years: accounts to Y−1, preliminary years, no reference level."""
+    text, is_note = intro_text(data)
+    return f'<p class="note">{html.escape(text)}</p>' if is_note else f"<p>{html.escape(text)}</p>"
+
+
+def intro_text(data) -> tuple[str, bool]:
+    """The intro as plain text, and whether it is a note (no accounts in the data)."""
     last = accounts_year(data)
     if last is None:
-        return (f'<p class="note">Dataene har ingen kommuneregnskap (KOSTRA) for {html.escape(data.name)} '
-                f"før {data.year}.</p>")
+        return f"Dataene har ingen kommuneregnskap (KOSTRA) for {data.name} før {data.year}.", True
     text = (f"Regnskapstallene er fra KOSTRA (SSB) og går til og med {last}: regnskapet for et år publiseres "
             f"15. mars året etter, så rapporten for {data.year} viser ikke regnskapet for {data.year}.")
     if preliminary(data.row("netto_driftsresultat_pst", last)):
@@ -65,19 +73,19 @@ def intro_html(data) -> str:
              "distriktsdepartementet (KDD). Rapporten viser ikke noe anbefalt nivå for netto driftsresultat: "
              "dataene har ikke anbefalingen fra Det tekniske beregningsutvalget (TBU) eller kommunens egne "
              "handlingsregler.")
-    return f"<p>{html.escape(text)}</p>"
+    return text, False
 
 
 def _num(text: str) -> str:
     return f'<td class="num">{html.escape(text)}</td>'
 
 
-def _peer_cells(ind_id: str, row) -> str:
+def _peer_cells(ind_id: str, row) -> tuple[str, str]:
     n = int(row.get("small_n") or 0)
     if n == 0 or pd.isna(row.get("small_median")):
-        return _num(MISSING) + _num(MISSING)
+        return MISSING, MISSING
     quartiles = f"{_fmt(ind_id, row.get('small_q1'))} – {_fmt(ind_id, row.get('small_q3'))}"
-    return _num(f"{_fmt(ind_id, row['small_median'])} (n = {fmt_int(n)})") + _num(quartiles)
+    return f"{_fmt(ind_id, row['small_median'])} (n = {fmt_int(n)})", quartiles
 
 
 def _service_label(ind_id: str) -> str:
@@ -87,17 +95,27 @@ def _service_label(ind_id: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-def _table(data, ids: list[str], caption: str, first_col: str = "Indikator", label=None) -> str:
+def table_rows(data, ids: list[str], label=None) -> list[list[str]]:
+    """Rows (title, year, value, small median (n), quartiles, county, country) as text, for every format."""
     rows = []
     for ind_id in ids:
         row = data.row(ind_id)
         if row is None:
             continue
         title = label(ind_id) if label else indicators.get(ind_id).title
-        rows.append(f'<tr><th scope="row">{html.escape(title)}</th><td>{year_label(row)}</td>'
-                    + _num(_fmt(ind_id, row["value"])) + _peer_cells(ind_id, row)
-                    + _num(_fmt(ind_id, row.get("county_value")))
-                    + _num(_fmt(ind_id, row.get("country_value"))) + "</tr>")
+        rows.append([title, year_label(row), _fmt(ind_id, row["value"]), *_peer_cells(ind_id, row),
+                     _fmt(ind_id, row.get("county_value")), _fmt(ind_id, row.get("country_value"))])
+    return rows
+
+
+def table_header(data, first_col: str = "Indikator") -> tuple[str, ...]:
+    return (first_col, "År", data.name, "Små kommuner i NL/TR (median, n)", "Midterste halvdel (kvartiler)",
+            data.county_name, "Landet")
+
+
+def _table(data, ids: list[str], caption: str, first_col: str = "Indikator", label=None) -> str:
+    rows = [f'<tr><th scope="row">{html.escape(r[0])}</th><td>{r[1]}</td>' + "".join(_num(c) for c in r[2:])
+            + "</tr>" for r in table_rows(data, ids, label)]
     if not rows:
         return f'<p class="note">Dataene har ingen tall for «{html.escape(caption)}» for dette året.</p>'
     head = (f'<tr><th scope="col">{first_col}</th><th scope="col">År</th>'
@@ -118,11 +136,15 @@ def claims_html(data, log=None) -> str:
 
 def key_table_html(data) -> str:
     """Nøkkeltall: the headline accounts, newest accounts year, beside the small municipalities."""
-    note = ('<p class="note">Fylket: kommunene i fylket samlet (summen av beløpene), bare når alle er med. '
-            "Netto driftsresultat svinger mye fra år til år i en liten kommune (et enkelt tilskudd, en "
+    return (_table(data, KEY_IDS, KEY_CAPTION)
+            + f'<p class="note">{html.escape(KEY_NOTE)}</p>')
+
+
+KEY_CAPTION = "Nøkkeltall fra kommuneregnskapet (KOSTRA)"
+KEY_NOTE = ("Fylket: kommunene i fylket samlet (summen av beløpene), bare når alle er med. Netto "
+            "driftsresultat svinger mye fra år til år i en liten kommune (et enkelt tilskudd, en "
             "fondsavsetning eller et år med høye kraftpriser); les derfor snittet for tre år. Investeringer "
-            "vises også summert over fire år, økonomiplanens periode.</p>")
-    return _table(data, KEY_IDS, "Nøkkeltall fra kommuneregnskapet (KOSTRA)") + note
+            "vises også summert over fire år, økonomiplanens periode.")
 
 
 def service_ids() -> tuple[list[str], list[str]]:
@@ -133,6 +155,11 @@ def service_ids() -> tuple[list[str], list[str]]:
 
 def need_html(data) -> str:
     """KDD's expenditure-need index for budget year Y (only then) and the utgiftsutjevning per innbygger."""
+    return f"<p>{html.escape(need_text(data))}</p>"
+
+
+def need_text(data) -> str:
+    """`need_html` as plain text."""
     parts = []
     need = data.row(NEED, data.year)
     if need is not None:
@@ -158,29 +185,33 @@ def need_html(data) -> str:
     parts.append("Utgifter per innbygger må leses sammen med utgiftsbehovet, og tabellen under vurderer dem "
                  "derfor ikke som høye eller lave. Tjenesteområdene overlapper (for eksempel lokaler), så "
                  "de kan ikke legges sammen.")
-    return "<p>" + " ".join(html.escape(p) for p in parts) + "</p>"
+    return " ".join(parts)
 
 
 def services_html(data) -> str:
     """Netto driftsutgifter per innbygger by service area (and per innbygger in the age group served)."""
     areas, groups = service_ids()
     out = need_html(data)
-    out += _table(data, areas, "Netto driftsutgifter per innbygger etter tjenesteområde", "Tjenesteområde",
-                  _service_label)
+    out += _table(data, areas, SERVICE_CAPTIONS[0], "Tjenesteområde", _service_label)
     if groups:
-        out += _table(data, groups, "Netto driftsutgifter per innbygger i aldersgruppen tjenesten er for",
-                      "Tjenesteområde", _service_label)
+        out += _table(data, groups, SERVICE_CAPTIONS[1], "Tjenesteområde", _service_label)
     return out
 
 
 def income_html(data) -> str:
     """Frie inntekter and skatt against the national level, with what the figure leaves out."""
-    table = _table(data, INCOME_IDS, "Frie inntekter og skatt (KDD og KOSTRA)")
+    table = _table(data, INCOME_IDS, INCOME_CAPTION)
     return table + f'<p class="note">{html.escape(POWER_NOTE)}</p>'
 
 
 def robek_html(data) -> str:
     """ROBEK only where the report year allows (the list per 20.04.2026); never inferred for earlier years."""
+    text, is_note = robek_text(data)
+    return f'<p class="note">{html.escape(text)}</p>' if is_note else f"<p>{html.escape(text)}</p>"
+
+
+def robek_text(data) -> tuple[str, bool]:
+    """`robek_html` as plain text, and whether it is a note (nothing known for the year)."""
     listed, letters = robek.status(data.facts, data.kommunenr, data.year)
     if listed is None:
         if data.year < robek.FIRST_YEAR:
@@ -189,14 +220,14 @@ def robek_html(data) -> str:
                     "noe om ROBEK for dette året.")
         else:
             text = f"ROBEK: dataene har ikke registeret for {data.name}."
-        return f'<p class="note">{html.escape(text)}</p>'
+        return text, True
     if listed:
         why = robek.hjemmel_text(letters)
         text = f"Per {robek.DATE} står {data.name} i ROBEK." + (f" Hjemmel (kommuneloven § 28-1): {why}"
                                                                   if why else "")
     else:
         text = f"Per {robek.DATE} står {data.name} ikke i ROBEK."
-    return f"<p>{html.escape(text + ' ' + robek.MEANING)}</p>"
+    return text + " " + robek.MEANING, False
 
 
 MISSING_ITEMS = (

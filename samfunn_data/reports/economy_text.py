@@ -30,8 +30,8 @@ from samfunn_data.reports import claims as c
 
 RESULT, RESULT_3Y, DEBT = "netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst"
 SKATT, SKATT_AFTER = "skatt_pst_av_landet", "skatt_etter_utjevning_pst_av_landet"
-WITHIN = "forskjellen er ikke større enn det tallet svinger fra år til år i kommunen selv"
-TOO_SHORT = "med færre enn fire år med tall kan vi ikke si om forskjellen er klar"
+WITHIN = "forskjellen kan skyldes at tallet svinger fra år til år i kommunen selv"
+TOO_SHORT = "det trengs minst fire år med tall for å si om forskjellen er klar"
 
 
 def preliminary(row) -> bool:

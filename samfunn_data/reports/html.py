@@ -28,6 +28,9 @@ a { color: var(--accent); }
 .anchor-link { display: none; }
 .lead { font-size: 1.1rem; color: var(--muted); margin-top: 0; }
 .note { color: var(--muted); font-size: .92rem; }
+.kommentar { border: 2px dashed #8a5a00; background: #fff8e6; padding: .6rem 1rem; margin: 1rem 0;
+  border-radius: 4px; }
+.kommentar-label { color: #8a5a00; margin: 0 0 .3rem; }
 .callout { background: var(--soft); border-left: 4px solid var(--accent); padding: .8rem 1rem;
            margin: 1rem 0; }
 .callout ul { margin: .2rem 0; padding-left: 1.2rem; }
@@ -54,7 +57,7 @@ tbody th { font-weight: 600; }
   h1 { font-size: 20pt; }
   h2 { break-after: avoid; page-break-after: avoid; margin-top: 1.4rem; }
   h3 { break-after: avoid; page-break-after: avoid; }
-  figure, table, .callout { break-inside: avoid; page-break-inside: avoid; }
+  figure, table, .callout, .kommentar { break-inside: avoid; page-break-inside: avoid; }
   figure img { border: none; max-height: 120mm; width: auto; }
   a { color: inherit; text-decoration: none; }
   .no-print { display: none; }
@@ -106,6 +109,9 @@ def write_notebook_html(nb, path: Path, title: str) -> None:
 STATUS_TEXT = {"ok": "ferdig", "skipped": "uendret", "failed": "feilet"}
 
 
+FORMAT_LINKS = {"docx": "Word", "pdf": "PDF", "onepager_pdf": "Kommunen i tall", "onepager_png": "PNG"}
+
+
 def _cell(entry: dict | None, index_dir: Path) -> str:
     if entry is None:
         return "<td></td>"
@@ -115,6 +121,10 @@ def _cell(entry: dict | None, index_dir: Path) -> str:
     link = ""
     if target and (index_dir / target).exists():
         link = f'<a href="{html.escape(target)}">{"rapport" if status != "failed" else "notatbok"}</a> '
+    if status != "failed":
+        link += "".join(f'<a href="{html.escape(rel)}">{FORMAT_LINKS[fmt]}</a> '
+                        for fmt, rel in (entry.get("files") or {}).items()
+                        if fmt in FORMAT_LINKS and (index_dir / rel).exists())
     return f'<td>{link}<span class="status-{html.escape(status)}">{label}</span></td>'
 
 

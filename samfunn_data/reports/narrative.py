@@ -57,13 +57,8 @@ def report_claims(data) -> list[C.Claim]:
 
 def heading_html(data) -> str:
     """Title block: municipality, county, report year and what "as of" means."""
-    return (f'<h1>Kunnskapsgrunnlag for planstrategi: {html.escape(data.name)} {data.year}</h1>'
-            f'<p class="lead">{html.escape(data.name)} kommune ({data.kommunenr}), '
-            f'{html.escape(data.county_name)}. Tallene viser bildet slik det var i {data.year}: '
-            'folketall per '
-            f'1. januar {data.year}, fødsler, flytting, inntekt og kommuneregnskap for årene før. Tallene er '
-            "fra Statistisk sentralbyrå (SSB), inntektssystemet fra Kommunal- og distriktsdepartementet "
-            "(KDD); se Datagrunnlag og kilder nederst.</p>")
+    return (f"<h1>{html.escape(HEADING.format(name=data.name, year=data.year))}</h1>"
+            f'<p class="lead">{html.escape(lead_text(data))}</p>')
 
 
 def _section(name: str, inner: str, tag: str = "div", cls: str = "") -> str:
@@ -136,22 +131,42 @@ def changes_since_previous(data) -> list[dict]:
     return rows
 
 
+CHANGES_NOTE = ("«Tydelig» betyr at endringen er større enn kommunens egne svingninger fra år til år kan "
+                "forklare; «for få til å vurdere» betyr at tallet bygger på under 10 personer, og «kan ikke "
+                "vurderes» at dataene ikke sier hvor mye tallet svinger. Begge årene er SSBs tall slik "
+                "de er nå.")
+HEADING = "Kunnskapsgrunnlag for planstrategi: {name} {year}"
+
+
+def lead_text(data) -> str:
+    """The sentence under the title: municipality, county, and what "as of" the report year means."""
+    return (f"{data.name} kommune ({data.kommunenr}), {data.county_name}. Tallene viser bildet slik det "
+            f"var i {data.year}: folketall per 1. januar {data.year}, fødsler, flytting, inntekt og "
+            "kommuneregnskap for årene før. Tallene er fra Statistisk sentralbyrå (SSB), inntektssystemet "
+            "fra Kommunal- og distriktsdepartementet (KDD); se Datagrunnlag og kilder nederst.")
+
+
+def changes_caption(data) -> str:
+    return f"Endringer siden rapporten for {data.year - 1}"
+
+
+def change_cells(r: dict) -> tuple[str, str]:
+    """A change row's two value cells, e.g. ("812 (2022)", "798 (2023)")."""
+    return (f'{fmt_value(r["before"], r["unit"], r["decimals"])} ({r["before_year"]})',
+            f'{fmt_value(r["now"], r["unit"], r["decimals"])} ({r["now_year"]})')
+
+
 def changes_html(data) -> str:
     rows = changes_since_previous(data)
     if not rows:
         return ""
     body = "".join(
         f'<tr><th scope="row">{html.escape(r["title"])}</th>'
-        f'<td class="num">{html.escape(fmt_value(r["before"], r["unit"], r["decimals"]))} '
-        f'({r["before_year"]})</td>'
-        f'<td class="num">{html.escape(fmt_value(r["now"], r["unit"], r["decimals"]))} ({r["now_year"]})</td>'
+        + "".join(f'<td class="num">{html.escape(cell)}</td>' for cell in change_cells(r))
         + data.claims.html(r["claim"], "td", attrs='class="grade"') + "</tr>"
         for r in rows)
     head = ('<tr><th scope="col">Indikator</th><th scope="col" class="num">Året før</th>'
             '<th scope="col" class="num">Nå</th><th scope="col">Vurdering</th></tr>')
-    return (f"<h3>Endringer siden rapporten for {data.year - 1}</h3>"
+    return (f"<h3>{html.escape(changes_caption(data))}</h3>"
             f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
-            '<p class="note">«Tydelig» betyr at endringen er større enn kommunens egne svingninger fra '
-            "år til år kan forklare; «for få til å vurdere» betyr at tallet bygger på under 10 personer, og "
-            "«kan ikke vurderes» at dataene ikke sier hvor mye tallet svinger. Begge årene er SSBs tall slik "
-            "de er nå.</p>")
+            f'<p class="note">{html.escape(CHANGES_NOTE)}</p>')

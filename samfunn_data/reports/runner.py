@@ -52,6 +52,7 @@ class ReportJob:
     html: str
     key: str
     parameters: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)  # format -> path (`documents.files_for`); html always
 
 
 @dataclass
@@ -182,7 +183,10 @@ REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/
                   "reports/tables", "reports/html", "reports/claims", "reports/findings", "reports/planning",
                   "facts/factbase", "facts/asof", "facts/indicators", "facts/robustness",
                   "facts/computations", "facts/sources", "facts/municipalities", "config",
-                  "reports/provenance")
+                  "reports/provenance", "reports/commuting", "reports/model",
+                  "reports/word", "reports/chromium", "reports/documents", "reports/onepager",
+                  "reports/notes", "reports/economy", "reports/economy_text", "reports/economy_charts",
+                  "facts/robek", "facts/commuting")
 
 
 def template_hash(template: Path = TEMPLATE) -> str:
@@ -205,15 +209,21 @@ def data_fingerprint(settings=None) -> str:
     return h.hexdigest()[:16]
 
 
-def plan_jobs(munis: list, years: list[int], tmpl_hash: str, fingerprint: str) -> list[ReportJob]:
+def plan_jobs(munis: list, years: list[int], tmpl_hash: str, fingerprint: str,
+              formats: tuple[str, ...] = ("html",)) -> list[ReportJob]:
+    """One job per (municipality, year); the formats are not in the key (a missing file is re-rendered),
+    the planner's notes file is (a changed note re-renders the report)."""
+    from samfunn_data.reports import documents, notes
+
     jobs = []
     for year in years:
         for m in munis:
             params = {"kommunenr": m.code, "year": int(year)}
             stem = f"{year}/{m.code}-{slugify(m.name)}"
-            key_src = json.dumps([tmpl_hash, params, fingerprint], sort_keys=True)
+            key_src = json.dumps([tmpl_hash, params, fingerprint, notes.fingerprint(m.code)], sort_keys=True)
             key = hashlib.sha256(key_src.encode()).hexdigest()[:16]
-            jobs.append(ReportJob(m.code, m.name, int(year), f"{stem}.ipynb", f"{stem}.html", key, params))
+            jobs.append(ReportJob(m.code, m.name, int(year), f"{stem}.ipynb", f"{stem}.html", key, params,
+                                  documents.files_for(stem, formats)))
     return jobs
 
 
@@ -252,6 +262,7 @@ def is_current(job: ReportJob, manifest: dict, reports_dir: Path) -> bool:
         and (reports_dir / job.notebook).exists()
         and (reports_dir / job.html).exists()
         and (not entry.get("claims") or (reports_dir / entry["claims"]).exists())
+        and all((reports_dir / rel).exists() for rel in job.files.values())
     )
 
 
@@ -263,6 +274,10 @@ def _manifest_entry(result: ReportResult, tmpl_hash: str, fingerprint: str, prev
         "status": result.status, "error": result.error, "notebook": job.notebook, "html": job.html,
         "duration_s": round(result.duration_s, 2),
     }
+    if result.status != "failed":  # each format's file (a later run without --format keeps them listed)
+        earlier = (previous or {}).get("files") or {}
+        entry["files"] = {**earlier, **job.files} if previous and previous.get("key") == job.key \
+            else dict(job.files)
     if result.status == "skipped" and previous:
         entry["rendered_at"] = previous.get("rendered_at")
         entry["render_duration_s"] = previous.get("render_duration_s")
@@ -307,8 +322,8 @@ def execute_job(job: ReportJob, template: str, reports_dir: str) -> ReportResult
     """Execute one report with papermill on the warm kernel and export its HTML; never raises."""
     import papermill
 
+    from samfunn_data.reports import documents, warm_kernel
     from samfunn_data.reports import html as report_html
-    from samfunn_data.reports import warm_kernel
 
     start = time.perf_counter()
     out_dir = Path(reports_dir)
@@ -329,9 +344,11 @@ def execute_job(job: ReportJob, template: str, reports_dir: str) -> ReportResult
             request_save_on_cell_execute=False,
         )
         report_html.write_notebook_html(nb, page, f"Kunnskapsgrunnlag – {job.name} {job.year}")
+        documents.render(job, out_dir)  # DOCX, PDF and "Kommunen i tall", when asked for
         return ReportResult(job, "ok", None, time.perf_counter() - start)
     except Exception as exc:
         page.unlink(missing_ok=True)  # never leave last year's page behind a failed re-render
+        documents.remove(job.files, out_dir)
         error = _error_text(exc)
         if not getattr(exc, "ename", None):
             error += "\n" + "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -380,7 +397,7 @@ def default_jobs() -> int:
 
 def render_reports(kommuner="network", years="main", force: bool = False, jobs: int | None = None,
                    template: Path | str | None = None, reports_dir: Path | str | None = None,
-                   progress: bool = True) -> list[ReportResult]:
+                   progress: bool = True, formats="html", pdf_optional: bool = False) -> list[ReportResult]:
     """Render fact-base reports for each (municipality, year) and update the index and manifest.
 
     Parameters
@@ -390,6 +407,8 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
     force : re-render reports even when template, parameters and data are unchanged.
     jobs : worker processes (default: the available cores).
     template, reports_dir : override the template notebook and output folder (default: settings).
+    formats : "html,docx,pdf" or a list (html always; see `documents.parse_formats`).
+    pdf_optional : when Chromium is missing, warn and skip PDF instead of refusing the run.
 
     Returns
     -------
@@ -397,9 +416,14 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
 
     Raises
     ------
-    ReportError, UnknownMunicipalityError : bad parameters, raised before any kernel starts.
+    ReportError, UnknownMunicipalityError : bad parameters (or a renderer missing for a format), raised
+        before any kernel starts.
     """
     from samfunn_data.facts import factbase
+    from samfunn_data.reports import documents
+
+    formats = documents.parse_formats(formats, pdf_optional)
+    documents.check_ready(formats)
 
     settings = get_settings()
     template = Path(template or TEMPLATE)
@@ -408,11 +432,11 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
         raise ReportError(f"template notebook not found: {template}")
     factbase.ensure_ready(settings)  # 0. refuse a damaged fact base before anything runs
     with factbase.reading(settings, holder="samfunn reports"):
-        return _render(kommuner, years, force, jobs, template, reports_dir, progress, settings)
+        return _render(kommuner, years, force, jobs, template, reports_dir, progress, settings, formats)
 
 
 def _render(kommuner, years, force: bool, jobs: int | None, template: Path, reports_dir: Path,
-            progress: bool, settings) -> list[ReportResult]:
+            progress: bool, settings, formats: tuple[str, ...]) -> list[ReportResult]:
     # 1. parameters, checked before anything runs
     available = population_years()
     all_years = municipal_years(available)
@@ -428,7 +452,8 @@ def _render(kommuner, years, force: bool, jobs: int | None, template: Path, repo
 
     # 2. plan and skip what is unchanged
     tmpl_hash, fingerprint = template_hash(template), data_fingerprint(settings)
-    planned = plan_jobs(munis, year_list, tmpl_hash, fingerprint)
+    planned = plan_jobs(munis, year_list, tmpl_hash, fingerprint, formats)
+    _warn_about_notes(munis)
     manifest = read_manifest(reports_dir)
     todo = [j for j in planned if force or not is_current(j, manifest, reports_dir)]
     results = {(j.kommunenr, j.year): ReportResult(j, "skipped") for j in planned if j not in todo}
@@ -443,6 +468,18 @@ def _render(kommuner, years, force: bool, jobs: int | None, template: Path, repo
     ordered = [results[(j.kommunenr, j.year)] for j in planned]
     write_outputs(ordered, reports_dir, tmpl_hash, fingerprint, template, settings.lock_timeout)
     return ordered
+
+
+def _warn_about_notes(munis: list) -> None:
+    """Say which notes files cannot be read (their reports render without notes)."""
+    import warnings
+
+    from samfunn_data.reports import notes
+
+    for m in munis:
+        problem = notes.load(m.code).problem
+        if problem:
+            warnings.warn(problem, stacklevel=3)
 
 
 def write_outputs(results: list[ReportResult], reports_dir: Path, tmpl_hash: str, fingerprint: str,

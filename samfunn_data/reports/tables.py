@@ -70,45 +70,63 @@ SMALL_WHERE = {"små kommuner i Norge": "i Norge",
                "små kommuner i Nordland og Trøndelag": "i Nordland og Trøndelag"}
 
 
-def _small_cell(ind, row) -> str:
-    """The small municipalities' median with how many there are and where (the group differs by indicator:
+def _small(ind, row) -> tuple[str, str]:
+    """The small municipalities' median and how many there are and where (the group differs by indicator:
     all of Norway, or Nordland and Trøndelag where SSB's table covers only those)."""
     n = row.get("small_n")
     if pd.isna(row.get("small_median")) or not n:
-        return _num(MISSING)
-    where = SMALL_WHERE.get(row.get("small_group"), "")
-    return (f'<td class="num">{html.escape(_fmt(ind, row.get("small_median")))}'
-            f'<br><span class="note">{int(n)} {html.escape(where)}</span></td>')
+        return MISSING, ""
+    return _fmt(ind, row.get("small_median")), f"{int(n)} {SMALL_WHERE.get(row.get('small_group'), '')}"
 
 
-def indicator_table(data, ids: list[str], caption: str) -> str:
-    """One row per indicator (latest year visible in the report): the municipality, its county, Norway,
-    the median small municipality, and an assessment (robustness grade and verdict on differences)."""
-    rows, shown = [], []
+def indicator_rows(data, ids: list[str]) -> list[dict]:
+    """The rows of `indicator_table` as formatted text, one per indicator with a value in the report.
+
+    Keys: id, title, when, value, county, country, small, small_n (e.g. "132 i Norge"), assessment.
+    Every format (HTML, DOCX) renders these same strings.
+    """
+    rows = []
     for ind_id in ids:
         ind = indicators.CATALOGUE.get(ind_id)
         row = data.row(ind_id)
         if ind is None or row is None:
             continue
-        shown.append(ind_id)
-        rows.append(
-            f"<tr><th scope=\"row\">{html.escape(ind.title)}</th>"
-            f"<td>{html.escape(_when(ind, int(row['year'])))}</td>"
-            + _num(_fmt(ind, row["value"])) + _num(_fmt(ind, row.get("county_value")))
-            + _num(_fmt(ind, row.get("country_value"))) + _small_cell(ind, row)
-            + f'<td class="grade">{html.escape(_assessment(row))}</td></tr>')
+        small, small_n = _small(ind, row)
+        rows.append({"id": ind_id, "title": ind.title, "when": _when(ind, int(row["year"])),
+                     "value": _fmt(ind, row["value"]), "county": _fmt(ind, row.get("county_value")),
+                     "country": _fmt(ind, row.get("country_value")), "small": small, "small_n": small_n,
+                     "assessment": _assessment(row)})
+    return rows
+
+
+def empty_table_note(data, ids: list[str], caption: str) -> str | None:
+    """What stands instead of an indicator table without rows (None: nothing, another table explains)."""
+    if all(indicators.CATALOGUE[i].kind == "projection" for i in ids if i in indicators.CATALOGUE) \
+            and data.year < PROJECTION_VINTAGE_YEAR:
+        return None  # `county_range_table` says which projection existed and why it is not shown
+    return f"Dataene har ingen tall for «{caption}» for dette året."
+
+
+def indicator_table(data, ids: list[str], caption: str) -> str:
+    """One row per indicator (latest year visible in the report): the municipality, its county, Norway,
+    the median small municipality, and an assessment (robustness grade and verdict on differences)."""
+    rows = indicator_rows(data, ids)
     if not rows:
-        if all(indicators.CATALOGUE[i].kind == "projection" for i in ids if i in indicators.CATALOGUE) \
-                and data.year < PROJECTION_VINTAGE_YEAR:
-            return ""  # `county_range_table` says which projection existed and why it is not shown
-        return f'<p class="note">Dataene har ingen tall for «{html.escape(caption)}» for dette året.</p>'
+        note = empty_table_note(data, ids, caption)
+        return "" if note is None else f'<p class="note">{html.escape(note)}</p>'
+    body = "".join(
+        f"<tr><th scope=\"row\">{html.escape(r['title'])}</th><td>{html.escape(r['when'])}</td>"
+        + _num(r["value"]) + _num(r["county"]) + _num(r["country"])
+        + (f'<td class="num">{html.escape(r["small"])}<br><span class="note">{html.escape(r["small_n"])}'
+           "</span></td>" if r["small_n"] else _num(r["small"]))
+        + f'<td class="grade">{html.escape(r["assessment"])}</td></tr>' for r in rows)
     head = ("<tr><th scope=\"col\">Indikator</th><th scope=\"col\">Tid</th>"
             f"<th scope=\"col\" class=\"num\">{html.escape(data.name)}</th>"
             f"<th scope=\"col\" class=\"num\">{html.escape(data.county_name)}</th>"
             "<th scope=\"col\" class=\"num\">Landet</th><th scope=\"col\" class=\"num\">Små kommuner"
             "<br>(median, antall)</th><th scope=\"col\">Vurdering</th></tr>")
     return (f"<table><caption>{html.escape(caption)}</caption><thead>{head}</thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>" + definitions_note(shown))
+            f"<tbody>{body}</tbody></table>" + definitions_note([r["id"] for r in rows]))
 
 
 def definitions_note(ids: list[str]) -> str:
@@ -131,42 +149,66 @@ LIVING_IDS = ["medianinntekt", "husholdninger", "sysselsatte_per_100", "andel_sy
 CENTRALITY_IDS = ["sentralitetsklasse", "sentralitetsindeks"]
 
 
+COUNTY_RANGE_HEADER = ("År", "Lav nasjonal vekst", "Hovedalternativet", "Høy nasjonal vekst")
+
+
+def county_range_caption(data) -> str:
+    return f"{data.county_name}: framskrevet endring fra {data.year} (prosent)"
+
+
+def county_range_note(data) -> str:
+    """Why the county's range is not shown before the projections' vintage year."""
+    return (f"Framskrivingen som fantes i {data.year}, er SSBs framskrivinger fra "
+            f"{projection_in_force(data.year)}; den er ikke i dataene. SSBs framskrivinger fra "
+            f"{PROJECTION_VINTAGE_YEAR} kom etter rapportåret og vises derfor ikke her.")
+
+
+def county_range_rows(data) -> list[list[str]] | None:
+    """Rows (target year, low, main, high) of `county_range_table`; None before the vintage year."""
+    if data.year < PROJECTION_VINTAGE_YEAR:
+        return None
+    return [[str(target)] + [fmt_value(data.county_value(f"framskrevet_{target}{suffix}_pst", data.year),
+                                       "prosent") for suffix in ("_lav", "", "_hoy")]
+            for target in (2030, 2040, 2050)]
+
+
 def county_range_table(data) -> str:
     """The county's projected change under the low, main and high alternatives (% from the report year);
     before the projections' vintage year, which projection existed then and that the data lacks it."""
-    if data.year < PROJECTION_VINTAGE_YEAR:
-        return (f'<p class="note">Framskrivingen som fantes i {data.year}, er SSBs framskrivinger fra '
-                f"{projection_in_force(data.year)}; den er ikke i dataene. SSBs framskrivinger fra "
-                f"{PROJECTION_VINTAGE_YEAR} kom etter rapportåret og vises derfor ikke her.</p>")
-    rows = []
-    for target in (2030, 2040, 2050):
-        cells = []
-        for suffix in ("_lav", "", "_hoy"):
-            cells.append(_num(fmt_value(data.county_value(f"framskrevet_{target}{suffix}_pst", data.year),
-                                        "prosent")))
-        rows.append(f"<tr><th scope=\"row\">{target}</th>{''.join(cells)}</tr>")
+    rows = county_range_rows(data)
+    if rows is None:
+        return f'<p class="note">{html.escape(county_range_note(data))}</p>'
+    rows = [f"<tr><th scope=\"row\">{r[0]}</th>{''.join(_num(c) for c in r[1:])}</tr>" for r in rows]
     head = ("<tr><th scope=\"col\">År</th><th scope=\"col\" class=\"num\">Lav nasjonal vekst</th>"
             "<th scope=\"col\" class=\"num\">Hovedalternativet</th>"
             "<th scope=\"col\" class=\"num\">Høy nasjonal "
             "vekst</th></tr>")
-    return (f"<table><caption>{html.escape(data.county_name)}: framskrevet endring fra {data.year} "
-            f"(prosent)</caption><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>")
+    return (f"<table><caption>{html.escape(county_range_caption(data))}</caption><thead>{head}</thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def grade_text() -> str:
+    """The legend of grades and verdicts shown under the tables."""
+    return (f"Tallgrunnlag: {grade_legend_nb()}. Vurderingen sier bare «høyere» eller «lavere» når "
+            "forskjellen er større enn det tilfeldig variasjon kan forklare (95 %-nivå); ellers «ingen klar "
+            "forskjell». – betyr at tallet ikke finnes i dataene.")
 
 
 def grade_note() -> str:
-    return (f'<p class="note">Tallgrunnlag: {html.escape(grade_legend_nb())}. '
-            "Vurderingen sier bare «høyere» eller «lavere» når "
-            "forskjellen er større enn det tilfeldig variasjon kan forklare (95 %-nivå); ellers «ingen klar "
-            "forskjell». – betyr at tallet ikke finnes i dataene.</p>")
+    return f'<p class="note">{html.escape(grade_text())}</p>'
 
 
 # -- Datagrunnlag og kilder ------------------------------------------------------------------------------
 
 
-def sources_table(data, manifest: dict, tables: list[str],
-                  extra: tuple[str, ...] = ("geo/kommuner-2024",)) -> str:
-    """Every table the report used: source, title, where the figures came from (in plain words),
-    attribution and licence. The technical provenance is in the README and the snapshot's manifest."""
+SOURCES_HEADER = ("Kilde", "Tittel", "Hvor tallene kommer fra", "Kreditering", "Lisens")
+SOURCES_NOTE = ("Den tekniske dokumentasjonen av hver fil (hvor kopien ligger, versjon og kontrollsummer) "
+                "følger med samfunn-data.")
+
+
+def source_rows(data, manifest: dict, tables: list[str],
+                extra: tuple[str, ...] = ("geo/kommuner-2024",)) -> list[list[str]]:
+    """Rows of `sources_table`: source, title, origin in plain words, attribution, licence."""
     rows = []
     vintages = provenance.table_vintages(data.facts)
     for tid in [*tables, *extra]:
@@ -175,16 +217,22 @@ def sources_table(data, manifest: dict, tables: list[str],
         origin = provenance.origin_text(tid, vintages.get(tid) or entry.get("vintage"), entry)
         credit = (entry.get("attribution")
                   or f"Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell {tid}")
-        licence = entry.get("licence", "CC BY 4.0")
-        rows.append(f"<tr><th scope=\"row\">{html.escape(provenance.source_label(tid))}</th>"
-                    f"<td>{html.escape(title)}</td><td>{html.escape(origin)}</td><td>{html.escape(credit)}</td>"
-                    f"<td>{html.escape(licence)}</td></tr>")
+        rows.append([provenance.source_label(tid), title, origin, credit, entry.get("licence", "CC BY 4.0")])
+    return rows
+
+
+def sources_table(data, manifest: dict, tables: list[str],
+                  extra: tuple[str, ...] = ("geo/kommuner-2024",)) -> str:
+    """Every table the report used: source, title, where the figures came from (in plain words),
+    attribution and licence. The technical provenance is in the README and the snapshot's manifest."""
+    rows = [f"<tr><th scope=\"row\">{html.escape(r[0])}</th>"
+            + "".join(f"<td>{html.escape(c)}</td>" for c in r[1:]) + "</tr>"
+            for r in source_rows(data, manifest, tables, extra)]
     head = ("<tr><th scope=\"col\">Kilde</th><th scope=\"col\">Tittel</th><th scope=\"col\">Hvor tallene "
             "kommer fra</th><th scope=\"col\">Kreditering</th><th scope=\"col\">Lisens</th></tr>")
     return (f"<table><caption>Tabeller brukt i rapporten</caption><thead>{head}</thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
-            '<p class="note">Den tekniske dokumentasjonen av hver fil (hvor kopien ligger, versjon og '
-            "kontrollsummer) følger med samfunn-data.</p>")
+            f'<p class="note">{html.escape(SOURCES_NOTE)}</p>')
 
 
 KNOWN_GAPS = (
@@ -203,6 +251,14 @@ KNOWN_GAPS = (
 
 
 def missing_html(data) -> str:
+    """What the report lacks because the data lacks it (`missing_items`) as a list; the economy section's
+    gaps as a list of their own after the known gaps."""
+    items = [f"<li>{html.escape(i)}</li>" for i in missing_items(data)]
+    items.insert(len(KNOWN_GAPS), f"<li>{economy.missing_item_html()}</li>")
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def missing_items(data) -> list[str]:
     """What the report lacks because the data lacks it: known gaps plus catalogue indicators without value."""
     absent = []
     for ind in indicators.CATALOGUE.values():
@@ -211,23 +267,25 @@ def missing_html(data) -> str:
             continue  # county-only by design, or published after the report year (a gap of its own below)
         if data.row(ind.id) is None:
             absent.append(ind.title)
-    items = [*(html.escape(g) for g in KNOWN_GAPS), economy.missing_item_html()]
+    items = list(KNOWN_GAPS)
     if data.year < PROJECTION_VINTAGE_YEAR:
-        items.append(html.escape(
+        items.append(
             f"Framskrivingen som fantes i {data.year} (SSBs framskrivinger fra "
             f"{projection_in_force(data.year)}): ikke i dataene. Dataene har bare SSBs framskrivinger fra "
-            f"{PROJECTION_VINTAGE_YEAR}, som kom etter rapportåret."))
+            f"{PROJECTION_VINTAGE_YEAR}, som kom etter rapportåret.")
     if absent:
-        items.append("Indikatorer uten tall for denne kommunen i " + str(data.year) + ": "
-                     + html.escape("; ".join(absent)) + ".")
-    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+        items.append(f"Indikatorer uten tall for denne kommunen i {data.year}: {'; '.join(absent)}.")
+    return items
+
+
+ATTRIBUTION = ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. "
+               "Inntektssystemet og ROBEK: Kommunal- og distriktsdepartementet (KDD). Kart: "
+               "© Kartverket (Administrative enheter, CC BY 4.0), forenklet av robhop/fylker-og-kommuner. "
+               "Beregninger og tekst er laget automatisk av samfunn-data fra disse tallene.")
 
 
 def attribution_html() -> str:
-    return ('<p class="note">Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. '
-            "Inntektssystemet og ROBEK: Kommunal- og distriktsdepartementet (KDD). "
-            "Kart: © Kartverket (Administrative enheter, CC BY 4.0), forenklet av robhop/fylker-og-kommuner. "
-            "Beregninger og tekst er laget automatisk av samfunn-data fra disse tallene.</p>")
+    return f'<p class="note">{html.escape(ATTRIBUTION)}</p>'
 
 
 def frame_html(frame: pd.DataFrame) -> str:
