@@ -122,9 +122,11 @@ def test_text_states_the_uncertainty_and_what_the_data_lacks(panel):
 
 
 def test_commuting_for_the_participants_is_the_sum_of_their_2017_flows(panel):
+    from samfunn_data.facts.commuting import on_current_borders
     from samfunn_data.network import text as network_text
 
-    flows = pd.read_parquet(SNAPSHOT / "03321.parquet").astype({"ArbstedKomm": str, "Bokommuen": str})
+    flows = on_current_borders(*(pd.read_parquet(SNAPSHOT / f"{t}.parquet")
+                                 for t in ("03321", "klass-131-changes", "regions-2024")))
     residents = flows.groupby("Bokommuen")["value"].sum()
     own = flows[flows["ArbstedKomm"] == flows["Bokommuen"]].set_index("Bokommuen")["value"]
     table = network_text.commuting_table(panel, "sma_nl_tr").data.set_index("Indikator")
