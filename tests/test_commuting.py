@@ -236,3 +236,27 @@ def test_rendered_report_shows_where_tydals_employed_residents_worked():
     assert "Hvor sysselsatte bosatt i Tydal jobbet, 4. kvartal 2017" in page
     assert "Kart over Tydal med linjer til Trondheim" in page and "ut til Trondheim: 53" in page  # map alt
     assert "statistikkbanken tabell 03321 (4. kvartal 2017)" in page  # the map's source line
+
+
+def test_the_report_names_the_latest_year_it_may_use(env):
+    """With a later year in the fact base (here Tydal's 2017 rows copied as 2019, only to have a second
+    year: SSB's 2019 figures are not in the snapshot), a report uses the latest year published before
+    the report year (4th quarter Y is published in Y+1) and names it."""
+    from samfunn_data.reports import commuting as report_commuting
+    from samfunn_data.reports import data as report_data
+    from samfunn_data.reports import tables
+
+    muni = report_data.municipality("5033")
+    facts = pd.concat([factbase.load(code) for code in ("5033", "50", "0")], ignore_index=True)
+    comparisons = factbase.comparisons("5033")
+
+    def with_2019(frame):
+        later = frame[frame["indicator"].isin(IDS) & (frame["year"] == 2017)].assign(year=2019)
+        return pd.concat([frame, later], ignore_index=True)
+
+    for report_year, shown in ((2019, 2017), (2020, 2019), (2023, 2019)):
+        data = report_data.assemble(muni, report_year, with_2019(facts), with_2019(comparisons))
+        assert report_commuting.year_of(data) == shown
+        assert report_commuting.lead_text(data).startswith(f"I 4. kvartal {shown} bodde 445 sysselsatte")
+        assert report_commuting.caption(data) == f"Pendling, 4. kvartal {shown}"
+        assert any(f"andre år enn 4. kvartal {shown}," in item for item in tables.missing_items(data))

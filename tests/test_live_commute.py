@@ -40,6 +40,14 @@ def test_the_server_answers_03321_with_the_codes_of_2017(pxweb):
     assert cube.dims == ["ArbstedKomm", "Bokommuen", "ContentsCode", "Tid"]
     assert {"1665", "1601", "1850"} <= set(cube.codes("Bokommuen")) and "5033" not in cube.codes("Bokommuen")
 
+    def cell(work, home):
+        at = tuple(cube.codes(d).index(c) for d, c in zip(cube.dims, [work, home, "Sysselsatte", "2017"],
+                                                           strict=True))
+        return cube.values[at], cube.status[at]
+
+    assert cell("1665", "1664") == (27.0, None)  # Selbu residents working in Tydal
+    assert cell("1665", "1835") == (0.0, None)  # none from Træna: SSB publishes 0, the snapshot leaves it out
+
 
 def test_update_fetches_03321_and_the_commuting_facts_equal_the_snapshots(live, pxweb, capsys):
     factbase.build(settings=live)
