@@ -11,23 +11,12 @@ import pandas as pd
 import pytest
 
 from samfunn_data.cli import main
-from samfunn_data.config import get_settings
 from samfunn_data.facts import commuting, factbase
 from samfunn_data.ssb.shape import ShapeError
-from tests.factbase_fixtures import REAL_SNAPSHOT
 
 IDS = commuting.INDICATORS
 FETCH = ["fetch", "03321", "--select", "ArbstedKomm=1665", "--select", "Bokommuen=*", "--select",
          "ContentsCode=Sysselsatte", "--select", "Tid=*"]
-
-
-@pytest.fixture
-def live(pxweb, ssb_settings, monkeypatch):
-    """Loopback SSB and KLASS, a temporary data dir, the real snapshot, no rate-limit waits."""
-    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(REAL_SNAPSHOT))
-    monkeypatch.setenv("SAMFUNN_KLASS_URL", pxweb.url.replace("/api/pxwebapi/v2", "/api/klass/v1"))
-    pxweb.state.max_calls = 10_000
-    return get_settings()
 
 
 def commuting_facts(settings) -> pd.DataFrame:
@@ -49,14 +38,14 @@ def test_the_server_answers_03321_with_the_codes_of_2017(pxweb):
     assert cell("1665", "1835") == (0.0, None)  # none from Træna: SSB publishes 0, the snapshot leaves it out
 
 
-def test_update_fetches_03321_and_the_commuting_facts_equal_the_snapshots(live, pxweb, capsys):
-    factbase.build(settings=live)
-    before = commuting_facts(live)
+def test_update_fetches_03321_and_the_commuting_facts_equal_the_snapshots(live_ssb, pxweb, capsys):
+    factbase.build(settings=live_ssb)
+    before = commuting_facts(live_ssb)
     pxweb.state.max_cells = 100_000  # 426 x 426 codes: SSB's limit forces a split, as 853 x 853 does there
     assert main(["update", "--force"]) == 0
     assert "03321 kommune                  hentet" in capsys.readouterr().out
-    assert len(list((live.store_dir / "03321").glob("*/*.json"))) >= 2  # parts of one split query
-    after = commuting_facts(live)
+    assert len(list((live_ssb.store_dir / "03321").glob("*/*.json"))) >= 2  # parts of one split query
+    after = commuting_facts(live_ssb)
     same = [c for c in before.columns if c != "vintage"]
     pd.testing.assert_frame_equal(after[same], before[same])
     assert (after["vintage"] != before["vintage"]).all()  # the fetched figures are the ones used
@@ -65,7 +54,7 @@ def test_update_fetches_03321_and_the_commuting_facts_equal_the_snapshots(live, 
     for code in ("1835", "5026"):  # Træna, Holtålen
         assert wide.loc[code].equals(before.pivot(index="kommunenr", columns="indicator",
                                                   values="value").loc[code])
-    top = commuting.top_partners(commuting.load_flows(live), "5033", "arbeidssted", 1)
+    top = commuting.top_partners(commuting.load_flows(live_ssb), "5033", "arbeidssted", 1)
     assert list(top["personer"]) == [313, 53]  # Tydal itself, then Trondheim (1601 + 1662 Klæbu)
 
 
@@ -84,20 +73,20 @@ def refused(settings, capsys, match: str) -> None:
                                          & (f["indicator"] == "sysselsatte_bosatt"), "value"].item() == 445
 
 
-def test_a_03321_vintage_with_codes_its_year_cannot_have_is_refused(live, pxweb, capsys):
-    factbase.build(settings=live)
+def test_a_03321_vintage_with_codes_its_year_cannot_have_is_refused(live_ssb, pxweb, capsys):
+    factbase.build(settings=live_ssb)
     category = pxweb.state.cubes["03321"].doc["dimension"]["Bokommuen"]["category"]
     for part in ("index", "label"):  # Selbu's code replaced by one no municipality ever had
         category[part]["9999"] = category[part].pop("1664")
     assert main(FETCH) == 0
-    refused(live, capsys, "kommunekoder som ikke var i bruk i 2017: 9999")
+    refused(live_ssb, capsys, "kommunekoder som ikke var i bruk i 2017: 9999")
 
 
-def test_a_03321_vintage_with_another_dimension_is_refused(live, pxweb, capsys):
-    factbase.build(settings=live)
+def test_a_03321_vintage_with_another_dimension_is_refused(live_ssb, pxweb, capsys):
+    factbase.build(settings=live_ssb)
     doc = pxweb.state.cubes["03321"].doc
     doc["id"] = ["ArbstedKomm", "Bostedskommune", "ContentsCode", "Tid"]
     doc["dimension"]["Bostedskommune"] = doc["dimension"].pop("Bokommuen")
     args = [a.replace("Bokommuen", "Bostedskommune") for a in FETCH]
     assert main(args) == 0
-    refused(live, capsys, "mangler Bokommuen")
+    refused(live_ssb, capsys, "mangler Bokommuen")

@@ -163,5 +163,12 @@ def load_flows(settings=None) -> pd.DataFrame:
     if missing:
         raise FactbaseError(f"table(s) {', '.join(missing)} (commuting) are neither in the store nor in the "
                             f"snapshot at {settings.snapshot_dir}; restore data/raw/snapshot")
-    flows = on_current_borders(sources[TABLE].load(), *(sources[t].load() for t in BORDER_TABLES))
-    return flows.astype({WORK: str, HOME: str})
+    key = tuple(sources[t].fingerprint for t in (TABLE, *BORDER_TABLES))
+    if key not in _RECODED:  # a report asks four times (tables, map); recoding once is enough
+        flows = on_current_borders(sources[TABLE].load(), *(sources[t].load() for t in BORDER_TABLES))
+        _RECODED.clear()
+        _RECODED[key] = flows.astype({WORK: str, HOME: str})
+    return _RECODED[key].copy()
+
+
+_RECODED: dict[tuple, pd.DataFrame] = {}
