@@ -15,7 +15,7 @@ from samfunn_data.facts import commuting, factbase
 from samfunn_data.ssb.shape import ShapeError
 
 IDS = commuting.INDICATORS
-FETCH = ["fetch", "03321", "--select", "ArbstedKomm=1665", "--select", "Bokommuen=*", "--select",
+FETCH = ["fetch", "03321", "--select", "ArbstedKomm=*", "--select", "Bokommuen=*", "--select",
          "ContentsCode=Sysselsatte", "--select", "Tid=*"]
 
 
@@ -75,9 +75,10 @@ def refused(settings, capsys, match: str) -> None:
 
 def test_a_03321_vintage_with_codes_its_year_cannot_have_is_refused(live_ssb, pxweb, capsys):
     factbase.build(settings=live_ssb)
-    category = pxweb.state.cubes["03321"].doc["dimension"]["Bokommuen"]["category"]
-    for part in ("index", "label"):  # Selbu's code replaced by one no municipality ever had
-        category[part]["9999"] = category[part].pop("1664")
+    for dim in ("ArbstedKomm", "Bokommuen"):  # Selbu's code replaced by one no municipality ever had
+        category = pxweb.state.cubes["03321"].doc["dimension"][dim]["category"]
+        for part in ("index", "label"):
+            category[part]["9999"] = category[part].pop("1664")
     assert main(FETCH) == 0
     refused(live_ssb, capsys, "kommunekoder som ikke var i bruk i 2017: 9999")
 
@@ -90,3 +91,10 @@ def test_a_03321_vintage_with_another_dimension_is_refused(live_ssb, pxweb, caps
     args = [a.replace("Bokommuen", "Bostedskommune") for a in FETCH]
     assert main(args) == 0
     refused(live_ssb, capsys, "mangler Bokommuen")
+
+
+def test_a_partial_03321_fetch_is_refused(live_ssb, capsys):
+    # one place of work against every residence: joined, every other municipality's sums would be wrong
+    factbase.build(settings=live_ssb)
+    assert main([a.replace("ArbstedKomm=*", "ArbstedKomm=1665") for a in FETCH]) == 0
+    refused(live_ssb, capsys, "2017 har ikke de samme kommunene i ArbstedKomm og Bokommuen")

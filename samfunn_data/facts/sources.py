@@ -138,10 +138,17 @@ def borders(settings: Settings) -> tuple[pd.DataFrame, set[str]]:
 
 
 def check_year_codes(settings: Settings, frame: pd.DataFrame, dims, what: str) -> None:
-    """Refuse (`ShapeError`) a frame whose municipality codes its years cannot have (see `recoding`)."""
+    """Refuse (`ShapeError`) a fetched frame that is not every municipality of its years against every
+    other (a partial query, e.g. one place of work: the sums per municipality would be wrong), or whose
+    municipality codes its years cannot have (see `recoding`)."""
     from samfunn_data.recoding import RecodingError, recode
     from samfunn_data.ssb.shape import ShapeError
 
+    for tid, rows in frame.groupby(frame["Tid"].astype(str)):
+        sides = [set(rows[d].astype(str)) for d in dims]
+        if any(side != sides[0] for side in sides[1:]):
+            raise ShapeError(f"{what}: {tid} har ikke de samme kommunene i {' og '.join(dims)} (en delvis "
+                             "henting; summene per kommune krever alle kommuner mot alle)")
     try:
         recode(frame, tuple(dims), *borders(settings))
     except RecodingError as exc:

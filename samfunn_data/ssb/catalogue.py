@@ -32,7 +32,8 @@ so they are not fetched.
 Tydal in 2017, 5033 Tydal from 2018), as the embedded snapshot holds them. `year_codes` names such
 dimensions: the build recodes each year's codes to 2024 municipalities by exact sums
 (`samfunn_data.recoding`, the same code for the snapshot and for a fetched vintage), and refuses a vintage
-with codes its year cannot have. The query takes every year from the snapshot's (2017) on, not `top(1)`:
+with codes its year cannot have or without every municipality against every other
+(`samfunn_data.facts.sources.check_year_codes`). The query takes every year from the snapshot's (2017) on, not `top(1)`:
 the store keeps the newest vintage of each query, so a `top(1)` vintage would lose the previous year the
 day SSB publishes the next. One year is about 853 x 853 region codes (current and former municipalities)
 = 727,609 cells, so the client splits the query into parts under SSB's `maxDataCells` (800,000).
