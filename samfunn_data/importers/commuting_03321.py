@@ -15,7 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from samfunn_data.importers.core import LICENCE, NL_TR, Context, attribution, check, table_attrs, tidy
+from samfunn_data.importers.core import (
+    LICENCE,
+    NL_TR,
+    Context,
+    ImportCheckError,
+    attribution,
+    check,
+    table_attrs,
+    tidy,
+)
 from samfunn_data.importers.manifest import input_entries
 from samfunn_data.recoding import RecodingError, recode, recoding
 
@@ -129,7 +138,7 @@ def commuting_03321(cells: pd.DataFrame, changes: pd.DataFrame, names: dict[str,
         how = recoding(set(cells["work"]), 2017, changes, names)
         recoded = recode(out, ("ArbstedKomm", "Bokommuen"), changes, names)
     except RecodingError as exc:
-        check(False, f"03321: {exc}")
+        raise ImportCheckError(f"03321: {exc}") from None
     check(int(recoded["value"].sum()) == TOTAL, "03321: the recoded flows do not sum to the export's total")
     return out, recoded, how
 

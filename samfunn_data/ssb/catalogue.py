@@ -33,10 +33,11 @@ Tydal in 2017, 5033 Tydal from 2018), as the embedded snapshot holds them. `year
 dimensions: the build recodes each year's codes to 2024 municipalities by exact sums
 (`samfunn_data.recoding`, the same code for the snapshot and for a fetched vintage), and refuses a vintage
 with codes its year cannot have or without every municipality against every other
-(`samfunn_data.facts.sources.check_year_codes`). The query takes every year from the snapshot's (2017) on, not `top(1)`:
-the store keeps the newest vintage of each query, so a `top(1)` vintage would lose the previous year the
-day SSB publishes the next. One year is about 853 x 853 region codes (current and former municipalities)
-= 727,609 cells, so the client splits the query into parts under SSB's `maxDataCells` (800,000).
+(`samfunn_data.facts.sources.check_year_codes`). The query takes every year from the snapshot's (2017)
+on, not `top(1)`: the store keeps the newest vintage of each query, so a `top(1)` vintage would lose the
+previous year the day SSB publishes the next. One year is about 853 x 853 region codes (current and former
+municipalities) = 727,609 cells, so the client splits the query into parts under SSB's `maxDataCells`
+(800,000).
 
 KDD's figures (income system, expenditure need, ROBEK) are not SSB's: `KDD_TABLES` names them so that
 `samfunn update` can say they cannot be fetched from SSB.
