@@ -23,8 +23,8 @@ if str(GUARD_DIR) not in sys.path:
 import samfunn_netguard  # noqa: E402
 from samfunn_netguard import NetworkAccessError  # noqa: E402,F401  (tests import it from here)
 
-# Loopback PxWeb server fixtures (pxweb, ssb_settings, client, v0_client).
-from tests.pxweb_fixtures import client, pxweb, ssb_settings, v0_client  # noqa: E402,F401
+# Loopback PxWeb server fixtures (pxweb, ssb_settings, live_ssb, client, v0_client).
+from tests.pxweb_fixtures import client, live_ssb, pxweb, ssb_settings, v0_client  # noqa: E402,F401
 
 
 def _guard_children() -> Path:

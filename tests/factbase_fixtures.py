@@ -123,11 +123,12 @@ def centrality_klass() -> pd.DataFrame:
 
 
 def commuting_03321() -> pd.DataFrame:
-    """2017 flows (work, residence, persons): 1811 has 20 employed residents (12 at home, 5 in 5001,
-    3 in the split area 1850-2017) and 14 workers (12 + 2 from 1812)."""
-    rows = [("1811", "1811", 12.0), ("5001", "1811", 5.0), ("1850-2017", "1811", 3.0),
-            ("1811", "1812", 2.0), ("1812", "1812", 40.0), ("5001", "5001", 2000.0),
-            ("1850-2017", "1850-2017", 7.0), ("1812", "1850-2017", 1.0)]
+    """2017 flows (work, residence, persons) on SSB's 2017 codes: 1811 has 20 employed residents (12 at
+    home, 5 in 1601 Trondheim, now 5001, 3 in 1850 Tysfjord, split in 2020) and 14 workers (12 + 2 from
+    1812)."""
+    rows = [("1811", "1811", 12.0), ("1601", "1811", 5.0), ("1850", "1811", 3.0),
+            ("1811", "1812", 2.0), ("1812", "1812", 40.0), ("1601", "1601", 2000.0),
+            ("1850", "1850", 7.0), ("1812", "1850", 1.0)]
     frame = pd.DataFrame(rows, columns=["ArbstedKomm", "Bokommuen", "value"])
     frame["ContentsCode"] = "Sysselsatte"
     frame["Tid"] = "2017"
@@ -135,9 +136,16 @@ def commuting_03321() -> pd.DataFrame:
     return frame
 
 
+def registry_table(name: str):
+    """A loader of one of the real snapshot's registry tables (regions-2024, klass-131-changes)."""
+    return lambda: pd.read_parquet(REAL_SNAPSHOT / f"{name}.parquet")
+
+
 TABLES = {"07459": population_07459, "06913": flows_06913, "07984": employment_07984,
           "09429": education_09429, "06944": income_06944, "14288": projections_14288,
-          "klass-128": centrality_klass, "03321": commuting_03321}
+          "klass-128": centrality_klass, "03321": commuting_03321,
+          "regions-2024": registry_table("regions-2024"),
+          "klass-131-changes": registry_table("klass-131-changes")}
 
 
 def write_snapshot(folder: Path, tables=None, vintage: str = "2026-01-01") -> Path:

@@ -31,6 +31,17 @@ def ssb_settings(pxweb, tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def live_ssb(pxweb, ssb_settings, monkeypatch):
+    """Loopback SSB and KLASS, a temporary data dir, the real snapshot, no rate-limit waits."""
+    from tests.factbase_fixtures import REAL_SNAPSHOT
+
+    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(REAL_SNAPSHOT))
+    monkeypatch.setenv("SAMFUNN_KLASS_URL", pxweb.url.replace("/api/pxwebapi/v2", "/api/klass/v1"))
+    pxweb.state.max_calls = 10_000
+    return get_settings()
+
+
+@pytest.fixture
 def client(ssb_settings):
     """A v2 client with short backoff so retry tests stay quick (the logic is the production one)."""
     return V2Client(ssb_settings.ssb_url, ssb_settings.data_dir, timeout=10, backoff=0.01, max_backoff=0.1)

@@ -58,7 +58,7 @@ def import_graph() -> dict[str, set[str]]:
 
 def stage_of(module: str) -> str:
     parts = module.split(".")
-    if len(parts) == 1 or parts[1] in ("config", "errors", "formatting", "files"):
+    if len(parts) == 1 or parts[1] in ("config", "errors", "formatting", "files", "recoding"):
         return "shared"
     if parts[1] in ("cli", "commands"):
         return "cli"

@@ -34,7 +34,7 @@ def _published_by(table_id: str, frame: pd.DataFrame, year: int) -> pd.DataFrame
     1 January of `year`, everything counted during a year (flows, 4th quarter, 1 October, 31 December)
     only for years before it (projections made after `year`: see `_cut`). Written independently of
     `factbase.as_of` (which works on the facts, not on the tables)."""
-    if table_id.startswith("klass"):
+    if table_id.startswith("klass") or table_id == "regions-2024":  # registries (codes, names): no years
         return frame
     tid = frame["Tid"].astype(str).str[:4].astype(int)
     if table_id == "07459":

@@ -12,8 +12,9 @@ import pytest
 
 from samfunn_data.facts import commuting as facts_commuting
 from samfunn_data.facts import factbase
-from samfunn_data.importers.commuting_03321 import check_against_07984, recoding
+from samfunn_data.importers.commuting_03321 import check_against_07984
 from samfunn_data.importers.core import ImportCheckError
+from samfunn_data.recoding import RecodingError, recode, recoding
 from tests.report_fixtures import SNAPSHOT, built_data_dir, rendered_report
 
 IDS = ["sysselsatte_bosatt", "arbeidsplasser", "andel_jobber_i_egen_kommune", "utpendling", "innpendling",
@@ -21,9 +22,26 @@ IDS = ["sysselsatte_bosatt", "arbeidsplasser", "andel_jobber_i_egen_kommune", "u
 NO_FIGURES = {"1806", "1875", "5055", "5056", "5059", "1508", "1580"}  # received part of a split municipality
 
 
+def snapshot(table: str) -> pd.DataFrame:
+    return pd.read_parquet(SNAPSHOT / f"{table}.parquet")
+
+
+def recoded(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` recoded with the snapshot's code changes and 2024 regions."""
+    return recode(frame, ("ArbstedKomm", "Bokommuen"), snapshot("klass-131-changes"),
+                  snapshot("regions-2024")["code"])
+
+
 @pytest.fixture(scope="module")
-def flows() -> pd.DataFrame:
-    return pd.read_parquet(SNAPSHOT / "03321.parquet").astype({"ArbstedKomm": str, "Bokommuen": str})
+def raw() -> pd.DataFrame:
+    """03321 as the snapshot holds it: SSB's 2017 codes."""
+    return snapshot("03321").astype({"ArbstedKomm": str, "Bokommuen": str})
+
+
+@pytest.fixture(scope="module")
+def flows(raw) -> pd.DataFrame:
+    """03321 recoded to 2024 municipalities, as the build does."""
+    return facts_commuting.on_current_borders(raw, snapshot("klass-131-changes"), snapshot("regions-2024"))
 
 
 @pytest.fixture
@@ -48,6 +66,13 @@ def flow(flows: pd.DataFrame, work: str, home: str) -> float:
 
 
 # ---------------------------------------------------------------- the imported flows, against the export
+
+def test_the_snapshot_keeps_ssbs_2017_codes(raw):
+    assert flow(raw, "1665", "1665") == 313  # line 24415: 1665 Tydal -> 1665 Tydal
+    assert flow(raw, "1601", "1665") == 52 and flow(raw, "1662", "1665") == 1  # Trondheim, Klæbu
+    assert not {"5033", "5001", "1850-2017"} & set(raw["ArbstedKomm"])
+    assert raw["value"].sum() == 2_609_737
+
 
 def test_real_flows_read_from_the_export(flows):
     assert flow(flows, "5033", "5033") == 313  # line 24415: 1665 Tydal -> 1665 Tydal
@@ -125,15 +150,55 @@ def test_top_partners_list_tydal_itself_first_then_the_largest(flows):
 # ---------------------------------------------------------------- importer checks on bad input
 
 def test_recoding_sums_mergers_and_refuses_to_apportion_splits():
-    changes = pd.DataFrame({"oldCode": ["1601", "1662", "1850", "1850", "1805"],
-                            "newCode": ["5001", "5001", "1806", "1875", "1806"]})
-    mapping, split = recoding({"1601", "1662", "1850", "1805", "1665"}, changes,
-                              {"5001", "1806", "1875", "1665"})
-    assert mapping == {"1601": "5001", "1662": "5001", "1665": "1665", "1805": "1805-2017",
-                       "1850": "1850-2017"}
-    assert split == ["1850"]
-    with pytest.raises(ImportCheckError, match="without a 2024 municipality"):
-        recoding({"1601", "9999"}, changes, {"5001"})
+    changes = snapshot("klass-131-changes")
+    current = {"5001", "1806", "1875", "5033"}
+    how = recoding({"1601", "1662", "1850", "1805", "1665"}, 2017, changes, current)
+    assert how.mapping == {"1601": "5001", "1662": "5001", "1665": "5033", "1805": "1805-2017",
+                           "1850": "1850-2017"}
+    assert how.split == ("1850",) and how.without == ("1806", "1875")
+    with pytest.raises(RecodingError, match="ikke var i bruk i 2017: 9999"):
+        recoding({"1601", "9999"}, 2017, changes, current)
+    # 1601 Trondheim was retired on 1 January 2018: a 2018 figure cannot have that code
+    with pytest.raises(RecodingError, match="ikke var i bruk i 2018: 1601"):
+        recoding({"1601", "5001"}, 2018, changes, current)
+    # 5012 Snillfjord (2018-2019) went to Heim, Hitra and Orkland in 2020: split, named by its year
+    assert recoding({"5012"}, 2019, changes, {"5055", "5056", "5059"}).mapping == {"5012": "5012-2019"}
+
+
+def test_a_year_on_current_codes_is_recoded_by_identity(flows):
+    current = snapshot("regions-2024")
+    exact = flows[flows["ArbstedKomm"].str.isdigit() & flows["Bokommuen"].str.isdigit()]
+    # the recoded 2017 flows of exact municipalities, labelled as a year whose codes are all current
+    year = exact.assign(Tid="2024").reset_index(drop=True)
+    codes = set(year["ArbstedKomm"]) | set(year["Bokommuen"])
+    assert recoding(codes, 2024, snapshot("klass-131-changes"), current["code"]).identity
+    again = recode(year, ("ArbstedKomm", "Bokommuen"), snapshot("klass-131-changes"),
+                   current.loc[current["level"] == "kommune", "code"])
+    key = ["ArbstedKomm", "Bokommuen"]
+    pd.testing.assert_frame_equal(again.sort_values(key).reset_index(drop=True),
+                                  year.sort_values(key).reset_index(drop=True))
+
+
+def test_recoding_keeps_every_total_exact(raw, flows):
+    how = recoding(set(raw["ArbstedKomm"]), 2017, snapshot("klass-131-changes"),
+                   snapshot("regions-2024")["code"])
+    for side in ("ArbstedKomm", "Bokommuen"):
+        before = raw.groupby(raw[side].map(how.mapping))["value"].sum().sort_index()
+        after = flows.groupby(side)["value"].sum().sort_index()
+        pd.testing.assert_series_equal(before, after, check_names=False)
+    assert flows["value"].sum() == raw["value"].sum() == 2_609_737
+    # the residents of 1665 Tydal in 2017 are Tydal's (5033) on 2024 borders: 445 of them
+    assert raw.loc[raw["Bokommuen"] == "1665", "value"].sum() == flows.loc[flows["Bokommuen"] == "5033",
+                                                                           "value"].sum() == 445
+    labels = flows.attrs["category_labels"]["Bokommuen"]
+    assert labels["1850-2017"] == "Divtasvuodna - Tysfjord (kommune i 2017)"
+    # a code no year can have, with figures, is refused; with zeros only (StatBank lists them) dropped
+    bad = pd.concat([raw, raw.head(1).assign(Bokommuen="9999")], ignore_index=True)
+    with pytest.raises(RecodingError, match="9999"):
+        recoded(bad)
+    zero = pd.concat([raw, raw.head(1).assign(Bokommuen="1842", value=0.0)], ignore_index=True)
+    kept = recoded(zero)
+    assert kept["value"].sum() == 2_609_737 and "1842" not in set(kept["Bokommuen"])
 
 
 def test_a_wrong_mapping_fails_the_07984_check():
@@ -171,3 +236,27 @@ def test_rendered_report_shows_where_tydals_employed_residents_worked():
     assert "Hvor sysselsatte bosatt i Tydal jobbet, 4. kvartal 2017" in page
     assert "Kart over Tydal med linjer til Trondheim" in page and "ut til Trondheim: 53" in page  # map alt
     assert "statistikkbanken tabell 03321 (4. kvartal 2017)" in page  # the map's source line
+
+
+def test_the_report_names_the_latest_year_it_may_use(env):
+    """With a later year in the fact base (here Tydal's 2017 rows copied as 2019, only to have a second
+    year: SSB's 2019 figures are not in the snapshot), a report uses the latest year published before
+    the report year (4th quarter Y is published in Y+1) and names it."""
+    from samfunn_data.reports import commuting as report_commuting
+    from samfunn_data.reports import data as report_data
+    from samfunn_data.reports import tables
+
+    muni = report_data.municipality("5033")
+    facts = pd.concat([factbase.load(code) for code in ("5033", "50", "0")], ignore_index=True)
+    comparisons = factbase.comparisons("5033")
+
+    def with_2019(frame):
+        later = frame[frame["indicator"].isin(IDS) & (frame["year"] == 2017)].assign(year=2019)
+        return pd.concat([frame, later], ignore_index=True)
+
+    for report_year, shown in ((2019, 2017), (2020, 2019), (2023, 2019)):
+        data = report_data.assemble(muni, report_year, with_2019(facts), with_2019(comparisons))
+        assert report_commuting.year_of(data) == shown
+        assert report_commuting.lead_text(data).startswith(f"I 4. kvartal {shown} bodde 445 sysselsatte")
+        assert report_commuting.caption(data) == f"Pendling, 4. kvartal {shown}"
+        assert any(f"andre år enn 4. kvartal {shown}," in item for item in tables.missing_items(data))

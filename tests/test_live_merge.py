@@ -125,20 +125,6 @@ def test_conform_keeps_kostra_municipalities_on_current_borders_and_refuses_othe
         conform(frame.rename(columns={"KOKkommuneregion0000": "Region"}), dims, allowed, "test")
 
 
-def test_a_fetched_03321_vintage_is_refused_not_merged_with_the_recoded_snapshot(live, capsys):
-    factbase.build(settings=live)
-    before = (live.processed_dir / "facts.parquet").read_bytes()
-    # SSB's own query shape for 03321: its codes are those of each year, the snapshot's are recoded
-    args = ["fetch", "03321", "--select", "ArbstedKomm=5033", "--select", "Bokommuen=*",
-            "--select", "ContentsCode=Sysselsatte", "--select", "Tid=*"]
-    assert main(args) == 0
-    with pytest.raises(ShapeError, match="03321.*kan ikke brukes i faktagrunnlaget"):
-        factbase.build(settings=live)
-    assert (live.processed_dir / "facts.parquet").read_bytes() == before
-    assert main(["build"]) == 1
-    assert "omkodet til 2024-grenser" in capsys.readouterr().err
-
-
 def readme_fetch_commands() -> list[list[str]]:
     """Every `samfunn fetch ...` command line in the README's shell blocks (continuations joined)."""
     import re

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from samfunn_data.cli import main
-from samfunn_data.config import get_settings
 from samfunn_data.facts import factbase
 from samfunn_data.ssb.catalogue import CATALOGUE
 from tests.factbase_fixtures import REAL_SNAPSHOT
@@ -14,28 +12,19 @@ from tests.factbase_fixtures import REAL_SNAPSHOT
 POPULATION = pd.read_parquet(REAL_SNAPSHOT / "07459.parquet")
 
 
-@pytest.fixture
-def live(pxweb, ssb_settings, monkeypatch):
-    """Loopback SSB and KLASS, a temporary data dir, the real snapshot, no rate-limit waits."""
-    monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(REAL_SNAPSHOT))
-    monkeypatch.setenv("SAMFUNN_KLASS_URL", pxweb.url.replace("/api/pxwebapi/v2", "/api/klass/v1"))
-    pxweb.state.max_calls = 10_000
-    return get_settings()
-
-
-def test_update_fetches_every_table_and_population_still_equals_published_totals(live, pxweb, capsys):
+def test_update_fetches_every_table_and_population_still_equals_published_totals(live_ssb, pxweb, capsys):
     # The snapshot's KOSTRA figures are SSB's unrevised ones of 15 March 2026; SSB publishes the revised
     # ones on 15 June (janbrus/pxwebapi-skills, references/kostra.md: 12134 `updated` 2026-06-15T06:00:00Z).
     for kostra in ("12137", "12362"):
         pxweb.state.set_updated(kostra, "2026-06-15T06:00:00Z")
     assert main(["update"]) == 0
     out = capsys.readouterr().out
-    for table_id, spec in CATALOGUE.items():
-        assert (live.store_dir / table_id).is_dir() != bool(spec.not_merged), table_id
+    for table_id in CATALOGUE:
+        assert (live_ssb.store_dir / table_id).is_dir(), table_id
     assert {"12137", "12362"} <= set(CATALOGUE)
     assert "KDDs tall, kan ikke hentes fra SSB" in out and "feilet" not in out
-    assert "03321 snapshot" in out and "omkodingen av nye årganger er ikke laget" in out
-    facts = factbase.load(settings=live)
+    assert "03321 kommune                  hentet" in out
+    facts = factbase.load(settings=live_ssb)
     population = facts[facts["indicator"] == "folkemengde"].set_index(["kommunenr", "year"])["value"]
     totals = POPULATION.groupby(["Region", POPULATION["Tid"].astype(int)])["value"].sum()
     totals.index.names = ["kommunenr", "year"]
@@ -72,16 +61,16 @@ def economy(settings) -> pd.DataFrame:
     return facts[facts["source_table"].astype(str).str.contains("12137|12362")].reset_index(drop=True)
 
 
-def test_update_fetches_kostra_and_the_economy_figures_stay_ssbs(live, capsys):
-    factbase.build(settings=live)
-    before = economy(live)
+def test_update_fetches_kostra_and_the_economy_figures_stay_ssbs(live_ssb, capsys):
+    factbase.build(settings=live_ssb)
+    before = economy(live_ssb)
     assert main(["update", "--force"]) == 0
     out = capsys.readouterr().out
     assert "12137 kommune" in out and "12362 kommune" in out
-    fetched = {p.parent.parent.name for p in live.store_dir.glob("1236?/*/*.json")}
-    fetched |= {p.parent.parent.name for p in live.store_dir.glob("12137/*/*.json")}
+    fetched = {p.parent.parent.name for p in live_ssb.store_dir.glob("1236?/*/*.json")}
+    fetched |= {p.parent.parent.name for p in live_ssb.store_dir.glob("12137/*/*.json")}
     assert fetched == {"12137", "12362"}
-    after = economy(live)
+    after = economy(live_ssb)
     assert len(after) == len(before) > 20_000
     # the server serves the snapshot's figures: every economy figure is the same, only the vintage moved
     same = [c for c in before.columns if c != "vintage"]
@@ -91,7 +80,7 @@ def test_update_fetches_kostra_and_the_economy_figures_stay_ssbs(live, capsys):
     assert round(tydal.set_index("year").loc[2022, "value"], 2) == 10.76
 
 
-def test_update_names_a_table_ssb_refuses_and_exits_1(live, pxweb, capsys):
+def test_update_names_a_table_ssb_refuses_and_exits_1(live_ssb, pxweb, capsys):
     del pxweb.state.cubes["06944"]
     successor = pxweb.state.cubes["14288"].copy()  # SSB publishes a newer projection table
     successor.doc["extension"]["px"]["tableid"] = "14746"
@@ -102,13 +91,13 @@ def test_update_names_a_table_ssb_refuses_and_exits_1(live, pxweb, capsys):
     captured = capsys.readouterr()
     assert "06944 kommune" in captured.err and "Non-existent table" in captured.out
     assert "SSB har 14746; faktagrunnlaget bruker 14288" in captured.out
-    assert (live.processed_dir / "facts.parquet").exists()  # the rest was fetched and built
+    assert (live_ssb.processed_dir / "facts.parquet").exists()  # the rest was fetched and built
 
 
-def test_update_without_ssb_builds_from_what_is_stored_and_exits_4(live, pxweb, capsys):
+def test_update_without_ssb_builds_from_what_is_stored_and_exits_4(live_ssb, pxweb, capsys):
     pxweb.stop()
     assert main(["update"]) == 4
     captured = capsys.readouterr()
     assert "SSB kunne ikke nås" in captured.err and "hoppet over" in captured.out
-    facts = factbase.load("5033", 2023, settings=live)
+    facts = factbase.load("5033", 2023, settings=live_ssb)
     assert facts.loc[facts["indicator"] == "folkemengde", "value"].item() == 753

@@ -34,7 +34,7 @@ def run(args) -> int:
     from samfunn_data.ssb.update import FAILED, UNREACHED, fetch_all
 
     settings = get_settings()
-    total = sum(len(spec.levels) for spec in CATALOGUE.values() if not spec.not_merged) + 1
+    total = sum(len(spec.levels) for spec in CATALOGUE.values()) + 1
     with tqdm(total=total, desc="Henter fra SSB", unit="del", file=sys.stderr, leave=False) as bar:
         def progress(name: str) -> None:
             bar.set_postfix_str(name)

@@ -1,9 +1,11 @@
-"""Commuting (SSB 03321, 4th quarter 2017): the indicators and the flows behind them.
+"""Commuting (SSB 03321, 4th quarter of each year): the indicators and the flows behind them.
 
-The snapshot's 03321 holds the non-zero flows (place of work x place of residence) on 2024 municipality
-codes where the recoding from 2017 is exact; areas of municipalities that were later split keep their
-2017 code with the suffix ``-2017`` and belong to no 2024 municipality (see the importer). Every figure
-here is a sum of those published flows; nothing is apportioned.
+03321 holds the non-zero flows (place of work x place of residence) on the municipality codes of each
+year, as SSB publishes them: the embedded snapshot has 2017, `samfunn update` fetches the years since.
+Each year is recoded to 2024 municipalities where the recoding is exact (`samfunn_data.recoding`); areas
+of municipalities that were later split keep their code with the suffix ``-<year>`` (``1850-2017``) and
+belong to no 2024 municipality. Every figure here is a sum of those published flows; nothing is
+apportioned.
 """
 
 from __future__ import annotations
@@ -14,20 +16,38 @@ import pandas as pd
 from samfunn_data.config import get_settings
 from samfunn_data.errors import FactbaseError
 from samfunn_data.facts import municipalities, robustness
-from samfunn_data.facts.indicators import COMMUTING_YEAR
-from samfunn_data.facts.sources import find_sources
+from samfunn_data.facts.sources import BORDER_TABLES, find_sources
+from samfunn_data.recoding import recode
 
 TABLE = "03321"
 WORK, HOME = "ArbstedKomm", "Bokommuen"
-PERIOD = f"4. kvartal {COMMUTING_YEAR}"
 INDICATORS = ["sysselsatte_bosatt", "arbeidsplasser", "andel_jobber_i_egen_kommune", "utpendling",
               "innpendling", "netto_innpendling"]
 # computations.COLUMNS: computations imports this module, so the contract is restated here
 COLUMNS = ["kommunenr", "year", "indicator", "value", "count", "se", "pooled"]
 
 
+def period(year: int) -> str:
+    """How the reports name a year of the table: «4. kvartal 2017»."""
+    return f"4. kvartal {int(year)}"
+
+
+def on_current_borders(flows: pd.DataFrame, changes: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """The flows of every year recoded from that year's codes to 2024 municipalities (exact sums only).
+
+    `changes` is `klass-131-changes`, `regions` is `regions-2024` (both from the snapshot).
+    """
+    current = regions.loc[regions["level"].astype(str) == "kommune", "code"].astype(str)
+    return recode(flows, (WORK, HOME), changes.astype(str), current)
+
+
+def years(flows: pd.DataFrame) -> list[int]:
+    """The years (4th quarters) the flows hold, oldest first."""
+    return sorted({int(str(t)[:4]) for t in flows["Tid"].unique()})
+
+
 def _municipal(codes: pd.Series) -> pd.Series:
-    """True for 2024 municipality codes (not the '-2017' areas)."""
+    """True for 2024 municipality codes (not the '<code>-<year>' areas)."""
     return codes.astype(str).str.fullmatch(r"\d{4}")
 
 
@@ -80,20 +100,23 @@ def partner_names(flows: pd.DataFrame) -> dict[str, str]:
     return names | {m.code: m.name for m in municipalities.all_municipalities()}
 
 
-def top_partners(flows: pd.DataFrame, code: str, direction: str, n: int = 5) -> pd.DataFrame:
+def top_partners(flows: pd.DataFrame, code: str, direction: str, n: int = 5,
+                 year: int | None = None) -> pd.DataFrame:
     """Where `code`'s employed residents work (direction "arbeidssted") or where those working in `code`
     live ("bosted"): the municipality itself first, then the `n` largest other partners.
 
     Parameters
     ----------
     flows : DataFrame
-        The 03321 flows (the snapshot table).
+        The 03321 flows on 2024 codes (`load_flows`).
     code : str
         A 2024 municipality code with exact figures.
     direction : str
         "arbeidssted" (destinations of its residents) or "bosted" (origins of those working there).
     n : int
         How many other municipalities to list.
+    year : int, optional
+        The year (4th quarter); default the latest year in `flows`.
 
     Returns
     -------
@@ -106,6 +129,8 @@ def top_partners(flows: pd.DataFrame, code: str, direction: str, n: int = 5) -> 
         raise ValueError(f"direction must be 'arbeidssted' or 'bosted', not {direction!r}")
     side, other = (HOME, WORK) if direction == "arbeidssted" else (WORK, HOME)
     flows = flows.astype({WORK: str, HOME: str})
+    year = max(years(flows), default=0) if year is None else int(year)
+    flows = flows[flows["Tid"].astype(str).str[:4] == str(year)]
     mine = flows[flows[side] == str(code)]
     total = mine["value"].sum()
     own = mine[mine[other] == str(code)]
@@ -124,17 +149,26 @@ def top_partners(flows: pd.DataFrame, code: str, direction: str, n: int = 5) -> 
 
 
 def load_flows(settings=None) -> pd.DataFrame:
-    """The 03321 flows the fact base was built from (newest fetched vintage, else the snapshot).
+    """The 03321 flows the fact base was built from (the snapshot with any fetched vintages), every year
+    recoded to 2024 municipalities.
 
     Raises
     ------
     FactbaseError
-        If neither the store nor the snapshot has table 03321.
+        If neither the store nor the snapshot has table 03321 (or the code tables to recode it).
     """
     settings = settings or get_settings()
-    source = find_sources(settings, [TABLE]).get(TABLE)
-    if source is None:
-        raise FactbaseError(f"table {TABLE} (commuting) is neither in the store nor in the snapshot at "
-                            f"{settings.snapshot_dir}; restore data/raw/snapshot")
-    frame = source.load()
-    return frame.astype({WORK: str, HOME: str})
+    sources = find_sources(settings, [TABLE, *BORDER_TABLES])
+    missing = [t for t in (TABLE, *BORDER_TABLES) if t not in sources]
+    if missing:
+        raise FactbaseError(f"table(s) {', '.join(missing)} (commuting) are neither in the store nor in the "
+                            f"snapshot at {settings.snapshot_dir}; restore data/raw/snapshot")
+    key = tuple(sources[t].fingerprint for t in (TABLE, *BORDER_TABLES))
+    if key not in _RECODED:  # a report asks four times (tables, map); recoding once is enough
+        flows = on_current_borders(sources[TABLE].load(), *(sources[t].load() for t in BORDER_TABLES))
+        _RECODED.clear()
+        _RECODED[key] = flows.astype({WORK: str, HOME: str})
+    return _RECODED[key].copy()
+
+
+_RECODED: dict[tuple, pd.DataFrame] = {}

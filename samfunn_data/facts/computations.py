@@ -148,6 +148,8 @@ REQUIRED_COLUMNS = {
     "09429": ("Region", "Nivaa", "Tid", "value"),
     "14288": ("Region", "ContentsCode", "Tid", "value"),
     "03321": ("ArbstedKomm", "Bokommuen", "Tid", "value"),
+    "klass-131-changes": ("oldCode", "newCode", "changeOccurred"),
+    "regions-2024": ("code", "level"),
     "klass-128": ("code", "parentCode", "index", "validFrom", "validTo"),
     "12137": ("KOKkommuneregion0000", "KOKartkap0000", "ContentsCode", "Tid", "value", "status"),
     "12362": ("KOKkommuneregion0000", "KOKfunksjon0000", "KOKart0000", "ContentsCode", "Tid", "value",
@@ -514,8 +516,11 @@ def education(inputs: Inputs) -> pd.DataFrame:
 
 
 def commuting(inputs: Inputs) -> pd.DataFrame:
-    """Employed residents, workplaces, in- and out-commuters from the 03321 flows (see facts.commuting)."""
-    return commuting_flows.indicators(inputs.table("03321"))
+    """Employed residents, workplaces, in- and out-commuters from the 03321 flows of every year, recoded to
+    2024 municipalities (see facts.commuting)."""
+    flows = commuting_flows.on_current_borders(inputs.table("03321"), inputs.table("klass-131-changes"),
+                                               inputs.table("regions-2024"))
+    return commuting_flows.indicators(flows)
 
 
 COMPUTATIONS: dict[str, Callable[[Inputs], pd.DataFrame]] = {

@@ -36,8 +36,9 @@ from samfunn_data.config import PROJECT_ROOT, Settings, get_settings
 from samfunn_data.errors import FactbaseError
 from samfunn_data.facts import computations, economy, indicators, outputs, robustness
 from samfunn_data.facts.computations import COLUMNS, Inputs, level_of
-from samfunn_data.facts.sources import Source, find_sources
+from samfunn_data.facts.sources import BORDER_TABLES, Source, find_sources
 from samfunn_data.files import atomic_write
+from samfunn_data.ssb.catalogue import CATALOGUE
 
 FACTS, COMPARISONS, STATE = outputs.FACTS, outputs.COMPARISONS, outputs.STATE
 HISTORY = "history"
@@ -49,7 +50,7 @@ LEVEL_ORDER = {"land": 0, "fylke": 1, "kommune": 2}
 FACT_COLUMNS = ["kommunenr", "level", "year", "indicator", "value", "unit", "count", "se", "pooled",
                 "robustness", "flag", "source_table", "vintage"]
 _CODE_FILES = ("computations.py", "commuting.py", "economy.py", "indicators.py", "robustness.py",
-               "factbase.py", "sources.py", "outputs.py")
+               "factbase.py", "sources.py", "outputs.py", "../recoding.py")
 # every named computation of the catalogue
 COMPUTATIONS = {**computations.COMPUTATIONS, **economy.COMPUTATIONS}
 
@@ -84,13 +85,16 @@ class BuildResult:
 # ---------------------------------------------------------------- dependencies and fingerprints
 
 def computation_tables(name: str) -> set[str]:
-    """Tables a computation reads: its indicators' tables, 07459 (borders, county members) and, for the
-    Nordland/Trøndelag tables, 06913 (which pre-2020 codes had today's borders)."""
+    """Tables a computation reads: its indicators' tables, 07459 (borders, county members), for the
+    Nordland/Trøndelag tables 06913 (which pre-2020 codes had today's borders), and for tables with each
+    year's municipality codes (03321) the code changes and 2024 regions they are recoded with."""
     members = [ind for ind in indicators.CATALOGUE.values() if ind.computation == name]
     tables = {t for ind in members for t in ind.source_tables}
     tables.add(POPULATION_TABLE)
     if any(ind.coverage == indicators.NL_TR for ind in members):
         tables.add(BORDER_TABLE)
+    if any(t in CATALOGUE and CATALOGUE[t].year_codes for t in tables):
+        tables.update(BORDER_TABLES)  # each year's codes are recoded with them (samfunn_data.recoding)
     return tables
 
 

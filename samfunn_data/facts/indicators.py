@@ -66,8 +66,8 @@ Q06944 = "06944: Region=Nordland/Trøndelag, HusholdType=0000, ContentsCode=Innt
 Q14288 = "14288: Region=kommuner (MMMM) og fylker (MMMM, HHMH, LLML), Tid=2025-2050"
 Q07984 = "07984: Region=Nordland/Trøndelag, NACE2007=00-99,01-03,10-33,84,85,86-88, Alder=15-74, 4. kvartal"
 Q09429 = "09429: Region=Nordland/Trøndelag, Nivaa=00,03a,04a, Kjonn=0, 1. oktober"
-Q03321 = ("03321: ArbstedKomm=alle, Bokommuen=alle, ContentsCode=Sysselsatte, Tid=2017 (4. kvartal; "
-          "2017-kommuner omkodet til 2024 ved eksakte summer)")
+Q03321 = ("03321: ArbstedKomm=alle, Bokommuen=alle, ContentsCode=Sysselsatte, Tid=2017 og senere "
+          "(4. kvartal; hvert års kommunekoder omkodet til 2024 ved eksakte summer)")
 QKLASS = "KLASS 128 sentralitet (standard 2020): klasse (parentCode) og indeks (notes)"
 
 CATALOGUE: dict[str, Indicator] = {}
@@ -232,10 +232,10 @@ _add(id="andel_sysselsatte_andre", title="Andel sysselsatte i andre næringer", 
                  f"100 minus andelene i næringene {_codes}.",
      source_tables=("07984",), query=Q07984, count_basis="sysselsatte i næringen", **_EMP)
 
-# -- pendling (03321, 4th quarter 2017 only; municipalities whose 2024 borders are sums of 2017 ones) -----
-COMMUTING_YEAR = 2017
-_EXACT = (" Bare 2017 finnes. Kommuner som fikk en del av en delt kommune (Narvik, Hamarøy, Heim, Hitra, "
-          "Orkland, Ålesund, Haram) har ingen tall.")
+# -- pendling (03321, 4th quarter of each year; municipalities whose 2024 borders are sums of that year's) --
+_EXACT = (" Det innebygde snapshotet har 2017; samfunn update henter årene etter. Kommuner som fikk "
+          "en del av en kommune som senere ble delt, har ingen tall for årene før delingen (for 2017: "
+          "Narvik, Hamarøy, Heim, Hitra, Orkland, Ålesund, Haram).")
 _COM = dict(theme="pendling", kind="stock", computation="commuting", reference_date="4. kvartal",
             source_tables=("03321",), query=Q03321, coverage=NATIONWIDE, levels=MUNICIPAL_ONLY)
 _add(id="sysselsatte_bosatt", title="Sysselsatte bosatt i kommunen (pendlingsstatistikken)",

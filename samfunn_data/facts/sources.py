@@ -104,14 +104,16 @@ def expected_shape(settings: Settings, table_id: str, frame: pd.DataFrame | None
 
     Dimensions: the snapshot's, else the live catalogue's. Regions: every code the registry knows (the
     country "0", the counties and municipalities on 2024 borders, and the snapshot's own). Other
-    dimensions except time: the snapshot's codes, so a fetch with other categories (e.g. totals where
-    the snapshot has sexes) is refused instead of being added to them.
+    dimensions except time and the catalogue's `year_codes` (each year's municipality codes, checked by
+    `check_year_codes`): the snapshot's codes, so a fetch with other categories (e.g. totals where the
+    snapshot has sexes) is refused instead of being added to them.
     """
     from samfunn_data.ssb.catalogue import CATALOGUE, KOSTRA_REGION
 
     if frame is not None:
         dims = [c for c in frame.columns if c not in ("value", "status")]
-        codes = {d: set(frame[d].astype(str)) for d in dims if d != "Tid"}
+        free = ("Tid", *(CATALOGUE[table_id].year_codes if table_id in CATALOGUE else ()))
+        codes = {d: set(frame[d].astype(str)) for d in dims if d not in free}
     else:
         dims, codes = list(CATALOGUE[table_id].dims) if table_id in CATALOGUE else [], {}
     regions_file = settings.snapshot_dir / "regions-2024.parquet"
@@ -123,6 +125,34 @@ def expected_shape(settings: Settings, table_id: str, frame: pd.DataFrame | None
             known = set(regions.loc[regions["level"] == "kommune", "code"])
             codes[KOSTRA_REGION] = codes.get(KOSTRA_REGION, set()) | known
     return dims, codes
+
+
+BORDER_TABLES = ("klass-131-changes", "regions-2024")  # what `samfunn_data.recoding` recodes with
+
+
+def borders(settings: Settings) -> tuple[pd.DataFrame, set[str]]:
+    """The committed code changes (KLASS 131) and the 2024 municipality codes the build recodes with."""
+    changes = pd.read_parquet(settings.snapshot_dir / "klass-131-changes.parquet").astype(str)
+    regions = pd.read_parquet(settings.snapshot_dir / "regions-2024.parquet", columns=["code", "level"])
+    return changes, set(regions.loc[regions["level"] == "kommune", "code"].astype(str))
+
+
+def check_year_codes(settings: Settings, frame: pd.DataFrame, dims, what: str) -> None:
+    """Refuse (`ShapeError`) a fetched frame that is not every municipality of its years against every
+    other (a partial query, e.g. one place of work: the sums per municipality would be wrong), or whose
+    municipality codes its years cannot have (see `recoding`)."""
+    from samfunn_data.recoding import RecodingError, recode
+    from samfunn_data.ssb.shape import ShapeError
+
+    for tid, rows in frame.groupby(frame["Tid"].astype(str)):
+        sides = [set(rows[d].astype(str)) for d in dims]
+        if any(side != sides[0] for side in sides[1:]):
+            raise ShapeError(f"{what}: {tid} har ikke de samme kommunene i {' og '.join(dims)} (en delvis "
+                             "henting; summene per kommune krever alle kommuner mot alle)")
+    try:
+        recode(frame, tuple(dims), *borders(settings))
+    except RecodingError as exc:
+        raise ShapeError(f"{what}: {exc}") from None
 
 
 def _merged_loader(settings: Settings, table_id: str, vintages: list,
@@ -141,17 +171,14 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
 
         folder = vintage.files[0].parent
         spec = CATALOGUE.get(table_id)
-        if spec is not None and spec.not_merged:
-            raise ShapeError(
-                f"hentet {table_id} i {folder}: kan ikke brukes i faktagrunnlaget ennå ({spec.not_merged}). "
-                f"Ingenting er skrevet. Flytt mappen bort (f.eks. til data/raw/ssb-unused/); "
-                f"faktagrunnlaget bruker det innebygde snapshotet for {table_id}."
-            )
         frame = merge_parts([decode_jsonstat(body) for body in vintage.read()])
         # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
         frame = frame[frame["value"].notna()]
         try:
-            return conform(frame, dims, codes, f"hentet {table_id} i {folder}")
+            frame = conform(frame, dims, codes, f"hentet {table_id} i {folder}")
+            if spec is not None and spec.year_codes:
+                check_year_codes(settings, frame, spec.year_codes, f"hentet {table_id} i {folder}")
+            return frame
         except ShapeError as exc:
             raise ShapeError(
                 f"{exc}. Denne hentingen passer ikke med faktagrunnlaget og er ikke brukt; ingenting er "
@@ -169,6 +196,11 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         merged = pd.concat(frames, ignore_index=True)
         dims = [c for c in merged.columns if c not in ("value", "status")]
         merged = merged.drop_duplicates(dims, keep="last").reset_index(drop=True)
+        labels: dict[str, dict] = {}  # every layer's labels (the recoding names former municipalities)
+        for frame in frames:
+            for dim, mapping in frame.attrs.get("category_labels", {}).items():
+                labels.setdefault(dim, {}).update(mapping)
+        merged.attrs = {**(base_frame.attrs if base_frame is not None else {}), "category_labels": labels}
         return merged if columns is None else merged[columns]
 
     return load

@@ -1,11 +1,12 @@
-"""03321 commuting flows, 4th quarter 2017: SSB's raw StatBank export, recoded to 2024 municipalities.
+"""03321 commuting flows, 4th quarter 2017: SSB's raw StatBank export, on SSB's 2017 municipality codes.
 
-The export is a full 440 x 440 matrix of 2017 municipalities (place of work x place of residence). It is
-recoded to 2024 codes by exact sums only: a 2024 municipality gets figures when every 2017 municipality
-in it lies wholly inside it (mergers, renumbering). Where a 2017 municipality was split (1850 Tysfjord,
-1613 Snillfjord, and csdata's 2024 Ålesund/Haram and 2020 Forsand mappings), no share of it is allocated:
-its 2024 successors get no figures, and flows to or from those areas keep the 2017 code with the suffix
-``-2017`` (e.g. ``1850-2017`` Tysfjord), so every flow stays exact and every total still adds up.
+The export is a full 440 x 440 matrix of 2017 municipalities (place of work x place of residence). The
+snapshot keeps SSB's own codes of 2017, as SSB's API answers for that year (so the loopback server can
+serve 03321 as SSB does and a live vintage joins it cell by cell); the build recodes every year's codes
+to 2024 municipalities by exact sums (`samfunn_data.recoding`). The import runs that same recoding for
+its checks: totals unchanged, employed residents against 07984, and the successors of split
+municipalities (1850 Tysfjord, 1613 Snillfjord, and csdata's 2024 Ålesund/Haram mapping) left without
+figures, never apportioned.
 """
 
 from __future__ import annotations
@@ -14,8 +15,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from samfunn_data.importers.core import LICENCE, NL_TR, Context, attribution, check, table_attrs, tidy
+from samfunn_data.importers.core import (
+    LICENCE,
+    NL_TR,
+    Context,
+    ImportCheckError,
+    attribution,
+    check,
+    table_attrs,
+    tidy,
+)
 from samfunn_data.importers.manifest import input_entries
+from samfunn_data.recoding import RecodingError, recode, recoding
 
 EXPORT = "ssb-data-candidates/ssb-03321-2017/di_edge_list_2017.xlsx"
 TITLE = (
@@ -27,7 +38,6 @@ N_IN_USE = 426  # municipalities in 2017
 # From ssb-03321-2017/PROVENANCE.md: the export's sum and its number of non-zero cells.
 TOTAL = 2_609_737
 NONZERO = 29_632
-SUFFIX_2017 = "-2017"
 # Employed residents 2017 / 07984's 2019 figure for the same (exactly recoded) NL/TR municipality: the
 # provenance check found a median of 1.014 and a range of 0.93-1.08; a wrong code mapping gives far more.
 RATIO_MEDIAN = (0.97, 1.05)
@@ -79,22 +89,6 @@ def read_export(path: Path) -> tuple[pd.DataFrame, str]:
     return cells, f"{updated[:4]}-{updated[4:6]}-{updated[6:8]}"
 
 
-def recoding(codes_2017: set[str], changes: pd.DataFrame, codes_2024: set[str]):
-    """2017 code -> the 2024 code where the 2017 area lies wholly in one exact 2024 municipality, else
-    the 2017 code with the -2017 suffix (split areas, and every area of a 2024 municipality that got a
-    share of a split one); and the split 2017 codes."""
-    successors = changes.groupby("oldCode")["newCode"].agg(set).to_dict()
-    target = {c: successors.get(c, {c}) for c in codes_2017}
-    unknown = {c: t for c, t in target.items() if not t <= codes_2024}
-    check(not unknown, f"03321: 2017 codes without a 2024 municipality: {sorted(unknown)[:10]}")
-    inexact = set().union(*(t for t in target.values() if len(t) > 1))
-    mapping = {
-        c: next(iter(t)) if len(t) == 1 and not t & inexact else c + SUFFIX_2017
-        for c, t in sorted(target.items())
-    }
-    return mapping, sorted(c for c, t in target.items() if len(t) > 1)
-
-
 def check_against_07984(flows: pd.DataFrame, p07984: pd.DataFrame) -> str:
     """Employed residents per exact NL/TR municipality vs 07984 2019 (bosted, all industries)."""
     residents = flows.groupby("Bokommuen")["value"].sum()
@@ -115,31 +109,10 @@ def check_against_07984(flows: pd.DataFrame, p07984: pd.DataFrame) -> str:
 
 
 def commuting_03321(cells: pd.DataFrame, changes: pd.DataFrame, names: dict[str, str], updated: str):
-    """The non-zero flows on 2024 codes (tidy), and the manifest's check lines."""
-    mapping, split = recoding(set(cells["work"]), changes, set(names))
-    work = cells["work"].map(mapping)
-    home = cells["home"].map(mapping)
-    flows = (
-        cells.assign(ArbstedKomm=work, Bokommuen=home)
-        .groupby(["ArbstedKomm", "Bokommuen"], as_index=False)["value"]
-        .sum()
-    )
-    flows = flows[flows["value"] > 0]
-    # Exact sums: every residence and workplace total is the sum of its 2017 areas' totals.
-    for side, col in (("home", "Bokommuen"), ("work", "ArbstedKomm")):
-        before = cells.groupby(cells[side].map(mapping))["value"].sum()
-        after = flows.groupby(col)["value"].sum()
-        check(before.sort_index().equals(after.reindex(before.index).fillna(0).astype("int64").sort_index()),
-              f"03321: {col} totals changed in the recoding")
-    check(int(flows["value"].sum()) == TOTAL, "03321: the recoded flows do not sum to the export's total")
-    old_names = dict(zip(cells["work"], cells["work_name"], strict=True))
-    labels = {
-        code: names[code] if not code.endswith(SUFFIX_2017)
-        else f"{old_names[code[:4]].replace(' (-2017)', '')} (kommune i 2017)"
-        for code in sorted(set(flows["ArbstedKomm"]) | set(flows["Bokommuen"]))
-    }
-    exact = sorted(c for c in set(mapping.values()) if not c.endswith(SUFFIX_2017))
-    inexact_2024 = sorted(set(names) - set(exact))
+    """The non-zero flows on SSB's 2017 codes (tidy), and the build's recoding of them (checked)."""
+    flows = cells[cells["value"] > 0].rename(columns={"work": "ArbstedKomm", "home": "Bokommuen"})
+    check(int(flows["value"].sum()) == TOTAL, "03321: the non-zero flows do not sum to the export's total")
+    labels = dict(zip(cells["work"], cells["work_name"], strict=False))
     flows = flows.assign(ContentsCode="Sysselsatte", Tid="2017")
     attrs = table_attrs(
         "03321",
@@ -147,32 +120,40 @@ def commuting_03321(cells: pd.DataFrame, changes: pd.DataFrame, names: dict[str,
         "statistikkvariabel og år",
         {"ArbstedKomm": "arbeidsstedskommune", "Bokommuen": "bostedskommune",
          "ContentsCode": "statistikkvariabel", "Tid": "år"},
-        {"ArbstedKomm": labels, "Bokommuen": labels,
+        {"ArbstedKomm": {c: labels[c] for c in sorted(set(flows["ArbstedKomm"]))},
+         "Bokommuen": {c: labels[c] for c in sorted(set(flows["Bokommuen"]))},
          "ContentsCode": {"Sysselsatte": "Sysselsatte personer"}, "Tid": {"2017": "2017"}},
         {"Sysselsatte": {"base": "personer", "decimals": 0}},
         [
-            "4. kvartal 2017, 2017-kommuner omkodet til 2024-kommuner ved eksakte summer (sammenslåinger).",
-            "Kommuner som ble delt (f.eks. 1850 Tysfjord, 1613 Snillfjord) er ikke fordelt: de har koden fra "
-            "2017 med '-2017', og 2024-kommuner som fikk en del av dem (" + ", ".join(inexact_2024) + ") "
-            "har ingen tall for 2017.",
+            "4. kvartal 2017, med kommunekodene fra 2017 slik SSB publiserer dem.",
+            "Faktagrunnlaget regner kodene om til 2024-kommuner ved eksakte summer (sammenslåinger). "
+            "Kommuner som ble delt (f.eks. 1850 Tysfjord, 1613 Snillfjord) fordeles ikke.",
             "Bare strømmer større enn null er med.",
         ],
         updated=updated,
     )
-    out = tidy(flows, ["ArbstedKomm", "Bokommuen", "ContentsCode", "Tid"], attrs)
-    return out, split, exact, inexact_2024
+    out = tidy(flows[["ArbstedKomm", "Bokommuen", "ContentsCode", "Tid", "value"]],
+               ["ArbstedKomm", "Bokommuen", "ContentsCode", "Tid"], attrs)
+    try:
+        how = recoding(set(cells["work"]), 2017, changes, names)
+        recoded = recode(out, ("ArbstedKomm", "Bokommuen"), changes, names)
+    except RecodingError as exc:
+        raise ImportCheckError(f"03321: {exc}") from None
+    check(int(recoded["value"].sum()) == TOTAL, "03321: the recoded flows do not sum to the export's total")
+    return out, recoded, how
 
 
 def add(ctx: Context) -> None:
     """Build 03321 and record it (needs klass-131-changes and 07984)."""
     cells, updated = read_export(ctx.source / EXPORT)
     changes = ctx.outputs["klass-131-changes.parquet"]
-    out, split, exact, inexact = commuting_03321(cells, changes, ctx.names["municipalities"], updated)
+    out, recoded, how = commuting_03321(cells, changes, ctx.names["municipalities"], updated)
+    split, inexact = list(how.split), list(how.without)
     check(
         {"1850", "1613"} <= set(split) and {"1806", "1875", "5055", "5056", "5059"} <= set(inexact),
         "03321: Tysfjord and Snillfjord's successors must be left without figures",
     )
-    nl_tr = out[out["Bokommuen"].str[:2].isin(NL_TR) & (out["Bokommuen"].str.len() == 4)]
+    nl_tr = recoded[recoded["Bokommuen"].str[:2].isin(NL_TR) & recoded["Bokommuen"].str.fullmatch(r"\d{4}")]
     versus_07984 = check_against_07984(nl_tr, ctx.outputs["07984.parquet"])
     ctx.outputs["03321.parquet"] = out
     ctx.tables["03321"] = {
@@ -181,13 +162,14 @@ def add(ctx: Context) -> None:
         "vintage": updated,
         "vintage_note": "The export's own 'Siste oppdatering' (SSB published the 2017 figures 2018-03-08).",
         "inputs": input_entries(ctx.source, [EXPORT]),
-        "transform": "Raw StatBank export (xlsx, 440 x 440 municipalities of 2017) -> long form; codes "
-        "recoded to 2024 with klass-131-changes by exact sums: a 2017 municipality wholly inside one 2024 "
-        "municipality takes its code; split municipalities (" + ", ".join(split) + ") and every 2017 "
-        "area of a 2024 municipality that received part of one keep their 2017 code with suffix '-2017' "
-        "(never apportioned). 2024 municipalities without figures: " + ", ".join(inexact) + ". "
-        "First dimension of the export = ArbstedKomm (place of work), second = Bokommuen (residence); "
-        "SSB's PxWeb dimension ids. Flows of zero dropped.",
+        "transform": "Raw StatBank export (xlsx, 440 x 440 municipalities of 2017) -> long form on SSB's "
+        "2017 codes, as SSB's API answers for 2017 (labels as in the export, e.g. 'Tydal (-2017)'). The "
+        "build recodes them to 2024 with klass-131-changes by exact sums (samfunn_data/recoding.py): a "
+        "2017 municipality wholly inside one 2024 municipality takes its code; split municipalities ("
+        + ", ".join(split) + ") and every 2017 area of a 2024 municipality that received part of one keep "
+        "their 2017 code with suffix '-2017' (never apportioned). 2024 municipalities without figures: "
+        + ", ".join(inexact) + ". First dimension of the export = ArbstedKomm (place of work), second = "
+        "Bokommuen (residence); SSB's PxWeb dimension ids. Flows of zero dropped.",
         "checks": [
             "title, variable 'Sysselsatte personer', year 2017, footer 'Ekstern PRODUKSJON', 4. kvartal",
             "complete 440 x 440 matrix of the same codes, whole numbers (the export has no margin rows: "
@@ -195,13 +177,15 @@ def add(ctx: Context) -> None:
             "the 14 codes retired before 2017 (e.g. 1842 Skjerstad (-2004)) are all zero and dropped: "
             "426 left",
             f"total {TOTAL:,} and {NONZERO:,} non-zero cells (PROVENANCE.md)",
-            "every 2017 code has a 2024 municipality; residence and workplace totals unchanged by the "
-            "recoding; the recoded flows sum to the total",
+            "the build's recoding (samfunn_data.recoding): every 2017 code has a 2024 municipality; "
+            "residence and workplace totals unchanged; the recoded flows sum to the total",
             versus_07984,
             "1806, 1875, 5055, 5056, 5059 have no figures",
         ],
         "coverage": {
-            "regions": {"municipalities": len(exact), "split_2017": len(split)},
+            "regions": {"municipalities_2017": int(cells["work"].nunique()),
+                        "exact_2024": len({c for c in how.mapping.values() if not c.endswith(how.suffix)}),
+                        "split_2017": len(split)},
             "years": ["2017", "2017"],
             "variables": {"ContentsCode": ["Sysselsatte"]},
         },

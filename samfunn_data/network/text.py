@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from samfunn_data.facts.commuting import INDICATORS, PERIOD
-from samfunn_data.facts.indicators import COMMUTING_YEAR
+from samfunn_data.facts.commuting import INDICATORS, period
 from samfunn_data.facts.robustness import GRADE_LABELS_NB, INDICATIVE, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
 from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
@@ -354,32 +353,45 @@ def export_text(paths: dict, panel_df: pd.DataFrame) -> str:
     )
 
 
+def commuting_years(panel_df: pd.DataFrame) -> list[int]:
+    """The years (4th quarters) the panel has commuting figures for a participant, oldest first."""
+    rows = panel_df[panel_df["indicator"].isin(INDICATORS) & panel_df["deltaker"] & panel_df["value"].notna()]
+    return sorted(int(y) for y in rows["year"].unique())
+
+
 def commuting_table(panel_df: pd.DataFrame, comparison: str):
-    """The participants' commuting (SSB 03321, 4th quarter 2017, the only year the data has) beside the
-    comparison group's median; "Norge" stays empty, as the figures exist for municipalities only."""
-    table = latest_table(panel_df, INDICATORS, COMMUTING_YEAR, comparison).data
+    """The participants' commuting (SSB 03321, 4th quarter of the latest year the panel has for them)
+    beside the comparison group's median; "Norge" stays empty, as the figures exist for municipalities
+    only."""
+    year = max(commuting_years(panel_df), default=None)
+    if year is None:
+        return styled(pd.DataFrame())
+    table = latest_table(panel_df, INDICATORS, year, comparison).data
     if "År" in table:
-        table["År"] = PERIOD
+        table["År"] = period(year)
     return styled(table.rename(columns={"År": "Tid"}))
 
 
 def commuting_text(panel_df: pd.DataFrame, comparison: str, log: C.ClaimLog | None = None) -> str:
     """What the commuting table shows: each participant's share working in their own municipality (one
-    claim each) and the comparison group's median (a claim about the group, with its n)."""
+    claim each) and the comparison group's median (a claim about the group, with its n), for the latest
+    year the panel has (named in the text)."""
     from samfunn_data.network.analysis import group_summary
 
     ind = "andel_jobber_i_egen_kommune"
-    year = panel_df[panel_df["year"] == COMMUTING_YEAR]  # every indicator, so groups keep all members
+    years = commuting_years(panel_df)
+    if not years:
+        return "Dataene har ingen pendlingstall for deltakerne (SSB-tabell 03321)."
+    latest = years[-1]
+    year = panel_df[panel_df["year"] == latest]  # every indicator, so groups keep all members
     mine = year[(year["indicator"] == ind) & year["deltaker"] & year["value"].notna()].sort_values("value")
-    if mine.empty:
-        return f"Dataene har ingen pendlingstall for deltakerne ({PERIOD})."
     summary = group_summary(year, ind, [comparison])
     covered = summary[summary["dekning"] >= MIN_COVERAGE]
 
     def claim(text, code, value, **comparator):
         fields = {"comparator": None, "comparator_value": None, "comparator_n": None, **comparator}
-        return C.Claim("pendling", text, ind, code, COMMUTING_YEAR, value, verdict=C.UNAVAILABLE,
-                       data_through=COMMUTING_YEAR, **fields)
+        return C.Claim("pendling", text, ind, code, latest, value, verdict=C.UNAVAILABLE,
+                       data_through=latest, **fields)
 
     made = [claim(f"{r.navn}: {fmt_pct(r.value)} av de sysselsatte bosatte jobbet i egen kommune.",
                   str(r.kommunenr), _num(r.value, 1)) for r in mine.itertuples()]
@@ -393,7 +405,8 @@ def commuting_text(panel_df: pd.DataFrame, comparison: str, log: C.ClaimLog | No
     else:
         made.append(claim(f"Medianen for {group} finnes ikke: for få av kommunene har tall.", comparison,
                           None))
-    return (f"Pendling finnes i dataene bare for {PERIOD} (SSB-tabell 03321), før nettverksperioden. "
+    which = "det eneste året" if len(years) == 1 else f"det siste av {len(years)} år"
+    return (f"Pendlingstallene gjelder {period(latest)} ({which} i dataene; SSB-tabell 03321). "
             "Pendling omfatter også ukependling. Andelen sysselsatte bosatte som jobbet i egen kommune:"
             "\n\n" + _claims_html(log, "pendling", made))
 

@@ -1,9 +1,11 @@
-"""The report's «Pendling» part: SSB 03321, 4th quarter 2017, the only year the data has.
+"""The report's «Pendling» part: SSB 03321, the 4th quarter of the latest year the report may use.
 
-What a reader sees depends on what was known in the report year (`factbase.as_of`): the figures were
-published in March 2018, so reports for earlier years get one line saying so and nothing else. A
-municipality that received part of a municipality split after 2017 (Narvik, Hamarøy, Heim, Hitra, Orkland,
-Ålesund, Haram) has no figures: SSB's 2017 figures cannot be moved to its borders without a model.
+What a reader sees depends on what was known in the report year (`factbase.as_of`): a 4th-quarter figure
+of year Y is published in Y+1, so a report for Y shows the year before at the latest, and names it
+(«4. kvartal 2017» with the embedded snapshot; a later year once `samfunn update` has fetched it). Reports
+for years before the first published figures get one line saying so and nothing else. A municipality that
+received part of a municipality split after that year (for 2017: Narvik, Hamarøy, Heim, Hitra, Orkland,
+Ålesund, Haram) has no figures: SSB's figures cannot be moved to its borders without a model.
 """
 
 from __future__ import annotations
@@ -17,20 +19,34 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from samfunn_data.facts import commuting as facts_commuting
-from samfunn_data.facts.indicators import COMMUTING_YEAR
 from samfunn_data.formatting import fmt_int, fmt_pct
 from samfunn_data.reports import charts, tables
 
 IDS = facts_commuting.INDICATORS
-PERIOD = facts_commuting.PERIOD  # "4. kvartal 2017"
 TOP = 5
 MAP_RADIUS_KM = 250  # partners farther away are listed under the map, not drawn (they would shrink it)
-SOURCE = f"{charts.SSB}, statistikkbanken tabell 03321 ({PERIOD})."
+
+
+def year_of(data) -> int | None:
+    """The year whose figures the report shows: the latest the report year may use (as of `data.year`)
+    for which the municipality has figures; None if there is none."""
+    row = data.fact("sysselsatte_bosatt")
+    return None if row is None else int(row["year"])
 
 
 def available(data) -> bool:
     """Whether the report may show commuting figures for this municipality and year."""
-    return data.fact("sysselsatte_bosatt", COMMUTING_YEAR) is not None
+    return year_of(data) is not None
+
+
+def source(year: int) -> str:
+    """The source line of the year's figures."""
+    return f"{charts.SSB}, statistikkbanken tabell 03321 ({facts_commuting.period(year)})."
+
+
+def caption(data) -> str:
+    """The indicator table's caption (only when `available`)."""
+    return f"Pendling, {facts_commuting.period(year_of(data))}"
 
 
 def _note(text: str) -> str:
@@ -39,39 +55,49 @@ def _note(text: str) -> str:
 
 def absent_text(data) -> str:
     """Why the report shows no commuting figures (only when not `available`)."""
-    if data.year <= COMMUTING_YEAR:  # as_of hides 4th-quarter figures until the next year
-        return (f"Pendlingstallene for {PERIOD} ble publisert av SSB i 2018 og er derfor ikke med "
-                f"i en rapport for {data.year}.")
-    return (f"SSB har pendlingstall for {PERIOD} bare på kommunegrensene fra 2017. {data.name} fikk "
-            "senere en del av en kommune som ble delt, så tallene kan ikke regnes om til dagens "
-            "grenser uten å anslå fordelingen. Rapporten viser derfor ingen pendlingstall.")
+    every = facts_commuting.years(facts_commuting.load_flows())
+    if not every:
+        return "Dataene har ingen pendlingstall (SSB-tabell 03321)."
+    known = [y for y in every if y < data.year]  # as_of: 4th-quarter figures of Y are published in Y+1
+    if not known:
+        return (f"Pendlingstallene for {facts_commuting.period(every[0])} ble publisert av SSB i "
+                f"{every[0] + 1} og er derfor ikke med i en rapport for {data.year}.")
+    latest = max(known)
+    return (f"SSB har pendlingstall for {facts_commuting.period(latest)} bare på kommunegrensene fra "
+            f"{latest}. {data.name} fikk senere en del av en kommune som ble delt, så tallene kan ikke "
+            "regnes om til dagens grenser uten å anslå fordelingen. Rapporten viser derfor ingen "
+            "pendlingstall.")
 
 
 NOTE = ("Pendling betyr her at bosted og arbeidssted er i ulike kommuner; det omfatter også ukependling og "
-        "lange avstander. Tallene gjelder dagens kommunegrenser der de er summer av 2017-kommuner; kommuner "
-        "som senere ble delt, står med navnet fra 2017.")
-CAPTION = f"Pendling, {PERIOD}"
+        "lange avstander. SSB publiserer tallene med kommunekodene for hvert år; de gjelder her dagens "
+        "kommunegrenser der de er summer av det årets kommuner, og kommuner som senere ble delt, står med "
+        "navnet fra det året.")
 
 
 def lead_text(data) -> str:
     """The figures in a sentence (only when `available`)."""
-    v = {i: data.value(i, COMMUTING_YEAR) for i in IDS}
+    year = year_of(data)
+    v = {i: data.value(i, year) for i in IDS}
     own = v["sysselsatte_bosatt"] - v["utpendling"]
-    return (f"I {PERIOD} bodde {fmt_int(v['sysselsatte_bosatt'])} sysselsatte i {data.name}. "
-            f"{fmt_int(own)} av dem ({fmt_pct(v['andel_jobber_i_egen_kommune'])}) jobbet i kommunen, "
-            f"{fmt_int(v['utpendling'])} hadde arbeidssted i en annen kommune. "
+    return (f"I {facts_commuting.period(year)} bodde {fmt_int(v['sysselsatte_bosatt'])} sysselsatte i "
+            f"{data.name}. {fmt_int(own)} av dem ({fmt_pct(v['andel_jobber_i_egen_kommune'])}) jobbet i "
+            f"kommunen, {fmt_int(v['utpendling'])} hadde arbeidssted i en annen kommune. "
             f"{fmt_int(v['arbeidsplasser'])} personer hadde arbeidssted i {data.name}; "
             f"{fmt_int(v['innpendling'])} av dem bodde i en annen kommune.")
 
 
+def _partners(data, direction: str) -> pd.DataFrame:
+    return facts_commuting.top_partners(facts_commuting.load_flows(), data.kommunenr, direction, TOP,
+                                        year=year_of(data))
+
+
 def partner_tables(data) -> list[tuple[pd.DataFrame, str, str, str]]:
     """The top destinations and origins: (frame, caption, partner label, share label) each."""
-    flows = facts_commuting.load_flows()
-    return [(facts_commuting.top_partners(flows, data.kommunenr, "arbeidssted", TOP),
-             f"Hvor sysselsatte bosatt i {data.name} jobbet, {PERIOD}", "Arbeidssted",
-             "Andel av sysselsatte bosatte"),
-            (facts_commuting.top_partners(flows, data.kommunenr, "bosted", TOP),
-             f"Hvor de som jobbet i {data.name} bodde, {PERIOD}", "Bosted",
+    period = facts_commuting.period(year_of(data))
+    return [(_partners(data, "arbeidssted"), f"Hvor sysselsatte bosatt i {data.name} jobbet, {period}",
+             "Arbeidssted", "Andel av sysselsatte bosatte"),
+            (_partners(data, "bosted"), f"Hvor de som jobbet i {data.name} bodde, {period}", "Bosted",
              "Andel av dem som jobbet i kommunen")]
 
 
@@ -79,7 +105,7 @@ def summary_html(data) -> str:
     """The figures in a sentence, the indicator table and the top destinations and origins (HTML)."""
     if not available(data):
         return _note(absent_text(data))
-    parts = [f"<p>{html.escape(lead_text(data))}</p>", tables.indicator_table(data, IDS, CAPTION),
+    parts = [f"<p>{html.escape(lead_text(data))}</p>", tables.indicator_table(data, IDS, caption(data)),
              *(partner_table(*spec) for spec in partner_tables(data)), _note(NOTE)]
     return "".join(parts)
 
@@ -110,10 +136,9 @@ def flow_map(data) -> charts.Chart | None:
     from samfunn_data.reports.figures import _boundaries
 
     muni_geo, _county_geo, credit = _boundaries(str(get_settings().snapshot_dir / "geo"))
-    flows = facts_commuting.load_flows()
-    out = facts_commuting.top_partners(flows, data.kommunenr, "arbeidssted", TOP)
-    inn = facts_commuting.top_partners(flows, data.kommunenr, "bosted", TOP)
-    return flow_chart(muni_geo, data.kommunenr, data.name, out[~out["egen"]], inn[~inn["egen"]], credit)
+    out, inn = _partners(data, "arbeidssted"), _partners(data, "bosted")
+    return flow_chart(muni_geo, data.kommunenr, data.name, out[~out["egen"]], inn[~inn["egen"]],
+                      year_of(data), credit)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -134,7 +159,7 @@ def _arc(start, end, aspect: float, bend: float = 0.18, points: int = 41) -> np.
     return np.column_stack([curve[:, 0] * aspect, curve[:, 1]])
 
 
-def flow_chart(muni_geo: dict, code: str, name: str, out: pd.DataFrame, inn: pd.DataFrame,
+def flow_chart(muni_geo: dict, code: str, name: str, out: pd.DataFrame, inn: pd.DataFrame, year: int,
                credit: str = "© Kartverket") -> charts.Chart:
     """Lines from the municipality to its largest destinations (solid) and origins (dashed), widths by
     persons, labelled with the count; partners beyond MAP_RADIUS_KM or without a 2024 area are listed."""
@@ -191,7 +216,7 @@ def flow_chart(muni_geo: dict, code: str, name: str, out: pd.DataFrame, inn: pd.
     ax.text(0.99, 0.01, credit, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
             color="#333333",
             bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
-    title = f"{name}: de største pendlingsstrømmene, {PERIOD}"
+    title = f"{name}: de største pendlingsstrømmene, {facts_commuting.period(year)}"
     subtitle = (f"Pilene går fra bosted til arbeidssted, bredde etter antall personer: heltrukket = "
                 f"bosatte i {name} som pendler ut, stiplet = innpendlere til {name}.")
     if far:
@@ -201,5 +226,5 @@ def flow_chart(muni_geo: dict, code: str, name: str, out: pd.DataFrame, inn: pd.
     alt = (f"Kart over {name} med linjer til " + charts._join(list(dict.fromkeys(names_of.values()))) + ". "
            + "; ".join(f"{'ut til' if d == 'ut' else 'inn fra'} {r.kommune}: {fmt_int(r.personer)}"
                        for d, r in drawn) + ".")
-    return charts.Chart(fig, title, alt, f"{SOURCE} Kart: {credit} (Administrative enheter, CC BY 4.0), "
-                                         "forenklet av robhop/fylker-og-kommuner.")
+    return charts.Chart(fig, title, alt, f"{source(year)} Kart: {credit} (Administrative enheter, "
+                                         "CC BY 4.0), forenklet av robhop/fylker-og-kommuner.")

@@ -245,8 +245,6 @@ KNOWN_GAPS = (
     "Medianinntekt for fylket og landet: dataene har bare kommunene i Nordland og Trøndelag, og en median "
     "kan ikke regnes ut fra kommunetall.",
     "Helse og levevaner (folkehelseoversikten): ikke med i dataene.",
-    "Pendling for andre år enn 4. kvartal 2017, og for kommuner som senere fikk en del av en delt kommune: "
-    "ikke med i dataene.",
 )
 
 
@@ -268,6 +266,13 @@ def missing_items(data) -> list[str]:
         if data.row(ind.id) is None:
             absent.append(ind.title)
     items = list(KNOWN_GAPS)
+    commuting = data.fact("sysselsatte_bosatt")  # the year the «Pendling» part shows (as of the report year)
+    if commuting is None:
+        items.append("Pendling for kommunen: ingen tall publisert før rapportåret på grenser som kan "
+                     "regnes om til dagens uten å anslå fordelingen (se «Pendling»).")
+    else:
+        items.append(f"Pendling for andre år enn 4. kvartal {int(commuting['year'])}, det siste året med "
+                     "tall for kommunen som var publisert i rapportåret: ikke i rapporten.")
     if data.year < PROJECTION_VINTAGE_YEAR:
         items.append(
             f"Framskrivingen som fantes i {data.year} (SSBs framskrivinger fra "

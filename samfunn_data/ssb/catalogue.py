@@ -28,12 +28,16 @@ which are not today's municipalities and are left out, never recoded). SSB's cou
 estimated and weighted (kostra.md), not the sums of the municipalities that the fact base uses for counties,
 so they are not fetched.
 
-A table can be declared with its live query but not be fetchable into the fact base (`not_merged` says
-why): `samfunn update` names it and does not fail, and the build refuses a vintage of it fetched by hand.
-03321 (commuting) is such a table: the snapshot holds 2017 flows recoded to 2024 borders with split areas
-kept as `<code>-2017`, while SSB answers with the municipality codes of each year; a code such as 5001
-means other areas in 2017 and 2024, so merging would silently mix borders, and the recoding (KLASS
-changes plus exact sums, `samfunn_data/importers/commuting_03321.py`) is not done for live vintages yet.
+03321 (commuting) has no codelist either: SSB answers with the municipality codes valid in each year (1665
+Tydal in 2017, 5033 Tydal from 2018), as the embedded snapshot holds them. `year_codes` names such
+dimensions: the build recodes each year's codes to 2024 municipalities by exact sums
+(`samfunn_data.recoding`, the same code for the snapshot and for a fetched vintage), and refuses a vintage
+with codes its year cannot have or without every municipality against every other
+(`samfunn_data.facts.sources.check_year_codes`). The query takes every year from the snapshot's (2017)
+on, not `top(1)`: the store keeps the newest vintage of each query, so a `top(1)` vintage would lose the
+previous year the day SSB publishes the next. One year is about 853 x 853 region codes (current and former
+municipalities) = 727,609 cells, so the client splits the query into parts under SSB's `maxDataCells`
+(800,000).
 
 KDD's figures (income system, expenditure need, ROBEK) are not SSB's: `KDD_TABLES` names them so that
 `samfunn update` can say they cannot be fetched from SSB.
@@ -64,7 +68,7 @@ class TableSpec:
     levels: tuple[tuple[str, dict, dict], ...] = (MUNICIPALITIES,)
     note: str = ""
     find_newest: str | None = None  # a /tables search that finds a newer successor (projections)
-    not_merged: str = ""  # why fetched rows cannot join the fact base yet (then `update` skips it)
+    year_codes: tuple[str, ...] = ()  # dimensions with each year's municipality codes (recoded by the build)
 
     def queries(self, table_id: str | None = None) -> list[tuple[str, Query]]:
         """(level, Query) for every part, optionally for a successor table with the same shape."""
@@ -119,14 +123,16 @@ CATALOGUE: dict[str, TableSpec] = {
                                       "FGK13,FGK14,FGK15,FGK16,FGK17",
                    "KOKart0000": "AGD10,AGD2,AGI5", "ContentsCode": KOSTRA_CONTENTS, "Tid": "*"},
                   (KOSTRA_MUNICIPALITIES,)),
-        # SSB's ids for 03321 are the snapshot's (e.g. `{variableCode: 'ArbstedKomm'}, {variableCode:
-        # 'Bokommuen'}, {variableCode: 'ContentsCode', valueCodes: ['Sysselsatte']}` in public queries).
+        # SSB's ids and codes for 03321, from public code that queries it: `{ variableCode: 'ArbstedKomm',
+        # valueCodes: ['*'] }, { variableCode: 'Bokommuen', ... }, { variableCode: 'ContentsCode',
+        # valueCodes: ['Sysselsatte'] }, { variableCode: 'Tid', ... }` (a TypeScript PxWebApi 2.0 client for
+        # Bamble, whose comments note 853 region codes and each year's codes: 0814 to 2019, 3813 2020-2023,
+        # 4012 from 2024) and `ApiData(".../api/v0/no/table/03321/", Tid = y, ArbstedKomm = TRUE,
+        # Bokommuen = TRUE)` (an R script with SSB's PxWebApiData).
         TableSpec("03321", "Sysselsatte etter arbeidsstedskommune og bostedskommune (pendling)",
                   ("ArbstedKomm", "Bokommuen", "ContentsCode", "Tid"),
-                  {"ArbstedKomm": "*", "Bokommuen": "*", "ContentsCode": "Sysselsatte", "Tid": "top(1)"},
-                  (("kommune", {}, {}),),
-                  not_merged="pendling: snapshotet har 2017-tall omkodet til 2024-grenser; SSB svarer med "
-                             "kommunekodene for hvert år, og omkodingen av nye årganger er ikke laget ennå"),
+                  {"ArbstedKomm": "*", "Bokommuen": "*", "ContentsCode": "Sysselsatte", "Tid": "from(2017)"},
+                  (("kommune", {}, {}),), year_codes=("ArbstedKomm", "Bokommuen")),
     )
 }
 

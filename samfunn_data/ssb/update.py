@@ -61,8 +61,7 @@ def fetch_all(settings: Settings, force: bool = False, client=None,
     """
     client = client or make_client(settings)
     refresh = "always" if force else "if-stale"
-    parts = [(spec, level, query) for spec in CATALOGUE.values() if not spec.not_merged
-             for level, query in spec.queries()]
+    parts = [(spec, level, query) for spec in CATALOGUE.values() for level, query in spec.queries()]
     outcomes: list[Outcome] = []
     unreachable = ""
     for spec, level, query in parts:
@@ -90,8 +89,6 @@ def fetch_all(settings: Settings, force: bool = False, client=None,
     outcomes.extend(_klass(settings, unreachable))
     outcomes.extend(Outcome(key, "KDD", SKIPPED, f"{title}: KDDs tall, kan ikke hentes fra SSB")
                     for key, title in KDD_TABLES.items())
-    outcomes.extend(Outcome(spec.table_id, "snapshot", SKIPPED, f"hentes ikke: {spec.not_merged}")
-                    for spec in CATALOGUE.values() if spec.not_merged)
     return outcomes
 
 

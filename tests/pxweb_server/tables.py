@@ -3,8 +3,11 @@
 Every SSB table of the embedded snapshot (data/raw/snapshot/NNNNN.parquet: real published figures, SSB's
 dimension ids and codes, e.g. 07459 with `Region`, `Kjonn`, `Alder`, `ContentsCode`, `Tid`) is served as
 one dense cube, so `SAMFUNN_SSB_URL` pointed here behaves like SSB for every table the project uses.
-Cells the snapshot does not hold are null with status "." ("cannot be given"), never filled in. JSON-stat
-documents under tests/fixtures/pxweb/ are served as well (a fixture of the same id wins).
+Cells the snapshot does not hold are null with status "." ("cannot be given"), never filled in, except in
+03321, whose snapshot drops the flows SSB publishes as 0 (they are served as 0, as SSB does). 03321 is
+served as SSB answers it: `ArbstedKomm` x `Bokommuen` on the municipality codes of the year (2017 codes
+such as 1665 Tydal, labelled "Tydal (-2017)"), not on today's borders. JSON-stat documents under
+tests/fixtures/pxweb/ are served as well (a fixture of the same id wins).
 
 Codelists are derived from the cube's own codes the way SSB's work for these tables (see the
 janbrus/pxwebapi-skills notes on SSB, `references/codelists-and-filters.md`): `agg_KommSummer` maps
@@ -37,6 +40,8 @@ REGION_DIMS = ("Region", "KOKkommuneregion0000")
 # SSB's English variable labels for the dimensions the project's tables share. Category labels stay
 # Norwegian under `lang=en` (the snapshot holds no English ones): the one place the loopback differs.
 ENGLISH = {"region": "region", "kjønn": "sex", "alder": "age", "statistikkvariabel": "contents", "år": "year"}
+# Tables whose snapshot leaves out the cells SSB publishes as 0 (03321 keeps only non-zero flows).
+ZEROS_LEFT_OUT = ("03321",)
 # Tables of counts, where a county is the sum of its municipalities (not medians or projections).
 SUMMABLE = ("07459", "06913", "07984", "09429")
 
@@ -73,6 +78,8 @@ class Cube:
         flat = np.ravel_multi_index(positions, shape)
         values = np.full(int(np.prod(shape)), np.nan)
         values[flat] = frame["value"].to_numpy(dtype=float)
+        if table_id in ZEROS_LEFT_OUT:
+            values[np.isnan(values)] = 0.0
         status = np.full(values.size, None, dtype=object)
         status[np.isnan(values)] = "."
         given = frame["status"].notna().to_numpy()
