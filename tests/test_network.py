@@ -112,10 +112,10 @@ def test_group_median_is_not_shown_where_the_data_covers_only_part_of_the_group(
 
 
 def test_text_states_the_uncertainty_and_what_the_data_lacks(panel):
-    from samfunn_data.network import text as network_text
+    from samfunn_data.network import period_text
 
     bd = network.before_during(panel, "2015-2019", "2020-2023")
-    text = network_text.before_during_text(bd, panel)
+    text = period_text.before_during_text(bd, panel)
     assert "Små tall" in text and "Beskrivende, ikke årsak" in text
     assert "2015–2018" in text  # the years the components are missing for
     assert "06913" in text
