@@ -1,9 +1,9 @@
 """Bokmål text and formatted tables for the network overview, written from the numbers in `network`.
 
 Every sentence states its numbers and says when small numbers make a difference impossible to tell.
-Sentences that state a finding about numbers are `claims.Claim` records rendered through the overview's
-`ClaimLog` (pass ``log``) as HTML lists inside a ``data-claims-section`` container; method, definition and
-source text stays plain Markdown outside those containers.
+Sentences that state a finding about numbers (here and in `network.period_text`) are `claims.Claim`
+records rendered through the overview's `ClaimLog` (pass ``log``) as HTML lists inside a
+``data-claims-section`` container; method, definition and source text stays plain Markdown outside them.
 """
 
 from __future__ import annotations
