@@ -530,6 +530,7 @@ def indicator_table_markdown() -> str:
               "verdien er.", "",
               "| id | tittel | forklaring | enhet | bygger på |", "|---|---|---|---|---|"]
     for d in DERIVED.values():
-        cells = [f"`{d.id}`", d.title, d.description, d.unit, ", ".join(f"`{b}`" for b in d.based_on)]
+        # based_on unquoted: a backticked id in a cell is how a row names its indicator
+        cells = [f"`{d.id}`", d.title, d.description, d.unit, ", ".join(d.based_on)]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines) + "\n"
