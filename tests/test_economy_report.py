@@ -215,9 +215,12 @@ def test_network_overview_shows_the_participants_economy_against_their_peers(rea
         assert f'">{name}: ' in text  # each participant's line, a claim in a list
     # Tydal 2023–2025: (13.56 + 12.37 + 7.50) / 3 = 11.1 %, its real KOSTRA results
     assert '">Tydal: 11,1\u00a0% i snitt 2023–2025' in text and "tallene for 2025 er foreløpige" in text
-    assert "ROBEK per 20.04.2026 (KDD): Moskenes og Røyrvik står i registeret" in text
+    # each participant's status in KDD's list of 20.04.2026 is a claim of its own
+    for name in ("Moskenes", "Røyrvik"):
+        assert f'">{name} står i ROBEK per 20.04.2026.</li>' in text
+    assert '">Tydal står ikke i ROBEK per 20.04.2026.</li>' in text
     during = network_text.economy_text(panel, network.SMALL_NL_TR, 2023)
-    assert "står i registeret" not in during and "2021–2023" in during
+    assert "står i ROBEK" not in during and "2021–2023" in during
     assert network_charts.economy_figure(panel) is not None
     table = network_text.latest_table(panel, network_text.ECONOMY_TABLE, 2026, network.SMALL_NL_TR).data
     need = table[table["Indikator"] == "Indeks for beregnet utgiftsbehov"].iloc[0]

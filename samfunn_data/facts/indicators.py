@@ -473,6 +473,47 @@ def as_frame():
 _KIND_NB = {"stock": "beholdning", "flow": "strøm", "projection": "framskriving", "static": "fast"}
 
 
+@dataclass(frozen=True)
+class Derived:
+    """A figure a text computes from catalogue indicators for one sentence (not stored in the fact base);
+    a claim names it as its `indicator` when no catalogue id says what its value is."""
+
+    id: str
+    title: str
+    description: str
+    unit: str
+    based_on: tuple[str, ...]
+
+
+_PERIOD = "fra 1. januar i periodens første år til 1. januar året etter siste år"
+DERIVED: dict[str, Derived] = {d.id: d for d in (
+    Derived("antall_kommuner", "Kommuner i en sammenligningsgruppe",
+            "Antall kommuner i gruppen: kommunene med under 2 500 innbyggere 1. januar i referanseåret "
+            "(nettverksoversikten).", "kommuner", ("folkemengde",)),
+    Derived("endring_per_ar_pst", "Befolkningsendring per år i en periode, prosent",
+            f"Snittet av de årlige endringene i folkemengde i prosent, {_PERIOD}.", "prosent",
+            ("folkemengde",)),
+    Derived("endring_per_ar_pst_forskjell", "Endring per år under minus før, prosentpoeng",
+            "Befolkningsendringen per år (`endring_per_ar_pst`) i nettverksperioden minus den i perioden "
+            "før, i prosentpoeng.",
+            "prosentpoeng", ("folkemengde",)),
+    Derived("fire_personer_pst", "Fire personer i prosent av folkemengden",
+            "4 delt på folkemengden 1. januar, i prosent: hvor mye folketallet endres når én familie på "
+            "fire flytter.", "prosent", ("folkemengde",)),
+    *(Derived(f"{flow}_periode", f"{title}, sum for en periode", f"{title} summert over periodens år.",
+              "personer", (flow,)) for flow, (title, _) in _FLOWS.items()),
+    *(Derived(f"{flow}_periode_per_1000", f"{title} per 1000 innbyggere per år i en periode",
+              f"{title} summert over periodens år, delt på summen av årenes middelfolkemengde (snittet av "
+              "1. januar i året og 1. januar året etter, fra 07459), ganger 1000.", "per 1000",
+              (flow, "folkemengde")) for flow, (title, _) in _FLOWS.items()),
+)}
+
+
+def is_known(indicator_id: str) -> bool:
+    """Whether a claim's indicator is a catalogue id or a documented derived figure."""
+    return indicator_id in CATALOGUE or indicator_id in DERIVED
+
+
 def indicator_table_markdown() -> str:
     """The README's indicator table (markdown), generated from the catalogue so it cannot drift."""
     lines = ["| id | tittel | forklaring | enhet | type | tidspunkt | kilde (SSB-tabell eller KDD) | dekning "
@@ -484,4 +525,12 @@ def indicator_table_markdown() -> str:
                      ind.reference_date, " + ".join(ind.source_tables), ind.coverage, ", ".join(ind.levels),
                      ind.count_basis]
             lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    lines += ["", "Avledede tall: regnet ut i en tekst fra indikatorene over, for én setning, og ikke "
+              "lagret i faktagrunnlaget. En påstand (claim) bruker id-en når ingen indikator sier hva "
+              "verdien er.", "",
+              "| id | tittel | forklaring | enhet | bygger på |", "|---|---|---|---|---|"]
+    for d in DERIVED.values():
+        # based_on unquoted: a backticked id in a cell is how a row names its indicator
+        cells = [f"`{d.id}`", d.title, d.description, d.unit, ", ".join(d.based_on)]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -230,13 +230,16 @@ def _period_stats(pop: pd.Series, period: Period) -> dict:
     values = pop.reindex(years)
     if values.isna().any():
         return {"start": np.nan, "end": np.nan, "change": np.nan, "pst": np.nan, "annual": np.nan,
-                "se": np.nan}
+                "se": np.nan, "middel": np.nan}
     yearly = values.pct_change().dropna() * 100
     return {
         "start": values.iloc[0], "end": values.iloc[-1], "change": values.iloc[-1] - values.iloc[0],
         "pst": (values.iloc[-1] / values.iloc[0] - 1) * 100, "annual": yearly.mean(),
         # the unit's own year-to-year spread within the period (robustness.py's rule for net figures)
         "se": yearly.std(ddof=1) / np.sqrt(len(yearly)) if len(yearly) > 1 else np.nan,
+        # person-years: the sum of each year's mean population (1 January and the 1 January after), the
+        # denominator of a flow per 1000 inhabitants per year
+        "middel": float(((values.iloc[:-1].to_numpy() + values.iloc[1:].to_numpy()) / 2).sum()),
     }
 
 
@@ -253,7 +256,8 @@ def before_during(panel_df: pd.DataFrame, before="2015-2019", during="2020-2023"
     One row per unit: each participant, the participants together, the comparison group together, the
     two counties and Norway. A period's change runs from 1 January of its first year to 1 January after
     its last. ``annual_*`` is the mean of the yearly % changes; ``se_*`` its standard error from the
-    unit's own year-to-year spread; ``vurdering`` applies robustness.differs to during vs before.
+    unit's own year-to-year spread; ``middel_*`` the period's person-years (sum of the years' mean
+    population); ``vurdering`` applies robustness.differs to during vs before.
     Natural increase and net migration are summed over a period only when the data has every year of
     it for every member (06913 starts in 2019 in the snapshot); otherwise they are missing.
     """

@@ -1,9 +1,9 @@
 """Bokmål text and formatted tables for the network overview, written from the numbers in `network`.
 
 Every sentence states its numbers and says when small numbers make a difference impossible to tell.
-Sentences that state a finding about numbers are `claims.Claim` records rendered through the overview's
-`ClaimLog` (pass ``log``) as HTML lists inside a ``data-claims-section`` container; method, definition and
-source text stays plain Markdown outside those containers.
+Sentences that state a finding about numbers (here and in `network.period_text`) are `claims.Claim`
+records rendered through the overview's `ClaimLog` (pass ``log``) as HTML lists inside a
+``data-claims-section`` container; method, definition and source text stays plain Markdown outside them.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ import pandas as pd
 
 from samfunn_data.facts.commuting import INDICATORS, period
 from samfunn_data.facts.robustness import GRADE_LABELS_NB, INDICATIVE, TOO_FEW, grade_label, grade_legend_nb
-from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
-from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE, PARTICIPANTS, group_codes
+from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value, round_half_up
+from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE
 from samfunn_data.reports import claims as C
 
 # The comparison groups as claims name them.
 GROUP_COMPARATOR = {"sma_nl_tr": C.SMALL_NL_TR, "sma_norge": C.SMALL_NORWAY}
 
 VERDICT = {"higher": "høyere vekst under enn før", "lower": "lavere vekst under enn før",
-           "no clear difference": "ingen klar forskjell", "unavailable": "kan ikke vurderes"}
+           "no clear difference": "ingen klar endring", "unavailable": "kan ikke vurderes"}
 # The figures a planstrategi fact base leads with (one or two per chapter), for the "newest year" table.
 KEY_INDICATORS = ["folkemengde", "endring_5ar_pst", "andel_0_5", "andel_80_pluss", "forsorgerbrok",
                   "kvinner_per_100_menn_20_39", "fodselsoverskudd_3ar_per_1000",
@@ -30,33 +30,21 @@ KEY_INDICATORS = ["folkemengde", "endring_5ar_pst", "andel_0_5", "andel_80_pluss
                   "framskrevet_2040_pst"]
 
 
-def _claims_html(log: C.ClaimLog | None, section: str, made: list[C.Claim]) -> str:
+def claims_html(log: C.ClaimLog | None, section: str, made: list[C.Claim]) -> str:
     """The claims as one HTML list (one line, so Markdown passes it through) in a claims section."""
     log = log if log is not None else C.ClaimLog()
     items = "".join(log.html(c) for c in made)
     return f'<ul data-claims-section="{section}">{items}</ul>' if made else ""
 
 
-def _num(value, decimals: int = 2) -> float | None:
-    return None if value is None or pd.isna(value) else round(float(value), decimals)
+def shown(value, decimals: int = 2) -> float | None:
+    """`value` rounded as `formatting` shows it (halves away from zero), for a claim's fields."""
+    return None if value is None or pd.isna(value) else float(round_half_up(value, decimals))
 
 
-def _pp(value) -> str:
-    if value is None or pd.isna(value):
-        return MISSING
-    return fmt_number(value, 2, signed=True) + " prosentpoeng"
-
-
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     """'Andre små kommuner i Nordland' -> 'andre små kommuner i Nordland' (names keep their capitals)."""
     return text[:1].lower() + text[1:]
-
-
-def _period_phrase(row, tag: str, when: str) -> str:
-    if pd.isna(row[f"annual_{tag}"]):
-        return f"tall for {when} mangler i dataene"
-    return (f"{fmt_pct(row[f'annual_{tag}'], 2, signed=True)} per år {when} "
-            f"({fmt_int(row[f'change_{tag}'], signed=True)} personer)")
 
 
 def styled(table: pd.DataFrame):
@@ -73,144 +61,6 @@ def counts_table(panel_df: pd.DataFrame, year: int):
         table[col] = table[col].map(lambda v: MISSING if pd.isna(v) else fmt_int(v))
     table.columns = ["Gruppe", "Kommuner", f"Innbyggere 1. januar {year}", "Minste", "Største"]
     return styled(table)
-
-
-def intro(panel_df: pd.DataFrame, reference_year: int, comparison: str, years) -> str:
-    """Opening paragraph: who is compared with whom, and how the groups were formed."""
-    participants = panel_df.loc[panel_df["deltaker"]].drop_duplicates("kommunenr")
-    names = ", ".join(f"{r.navn} ({r.kommunenr})" for r in participants.itertuples())
-    n_comp = len(group_codes(panel_df, comparison))
-    n_small = len(group_codes(panel_df, "sma_norge"))
-    first, last = int(panel_df["year"].min()), int(panel_df["year"].max())
-    return (
-        f"Deltakerne i læringsnettverket (2020–2023) er {names}. De sammenlignes med "
-        f"**{_lower_first(GROUP_LABELS[comparison])}** ({fmt_int(n_comp)} kommuner), alle kommuner i Norge "
-        f"under 2 500 innbyggere ({fmt_int(n_small)}), Nordland, Trøndelag og hele landet, for årene "
-        f"{first}–{last}.\n\n"
-        f"Gruppene er satt sammen etter folketallet 1. januar {reference_year} og holdes faste over tid, "
-        "så en kurve ikke hopper fordi en kommune går over eller under 2 500. En kommune er «liten» når den "
-        "hadde under 2 500 innbyggere den datoen. Tall fra tabeller som bare dekker Nordland og Trøndelag "
-        "(fødselsoverskudd, nettoinnflytting, inntekt, sysselsetting, utdanning) finnes ikke for små "
-        "kommuner i resten av landet; der mangler gruppen «alle små i Norge»."
-    )
-
-
-def _row(bd: pd.DataFrame, key: str) -> pd.Series | None:
-    rows = bd[bd["enhet"] == key]
-    return None if rows.empty else rows.iloc[0]
-
-
-def _components_text(bd, panel_df, before, during) -> str:
-    from samfunn_data.network.analysis import component_coverage
-
-    first, last = component_coverage(panel_df)
-    if first is None:
-        return ("Fødselsoverskudd og nettoinnflytting finnes ikke i dataene, så endringen kan ikke deles i "
-                "komponenter.")
-    text = (f"Fødselsoverskudd og nettoinnflytting finnes i dataene for {first}–{last} (SSB-tabell 06913, "
-            "bare Nordland og Trøndelag). ")
-    for a, b in (before, during):
-        if a < first or b > last:
-            text += (f"For perioden {a}–{b} mangler komponentene for {a}–{min(b, first - 1)}"
-                     if a < first else f"For perioden {a}–{b} mangler komponentene etter {last}")
-            text += ", så der kan vi bare sammenligne den samlede befolkningsendringen. "
-    lines = []
-    for key in (PARTICIPANTS, bd.attrs.get("comparison")):
-        row = _row(bd, key)
-        if row is None or pd.isna(row["fodselsoverskudd_under"]):
-            continue
-        person_years = (during[1] - during[0] + 1) * (row["start_under"] + row["end_under"]) / 2
-
-        def per_1000(v, person_years=person_years):
-            return fmt_number(v / person_years * 1000, 1, signed=True)
-
-        lines.append(
-            f"- {row['navn']}: fødselsoverskudd {fmt_int(row['fodselsoverskudd_under'], signed=True)} og "
-            f"nettoinnflytting {fmt_int(row['nettoinnflytting_under'], signed=True)} personer i {during[0]}–"
-            f"{during[1]} (om lag {per_1000(row['fodselsoverskudd_under'])} og "
-            f"{per_1000(row['nettoinnflytting_under'])} per 1 000 innbyggere per år)."
-        )
-    return text + ("\n\n" + "\n".join(lines) if lines else "")
-
-
-def _uncertainty_text(bd: pd.DataFrame, panel_df: pd.DataFrame, year: int, years: tuple[int, int]) -> str:
-    pop = panel_df[(panel_df["indicator"] == "folkemengde") & (panel_df["year"] == year)
-                   & panel_df["deltaker"]]
-    if pop.empty:
-        return ""
-    smallest = pop.loc[pop["value"].idxmin()]
-    family = 4 / smallest["value"] * 100
-    return (
-        f"**Små tall.** Deltakerne har til sammen {fmt_int(pop['value'].sum())} innbyggere; den minste, "
-        f"{smallest['navn']}, hadde {fmt_int(smallest['value'])} innbyggere 1. januar {year}. "
-        f"Flytter én familie på fire, er det {fmt_pct(family, 1)} av folketallet der. De årlige endringene i "
-        "enkeltkommuner svinger derfor mye av tilfeldige grunner. Vurderingen over sammenligner "
-        "forskjellen mellom periodene med kommunenes egne år-til-år-svingninger (95 %-nivå, regelen i "
-        f"faktagrunnlaget for nettotall). Med bare {years[0]} og {years[1]} år i periodene er også det "
-        "anslaget usikkert, så «ingen klar forskjell» betyr at forskjellen er innenfor det tilfeldige "
-        "svingninger kan gi, ikke at det ikke var noen endring.\n\n"
-        "**Beskrivende, ikke årsak.** Kommunene søkte seg inn i nettverket og ble valgt ut; de ble ikke "
-        "trukket tilfeldig, og mye annet skjedde i de samme årene (blant annet koronapandemien). "
-        "En forskjell mellom deltakere og sammenligningskommuner viser ikke at nettverket var årsaken."
-    )
-
-
-def before_during_text(bd: pd.DataFrame, panel_df: pd.DataFrame, log: C.ClaimLog | None = None) -> str:
-    """The before/during comparison in plain bokmål, with numbers and what noise allows us to say.
-
-    Each unit's line is a claim (kommunenr: the unit's code, or the group key such as "deltakere";
-    value: the difference in percentage points, tested against 0), and so is the comparison of the
-    participants with the comparison group (comparator: that group, with its n)."""
-    from samfunn_data.facts.robustness import differs
-
-    before = tuple(int(x) for x in bd.attrs["before"].split("–"))
-    during = tuple(int(x) for x in bd.attrs["during"].split("–"))
-    parts = [
-        f"Befolkningsendringen regnes fra 1. januar i periodens første år til 1. januar året etter siste år: "
-        f"**før** = {before[0]}–{before[1]}, **under** = {during[0]}–{during[1]}. «Per år» er snittet av de "
-        "årlige endringene i prosent."
-    ]
-    made = []
-    through = during[1] + 1  # the change runs to 1 January after the period's last year
-
-    def claim(text, key, value, verdict, **comparator):
-        fields = {"comparator": None, "comparator_value": 0.0 if value is not None else None,
-                  "comparator_n": None, **comparator}
-        return C.Claim("foer_under", text, "folkemengde", str(key), through, value, verdict=verdict,
-                       data_through=through, **fields)
-
-    for key in (PARTICIPANTS, bd.attrs["comparison"], "18", "50", "0"):
-        row = _row(bd, key)
-        if row is None:
-            continue
-        missing = pd.isna(row["forskjell_pp"])
-        verdict = "" if missing else f"; forskjell {_pp(row['forskjell_pp'])}: {VERDICT[row['vurdering']]}"
-        made.append(claim(f"{row['navn']}: {_period_phrase(row, 'for', 'før')}, "
-                          f"{_period_phrase(row, 'under', 'under')}{verdict}.", key,
-                          _num(row["forskjell_pp"]), C.UNAVAILABLE if missing else str(row["vurdering"])))
-    p, c = _row(bd, PARTICIPANTS), _row(bd, bd.attrs["comparison"])
-    if p is not None and c is not None:
-        se_p = np.hypot(p["se_for"], p["se_under"])
-        se_c = np.hypot(c["se_for"], c["se_under"])
-        verdict = differs(p["forskjell_pp"], c["forskjell_pp"], se_p, se_c)
-        says = {"higher": "mer positiv for deltakerne enn for sammenligningsgruppen, og mer enn "
-                          "tilfeldige svingninger forklarer",
-                "lower": "mer negativ for deltakerne enn for sammenligningsgruppen, og mer enn tilfeldige "
-                         "svingninger forklarer",
-                "no clear difference": "ikke klart forskjellig mellom deltakerne og sammenligningsgruppen; "
-                                       "forskjellen er innenfor det tilfeldige svingninger kan forklare",
-                "unavailable": "ikke mulig å vurdere med disse dataene"}[verdict]
-        made.append(claim(
-            f"Endringen fra før til under var {_pp(p['forskjell_pp'])} for deltakerne og "
-            f"{_pp(c['forskjell_pp'])} for {_lower_first(GROUP_LABELS[bd.attrs['comparison']])}: {says}.",
-            PARTICIPANTS, _num(p["forskjell_pp"]), str(verdict),
-            comparator=GROUP_COMPARATOR[bd.attrs["comparison"]], comparator_value=_num(c["forskjell_pp"]),
-            comparator_n=len(group_codes(panel_df, bd.attrs["comparison"]))))
-    parts.append(_claims_html(log, "foer_under", made))
-    parts.append(_components_text(bd, panel_df, before, during))
-    lengths = (before[1] - before[0] + 1, during[1] - during[0] + 1)
-    parts.append(_uncertainty_text(bd, panel_df, during[0], lengths))
-    return "\n\n".join(x for x in parts if x)
 
 
 def before_during_table(bd: pd.DataFrame):
@@ -286,7 +136,7 @@ def latest_table(panel_df: pd.DataFrame, indicators: list[str], year: int, compa
         summary = group_summary(panel_df[panel_df["year"] == latest], ind, [comparison, "0"])
         covered = summary["dekning"] >= MIN_COVERAGE
         med = summary.loc[(summary["gruppe"] == comparison) & covered, "median"]
-        label = f"Median {_lower_first(GROUP_LABELS[comparison])}"
+        label = f"Median {lower_first(GROUP_LABELS[comparison])}"
         row[label] = fmt_value(med.iloc[0] if len(med) else np.nan, unit, decimals)
         country = summary.loc[summary["gruppe"] == "0", "median"]
         row["Norge"] = fmt_value(country.iloc[0] if len(country) else np.nan, unit, decimals)
@@ -394,13 +244,13 @@ def commuting_text(panel_df: pd.DataFrame, comparison: str, log: C.ClaimLog | No
                        data_through=latest, **fields)
 
     made = [claim(f"{r.navn}: {fmt_pct(r.value)} av de sysselsatte bosatte jobbet i egen kommune.",
-                  str(r.kommunenr), _num(r.value, 1)) for r in mine.itertuples()]
-    group = _lower_first(GROUP_LABELS[comparison])
+                  str(r.kommunenr), shown(r.value, 1)) for r in mine.itertuples()]
+    group = lower_first(GROUP_LABELS[comparison])
     if len(covered):
         made.append(claim(f"Medianen for {group} var {fmt_pct(covered['median'].iloc[0])} "
                           f"(n = {fmt_int(covered['n'].iloc[0])}).", comparison, None,
                           comparator=GROUP_COMPARATOR[comparison],
-                          comparator_value=_num(covered["median"].iloc[0], 1),
+                          comparator_value=shown(covered["median"].iloc[0], 1),
                           comparator_n=int(covered["n"].iloc[0])))
     else:
         made.append(claim(f"Medianen for {group} finnes ikke: for få av kommunene har tall.", comparison,
@@ -408,7 +258,7 @@ def commuting_text(panel_df: pd.DataFrame, comparison: str, log: C.ClaimLog | No
     which = "det eneste året" if len(years) == 1 else f"det siste av {len(years)} år"
     return (f"Pendlingstallene gjelder {period(latest)} ({which} i dataene; SSB-tabell 03321). "
             "Pendling omfatter også ukependling. Andelen sysselsatte bosatte som jobbet i egen kommune:"
-            "\n\n" + _claims_html(log, "pendling", made))
+            "\n\n" + claims_html(log, "pendling", made))
 
 
 # ---------------------------------------------------------------- kommuneøkonomi
@@ -433,7 +283,7 @@ def _result_claim(panel_df: pd.DataFrame, code: str, name: str, comparison: str,
         return None
     last = avg.iloc[-1]
     y = int(last["year"])
-    value = _num(last["value"], 1)
+    value = shown(last["value"], 1)
     yearly = own[(own["indicator"] == "netto_driftsresultat_pst") & (own["year"] <= y)]
     se = spread_se(yearly.set_index("year")["value"].astype(float), 3)
     summary = group_summary(panel_df[panel_df["year"] == y], "netto_driftsresultat_pst_3ar", [comparison])
@@ -447,7 +297,7 @@ def _result_claim(panel_df: pd.DataFrame, code: str, name: str, comparison: str,
     verdict = str(differs(float(last["value"]), median, se, np.nan))
     words = _RESULT_WORDS[verdict].format(f"{fmt_pct(median)}, n = {n}")
     return C.Claim(text=f"{name}: {fmt_pct(last['value'])} i snitt {y - 2}–{y}, {words}.",
-                   comparator=GROUP_COMPARATOR[comparison], comparator_value=_num(median, 1), comparator_n=n,
+                   comparator=GROUP_COMPARATOR[comparison], comparator_value=shown(median, 1), comparator_n=n,
                    verdict=verdict, **claim)
 
 
@@ -469,14 +319,15 @@ def economy_text(panel_df: pd.DataFrame, comparison: str, year: int, log: C.Clai
             + (f"; tallene for {', '.join(map(str, unrevised))} er foreløpige" if unrevised else "") + ". "
             "Netto driftsresultat i prosent av brutto driftsinntekter svinger mye fra år til år i små "
             "kommuner, så teksten bruker snittet for tre år og sammenligner det med medianen for "
-            f"{_lower_first(GROUP_LABELS[comparison])}. «Tydelig» betyr at forskjellen er større enn det "
+            f"{lower_first(GROUP_LABELS[comparison])}. «Tydelig» betyr at forskjellen er større enn det "
             "kommunens egne svingninger fra år til år kan forklare (95 %-nivå; regelen i faktagrunnlaget)."
             "\n\n"
-            + _claims_html(log, "okonomi", made))
-    return text + "\n\n" + _robek_text(panel_df, year)
+            + claims_html(log, "okonomi", made))
+    return text + "\n\n" + _robek_text(panel_df, year, log)
 
 
-def _robek_text(panel_df: pd.DataFrame, year: int) -> str:
+def _robek_text(panel_df: pd.DataFrame, year: int, log: C.ClaimLog | None) -> str:
+    """Each participant's place in the one ROBEK list the data has (a claim each, listed ones first)."""
     from samfunn_data.facts import robek
 
     rows = panel_df[(panel_df["indicator"] == "robek") & panel_df["deltaker"] & panel_df["value"].notna()
@@ -484,8 +335,9 @@ def _robek_text(panel_df: pd.DataFrame, year: int) -> str:
     if year < robek.FIRST_YEAR or rows.empty:
         return (f"ROBEK: dataene har bare registeret per {robek.DATE}; det sier ingenting om hvem som sto "
                 "der i nettverksperioden.")
-    listed = sorted(rows.loc[rows["value"] > 0, "navn"].astype(str))
-    who = " og ".join([", ".join(listed[:-1]), listed[-1]] if len(listed) > 1 else listed)
-    who = who or "ingen av deltakerne"
-    return (f"ROBEK per {robek.DATE} (KDD): {who} står i registeret. Det sier ingenting om hvem som sto der "
-            f"i nettverksperioden. {robek.MEANING}")
+    rows = rows.sort_values(["value", "navn"], ascending=[False, True])
+    made = [C.Claim("robek", f"{r.navn} står {'i' if r.value > 0 else 'ikke i'} ROBEK per {robek.DATE}.",
+                    "robek", str(r.kommunenr), int(r.year), float(r.value), None, None, None, C.UNAVAILABLE,
+                    int(r.year)) for r in rows.itertuples()]
+    return (claims_html(log, "robek", made) + f"\n\nDataene har bare KDDs ROBEK-liste per {robek.DATE}; "
+            f"den sier ingenting om hvem som sto der i nettverksperioden. {robek.MEANING}")

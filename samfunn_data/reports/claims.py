@@ -18,9 +18,10 @@ Conventions (used by `reports.findings` and `reports.planning`; follow them in n
 - ``value`` and ``comparator_value`` are rounded as the text shows them; ``data_through`` never exceeds
   the report year (tests/test_claims_asof.py checks it for every real report 2020–2023);
 - ``kommunenr`` is a municipality's code, a county/country code ("18", "50", "0"), or, in the network
-  overview (`network.text`), a group key for a statement about a group as a whole: "deltakere" (the
-  network's participants together), "sma_nl_tr" / "sma_norge" (the comparison groups); the overview
-  writes ``reports/network/network_overview.claims.json``;
+  overview (`network.text`, `network.period_text`), a group key for a statement about a group as a
+  whole: "deltakere" (the network's participants together), "sma_nl_tr" / "sma_norge" (the comparison
+  groups); the overview writes ``reports/network/network_overview.claims.json``; figures computed there
+  for one sentence name a derived id (`facts.indicators.DERIVED`) as their indicator;
 - in HTML, render with `ClaimLog.html` inside a container carrying ``data-claims-section="<name>"``:
   every text inside such a container must belong to a claim (tests/test_claims.py scans rendered pages).
 """
