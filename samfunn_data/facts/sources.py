@@ -137,7 +137,7 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         from samfunn_data.ssb.catalogue import CATALOGUE
         from samfunn_data.ssb.jsonstat import decode_jsonstat
         from samfunn_data.ssb.merge import merge_parts
-        from samfunn_data.ssb.shape import ShapeError, conform
+        from samfunn_data.ssb.shape import ShapeError, codes_from_labels, conform
 
         folder = vintage.files[0].parent
         spec = CATALOGUE.get(table_id)
@@ -147,11 +147,15 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
                 f"Ingenting er skrevet. Flytt mappen bort (f.eks. til data/raw/ssb-unused/); "
                 f"faktagrunnlaget bruker det innebygde snapshotet for {table_id}."
             )
-        frame = merge_parts([decode_jsonstat(body) for body in vintage.read()])
-        # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
-        frame = frame[frame["value"].notna()]
+        what = f"hentet {table_id} i {folder}"
         try:
-            return conform(frame, dims, codes, f"hentet {table_id} i {folder}")
+            parts = [decode_jsonstat(body) for body in vintage.read()]
+            for dim in spec.codes_from_labels if spec is not None else ():
+                parts = [codes_from_labels(part, dim, what) for part in parts]
+            frame = merge_parts(parts)
+            # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
+            frame = frame[frame["value"].notna()]
+            return conform(frame, dims, codes, what, yearly=spec.yearly_region if spec is not None else "")
         except ShapeError as exc:
             raise ShapeError(
                 f"{exc}. Denne hentingen passer ikke med faktagrunnlaget og er ikke brukt; ingenting er "

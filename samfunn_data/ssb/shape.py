@@ -10,10 +10,15 @@ Exact mappings: `K-<kommune>` (codelist `agg_KommSummer`, "summed to today's bor
 on current borders, which is what the snapshot holds; `F-<fylke>` (`agg_KommFylker`) is the county as the
 sum of its municipalities, which is how the snapshot's counties are made.
 
-KOSTRA's region (`KOKkommuneregion0000`) has no such codelist: SSB answers with every municipality code
-of the years asked for, current and former. Rows of codes outside the allowed ones (former municipalities,
-and SSB's own aggregates if selected) are left out rather than refusing the frame: they are other units,
-not other codes for the same unit, so leaving them out changes no figure of a municipality that is kept.
+Tables fetched on the municipality codes of each year (KOSTRA's `KOKkommuneregion0000`, and `Region` of
+06913, 06944, 07984, 09429: `TableSpec.yearly_region`) answer with every municipality code of the years
+asked for, current and former. Rows of codes outside the allowed ones (former municipalities, and SSB's own
+aggregates if selected) are left out rather than refusing the frame: they are other units, not other codes
+for the same unit, so leaving them out changes no figure of a municipality that is kept.
+
+Where SSB's code differs from the snapshot's but SSB's label names the snapshot's code (14288's contents
+`Personer` labelled "Hovedalternativet (MMMM)": `TableSpec.codes_from_labels`), the code is taken from the
+brackets ending the label; a label without them refuses the frame.
 """
 
 from __future__ import annotations
@@ -23,10 +28,10 @@ import re
 import pandas as pd
 
 from samfunn_data.errors import SamfunnError
-from samfunn_data.ssb.catalogue import KOSTRA_REGION  # whose codes outside the allowed ones are left out
 
 VALUE_COLUMNS = ("value", "status")
 PREFIXED = re.compile(r"^(?:K-(\d{4})|F-(\d{2}))$")
+BRACKETED = re.compile(r"\(([^()]+)\)\s*$")
 
 
 class ShapeError(SamfunnError):
@@ -40,7 +45,23 @@ def normalise_region(codes: pd.Series) -> pd.Series:
     return found[0].fillna(found[1]).fillna(text)
 
 
-def conform(frame: pd.DataFrame, dims: list[str], codes: dict[str, set[str]], what: str) -> pd.DataFrame:
+def codes_from_labels(frame: pd.DataFrame, dim: str, what: str) -> pd.DataFrame:
+    """`frame` with `dim`'s codes replaced by the code in brackets ending each SSB label, or a ShapeError."""
+    labels = frame.attrs.get("category_labels", {}).get(dim, {})
+    mapping = {}
+    for code in frame[dim].astype(str).unique():
+        found = BRACKETED.search(str(labels.get(code, "")))
+        if found is None:
+            shown = labels.get(code, "ingen etikett")
+            raise ShapeError(f"{what}: {dim} {code} har ingen kode i etiketten ({shown!r})")
+        mapping[code] = found.group(1)
+    out = frame.copy()
+    out[dim] = out[dim].astype(str).map(mapping)
+    return out
+
+
+def conform(frame: pd.DataFrame, dims: list[str], codes: dict[str, set[str]], what: str,
+            yearly: str = "") -> pd.DataFrame:
     """`frame` in the expected shape, or a `ShapeError` naming what differs.
 
     Parameters
@@ -50,6 +71,8 @@ def conform(frame: pd.DataFrame, dims: list[str], codes: dict[str, set[str]], wh
     codes : for some dimensions, the codes allowed (e.g. every region the registry knows); a code outside
         them refuses the frame. Dimensions not named here (e.g. `Tid`) accept any code.
     what : how to name the frame in the error (e.g. the stored query folder).
+    yearly : a region dimension on the codes of each year (`TableSpec.yearly_region`): its codes outside
+        `codes` are other units (former municipalities) and are left out instead of refusing the frame.
     """
     have = [c for c in frame.columns if c not in VALUE_COLUMNS]
     missing, extra = [d for d in dims if d not in have], [d for d in have if d not in dims]
@@ -66,7 +89,7 @@ def conform(frame: pd.DataFrame, dims: list[str], codes: dict[str, set[str]], wh
     for dim, allowed in codes.items():
         if dim not in out.columns:
             continue
-        if dim == KOSTRA_REGION:
+        if dim == yearly:
             out = out[out[dim].astype(str).isin(allowed)]
             continue
         unknown = sorted(set(out[dim].astype(str)) - allowed)
