@@ -170,12 +170,33 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         layers += [(v.date, 1, lambda v=v: fetched(v, dims, codes)) for v in vintages]
         frames = [read() for _date, _rank, read in sorted(layers, key=lambda layer: layer[:2])]
         frames = [f.astype({c: str for c in f.columns if c not in ("value", "status")}) for f in frames]
-        merged = pd.concat(frames, ignore_index=True)
-        dims = [c for c in merged.columns if c not in ("value", "status")]
-        merged = merged.drop_duplicates(dims, keep="last").reset_index(drop=True)
+        merged = frames[0]
+        for newer in frames[1:]:
+            merged = overlay(merged, newer)
         return merged if columns is None else merged[columns]
 
     return load
+
+
+def overlay(older: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
+    """`newer`'s cells over `older`'s, keeping an older caveat where the newer cell repeats its figure.
+
+    SSB's json-stat2 `status` of a fetched cell is kept as it comes. The snapshot's caveats are the
+    project's words for a publication (e.g. "foreløpig": KOSTRA's unrevised accounts of 15 March 2026);
+    SSB sends no such status, so a fetched cell with the same figure and no status of its own is the same
+    publication and keeps the caveat. A changed figure is a new publication (SSB's revision): it keeps
+    only the status SSB gives it.
+    """
+    dims = [c for c in newer.columns if c not in ("value", "status")]
+    if "status" in older.columns and "status" in newer.columns:
+        flagged = older.loc[older["status"].notna(), dims + ["value", "status"]]
+        if len(flagged):
+            both = newer.reset_index(drop=True).merge(flagged, on=dims, how="left", suffixes=("", "_older"))
+            same = (both["status"].isna() & both["status_older"].notna()
+                    & (both["value"].astype(float) == both["value_older"].astype(float)))
+            newer = both.assign(status=both["status"].where(~same, both["status_older"]))[list(newer.columns)]
+    merged = pd.concat([older, newer], ignore_index=True)
+    return merged.drop_duplicates(dims, keep="last").reset_index(drop=True)
 
 
 def _store_sources(settings: Settings, table_ids, snapshot: dict[str, Source]) -> dict[str, Source]:

@@ -96,7 +96,8 @@ class Cube:
         values[flat] = frame["value"].to_numpy(dtype=float)
         status = np.full(values.size, None, dtype=object)
         status[np.isnan(values)] = "."
-        given = frame["status"].notna().to_numpy()
+        # SSB's status symbols only: the snapshot's caveat words ("foreløpig") are the project's, not SSB's
+        given = (frame["status"].notna() & ~frame["status"].astype(str).str.isalpha()).to_numpy()
         status[flat[given]] = frame["status"].to_numpy()[given]
         dimension = {}
         for d in dims:
