@@ -79,8 +79,10 @@ class Handler(BaseHTTPRequestHandler):
         super().send_response(code, message)
 
     def _record(self, status: int) -> None:
+        parts = urlsplit(self.path)
         with self.state.lock:
-            self.state.log.append((time.monotonic(), self._method, urlsplit(self.path).path, status))
+            self.state.log.append((time.monotonic(), self._method, parts.path, status))
+            self.state.queries.append((parts.path, parts.query))
 
     def _body(self) -> dict:
         length = int(self.headers.get("Content-Length") or 0)
