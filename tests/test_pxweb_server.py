@@ -179,6 +179,24 @@ def test_csv_and_english(pxweb):
     resp = requests.get(f"{pxweb.url}/tables/07459/data", params=params | {"lang": "en"}, timeout=5)
     assert resp.status_code == 200 and resp.json()["value"] == [753]
     assert resp.json()["dimension"]["Tid"]["label"] == "year"
+
+
+def test_english_labels_the_loopback_lacks_stay_norwegian_and_are_named(pxweb):
+    params = {"valueCodes[Region]": "5033", "valueCodes[Kjonn]": "*", "valueCodes[ContentsCode]": "Personer1",
+              "valueCodes[Tid]": "2023", "lang": "en"}
+    doc = requests.get(f"{pxweb.url}/tables/07459/data", params=params, timeout=5).json()
+    assert doc["extension"]["px"]["language"] == "en"
+    assert [doc["dimension"][d]["label"] for d in doc["id"]] == ["region", "sex", "contents", "year"]
+    # no English value labels are invented: Tydal's sexes keep SSB's Norwegian labels, and the answer says so
+    assert doc["dimension"]["Region"]["category"]["label"]["5033"] == "Tydal"
+    assert set(doc["dimension"]["Kjonn"]["category"]["label"].values()) == {"Menn", "Kvinner"}
+    assert {"Kjonn.category.label", "label"} <= set(doc["extension"]["loopback"]["untranslated"])
+    assert sum(doc["value"]) == published("5033", "2023")
+    meta = requests.get(f"{pxweb.url}/tables/07459/metadata", params={"lang": "en"}, timeout=5).json()
+    assert meta["extension"]["px"]["language"] == "en" and meta["dimension"]["Alder"]["label"] == "age"
+    norsk = requests.get(f"{pxweb.url}/tables/07459/data", params=params | {"lang": "no"}, timeout=5).json()
+    assert norsk["extension"]["px"]["language"] == "no" and "loopback" not in norsk["extension"]
+    assert norsk["dimension"]["Kjonn"]["label"] == "kjønn"
     info = requests.get(f"{pxweb.url}/tables/07459", params={"lang": "en"}, timeout=5).json()
     assert info["variableNames"] == ["region", "sex", "age", "contents", "year"]
 

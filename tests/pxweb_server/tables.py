@@ -37,8 +37,9 @@ ELIMINABLE = {"07459": ("Kjonn", "Alder")}
 # their region variable is `KOKkommuneregion0000` (in the snapshot too), so no codelists are derived.
 NO_REGION_CODELISTS = ("12137", "12362")
 REGION_DIMS = ("Region", "KOKkommuneregion0000")
-# SSB's English variable labels for the dimensions the project's tables share. Category labels stay
-# Norwegian under `lang=en` (the snapshot holds no English ones): the one place the loopback differs.
+# SSB's English variable labels for the dimensions the project's tables share. The snapshot holds no
+# English titles or value labels: under `lang=en` they stay Norwegian and the answer names them
+# (`routes.in_language`), rather than the loopback inventing translations.
 ENGLISH = {"region": "region", "kjønn": "sex", "alder": "age", "statistikkvariabel": "contents", "år": "year"}
 # Tables of counts, where a county is the sum of its municipalities (not medians or projections).
 SUMMABLE = ("07459", "06913", "07984", "09429")
