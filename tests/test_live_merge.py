@@ -15,7 +15,13 @@ from samfunn_data.cli import main
 from samfunn_data.errors import FactbaseError
 from samfunn_data.facts import factbase
 from samfunn_data.facts.computations import level_of
-from samfunn_data.ssb.shape import ShapeError, codes_from_labels, conform
+from samfunn_data.ssb.shape import (
+    ShapeError,
+    codes_from_labels,
+    complete_counties,
+    conform,
+    drop_placeholders,
+)
 from tests.factbase_fixtures import REAL_SNAPSHOT
 
 
@@ -177,3 +183,18 @@ def test_14288_contents_take_the_alternative_from_ssbs_label_or_are_refused():
     frame.attrs["category_labels"]["ContentsCode"]["Personer2"] = "Lav nasjonal vekst"
     with pytest.raises(ShapeError, match="Personer2 har ingen kode i etiketten"):
         codes_from_labels(frame, "ContentsCode", "test")
+
+
+def test_agg_kommsummer_zeros_and_incomplete_county_sums_are_left_out():
+    # SSB's agg_KommSummer writes 0 for 1806 Narvik before the 2020 split (oystess/valg_analyser,
+    # data/raw/ssb/MANIFEST.md): no municipality has 0 inhabitants, so such a year is no figure
+    frame = pd.DataFrame({"Region": ["1806", "1806", "5033", "5033"], "Kjonn": ["1", "2", "1", "2"],
+                          "Tid": ["2019", "2019", "2019", "2019"], "value": [0.0, 0.0, 380.0, 0.0]})
+    kept = drop_placeholders(frame)
+    assert kept["Region"].tolist() == ["5033", "5033"] and kept["value"].sum() == 380
+    # a county sum is kept only for years in which every one of its municipalities has a figure
+    counties = pd.DataFrame({"Region": ["18", "18", "1804", "1806", "1804"], "Tid": ["2019", "2020", "2019",
+                             "2020", "2020"], "value": [240_000.0, 241_000.0, 50_000.0, 21_000.0, 52_000.0]})
+    members = {"18": {"1804", "1806"}}
+    assert complete_counties(counties, members)[["Region", "Tid"]].values.tolist() == [
+        ["18", "2020"], ["1804", "2019"], ["1806", "2020"], ["1804", "2020"]]

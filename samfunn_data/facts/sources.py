@@ -137,7 +137,7 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         from samfunn_data.ssb.catalogue import CATALOGUE
         from samfunn_data.ssb.jsonstat import decode_jsonstat
         from samfunn_data.ssb.merge import merge_parts
-        from samfunn_data.ssb.shape import ShapeError, codes_from_labels, conform
+        from samfunn_data.ssb.shape import ShapeError, codes_from_labels, conform, drop_placeholders
 
         folder = vintage.files[0].parent
         spec = CATALOGUE.get(table_id)
@@ -155,7 +155,8 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
             frame = merge_parts(parts)
             # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
             frame = frame[frame["value"].notna()]
-            return conform(frame, dims, codes, what, yearly=spec.yearly_region if spec is not None else "")
+            out = conform(frame, dims, codes, what, yearly=spec.yearly_region if spec is not None else "")
+            return drop_placeholders(out) if spec is not None and spec.persons else out
         except ShapeError as exc:
             raise ShapeError(
                 f"{exc}. Denne hentingen passer ikke med faktagrunnlaget og er ikke brukt; ingenting er "
@@ -164,6 +165,9 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
             ) from None
 
     def load(columns=None) -> pd.DataFrame:
+        from samfunn_data.ssb.catalogue import CATALOGUE
+        from samfunn_data.ssb.shape import complete_counties
+
         base_frame = base.load() if base is not None else None
         dims, codes = expected_shape(settings, table_id, base_frame)
         layers = [(_date_key(base.vintage), 0, lambda: base_frame)] if base is not None else []
@@ -173,9 +177,20 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         merged = frames[0]
         for newer in frames[1:]:
             merged = overlay(merged, newer)
+        spec = CATALOGUE.get(table_id)
+        if spec is not None and spec.persons and vintages:
+            merged = complete_counties(merged, county_members(settings))
         return merged if columns is None else merged[columns]
 
     return load
+
+
+def county_members(settings: Settings) -> dict[str, set[str]]:
+    """Each county's municipalities on 2024 borders, from the registry's regions table."""
+    path = settings.snapshot_dir / "regions-2024.parquet"
+    regions = pd.read_parquet(path, columns=["code", "level", "county"])
+    munis = regions[regions["level"] == "kommune"].astype(str)
+    return {county: set(codes) for county, codes in munis.groupby("county")["code"]}
 
 
 def overlay(older: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:

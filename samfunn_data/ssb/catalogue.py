@@ -10,9 +10,13 @@ source confirms is said so.
   (`scripts/hent_data.py`, `parse_pop_region`: "K-CODE NAME" labels; `data/raw/ssb/MANIFEST.md`: 07459
   `Region: *`, codelist `agg_KommSummer`, Kjonn and Alder eliminated) and evensrii/Telemark
   (`Python/Queries/01_Befolkning/Befolkningsframskrivinger/befolkningsframskrivinger_historiske_07459.py`:
-  `valuecodes[Region]=K-4001,...&codelist[Region]=agg_KommSummer`). `vs_Fylker` is not confirmed by public
-  code (evensrii/Telemark uses `agg_KommFylker` with `F-40`); the county part may therefore fail at SSB, and
-  `samfunn update` then names it instead of storing another shape.
+  `valuecodes[Region]=K-4001,...&codelist[Region]=agg_KommSummer`). Counties with `agg_KommFylker`
+  (`F-<fylke>`, the sum of the county's municipalities on today's borders, as the snapshot's counties are
+  made): the same evensrii/Telemark file (`valuecodes[Region]=F-40&codelist[Region]=agg_KommFylker`) and
+  janbrus/pxwebapi-skills (`ssb-pxwebapi-v2-skill/references/common-tables.md`). `agg_KommSummer` writes 0
+  for a municipality before it was split off (valg_analyser's MANIFEST.md: Heim, Hitra, Orkland, Narvik,
+  Hamarøy before 2020), so `persons` makes the build drop region-years of 0 persons and county-years with a
+  municipality missing, as the snapshot does.
 - 06913, 06944, 07984, 09429: the snapshot holds these on the municipality codes of each year, as SSB
   serves them without a codelist (the snapshot's excerpts come from oystess/valg_analyser's files fetched
   "with codes", `data/raw/ssb/MANIFEST.md`), so the live query selects `????` (the four-character codes,
@@ -83,7 +87,7 @@ from dataclasses import dataclass, field
 from samfunn_data.ssb.query import Query
 
 MUNICIPALITIES = ("kommune", {"Region": "*"}, {"Region": "agg_KommSummer"})
-COUNTIES = ("fylke", {"Region": "*"}, {"Region": "vs_Fylker"})
+COUNTIES = ("fylke", {"Region": "*"}, {"Region": "agg_KommFylker"})
 COUNTRY = ("land", {"Region": "0"}, {})
 KOSTRA_REGION = "KOKkommuneregion0000"
 KOSTRA_MUNICIPALITIES = ("kommune", {KOSTRA_REGION: "????"}, {})
@@ -109,6 +113,9 @@ class TableSpec:
     # Region dimension whose codes outside the registry's are left out (former municipalities), not refused
     yearly_region: str = ""
     codes_from_labels: tuple[str, ...] = ()  # dims whose code is the "(CODE)" ending SSB's label
+    # persons per region: a region-year of 0 is SSB's placeholder, a county needs all its municipalities
+    # (`samfunn_data.ssb.shape.drop_placeholders`, `complete_counties`)
+    persons: bool = False
 
     def queries(self, table_id: str | None = None) -> list[tuple[str, Query]]:
         """(level, Query) for every part, optionally for a successor table with the same shape."""
@@ -134,7 +141,7 @@ CATALOGUE: dict[str, TableSpec] = {
         TableSpec("07459", "Befolkning 1. januar etter region, kjønn og ettårig alder",
                   ("Region", "Kjonn", "Alder", "ContentsCode", "Tid"),
                   {"Kjonn": "*", "Alder": "*", "ContentsCode": "Personer1", "Tid": "*"},
-                  (MUNICIPALITIES, COUNTIES, COUNTRY)),
+                  (MUNICIPALITIES, COUNTIES, COUNTRY), persons=True),
         TableSpec("06913", "Befolkning og endringer (fødselsoverskudd, nettoinnflytting)",
                   ("Region", "ContentsCode", "Tid"),
                   {"ContentsCode": "Folkemengde,Fodselsoverskudd,Nettoinnflytting", "Tid": "from(2019)"},

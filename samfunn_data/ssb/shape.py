@@ -97,3 +97,37 @@ def conform(frame: pd.DataFrame, dims: list[str], codes: dict[str, set[str]], wh
             shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
             raise ShapeError(f"{what}: ukjente koder i {dim}: {shown}")
     return out[dims + [c for c in VALUE_COLUMNS if c in out.columns]]
+
+
+def drop_placeholders(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` without the region-years whose figures add up to exactly 0 persons.
+
+    SSB's `agg_KommSummer` writes 0, not "no figure", for a municipality on today's borders in the years
+    before it was split off (Narvik, Hamarøy, Heim, Hitra, Orkland before 2020: oystess/valg_analyser,
+    `data/raw/ssb/MANIFEST.md`). A region with no inhabitants at all is such a placeholder, never a count;
+    the snapshot leaves those years out, and so does the build.
+    """
+    if "Region" not in frame.columns or "Tid" not in frame.columns:
+        return frame
+    totals = frame.groupby(["Region", "Tid"])["value"].transform("sum")
+    return frame[totals != 0]
+
+
+def complete_counties(frame: pd.DataFrame, members: dict[str, set[str]]) -> pd.DataFrame:
+    """`frame` without county-years for which some municipality of the county has no figure.
+
+    The snapshot's counties are the sums of their municipalities, given only where every municipality has
+    a figure; a fetched county sum over a year with a missing (or placeholder) municipality would be too
+    low, so it is left out the same way.
+    """
+    if "Region" not in frame.columns or "Tid" not in frame.columns:
+        return frame
+    region = frame["Region"].astype(str)
+    pairs = frame.loc[region.str.len() == 4, ["Tid", "Region"]].astype(str).drop_duplicates()
+    have = pairs.groupby("Tid")["Region"].agg(set)
+    complete = {(county, year) for year, munis in have.items()
+                for county, need in members.items() if need <= munis}
+    is_county = region.isin(members.keys())
+    county = frame[is_county]
+    keys = pd.Series(list(zip(region[is_county], county["Tid"].astype(str), strict=True)), index=county.index)
+    return frame.drop(index=keys.index[~keys.isin(complete)])
