@@ -198,3 +198,5 @@ def test_agg_kommsummer_zeros_and_incomplete_county_sums_are_left_out():
     members = {"18": {"1804", "1806"}}
     assert complete_counties(counties, members)[["Region", "Tid"]].values.tolist() == [
         ["18", "2020"], ["1804", "2019"], ["1806", "2020"], ["1804", "2020"]]
+    elsewhere = pd.DataFrame({"Region": ["1806"], "Tid": ["2019"]})  # e.g. the snapshot has Narvik 2019
+    assert len(complete_counties(counties, members, pd.concat([counties, elsewhere]))) == len(counties)

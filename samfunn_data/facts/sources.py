@@ -172,14 +172,20 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         dims, codes = expected_shape(settings, table_id, base_frame)
         layers = [(_date_key(base.vintage), 0, lambda: base_frame)] if base is not None else []
         layers += [(v.date, 1, lambda v=v: fetched(v, dims, codes)) for v in vintages]
-        frames = [read() for _date, _rank, read in sorted(layers, key=lambda layer: layer[:2])]
+        ordered = sorted(layers, key=lambda layer: layer[:2])
+        frames = [read() for _date, _rank, read in ordered]
         frames = [f.astype({c: str for c in f.columns if c not in ("value", "status")}) for f in frames]
+        spec = CATALOGUE.get(table_id)
+        if spec is not None and spec.persons and vintages:
+            # a fetched county-year over a year with a municipality missing gives way to the snapshot's
+            # (made from SSB's own county figures where the source had them), or is left out
+            everything = pd.concat([f[["Region", "Tid"]] for f in frames], ignore_index=True)
+            members = county_members(settings)
+            frames = [complete_counties(f, members, everything) if rank else f
+                      for f, (_date, rank, _read) in zip(frames, ordered, strict=True)]
         merged = frames[0]
         for newer in frames[1:]:
             merged = overlay(merged, newer)
-        spec = CATALOGUE.get(table_id)
-        if spec is not None and spec.persons and vintages:
-            merged = complete_counties(merged, county_members(settings))
         return merged if columns is None else merged[columns]
 
     return load

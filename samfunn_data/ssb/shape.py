@@ -113,20 +113,22 @@ def drop_placeholders(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[totals != 0]
 
 
-def complete_counties(frame: pd.DataFrame, members: dict[str, set[str]]) -> pd.DataFrame:
+def complete_counties(frame: pd.DataFrame, members: dict[str, set[str]],
+                      municipalities: pd.DataFrame | None = None) -> pd.DataFrame:
     """`frame` without county-years for which some municipality of the county has no figure.
 
-    The snapshot's counties are the sums of their municipalities, given only where every municipality has
-    a figure; a fetched county sum over a year with a missing (or placeholder) municipality would be too
-    low, so it is left out the same way.
+    A fetched county sum over a year with a missing (or placeholder) municipality would be too low, so it
+    is left out; `municipalities` (Region, Tid rows; default `frame`'s own) are the figures there are.
     """
     if "Region" not in frame.columns or "Tid" not in frame.columns:
         return frame
-    region = frame["Region"].astype(str)
-    pairs = frame.loc[region.str.len() == 4, ["Tid", "Region"]].astype(str).drop_duplicates()
+    source = frame if municipalities is None else municipalities
+    codes = source["Region"].astype(str)
+    pairs = source.loc[codes.str.len() == 4, ["Tid", "Region"]].astype(str).drop_duplicates()
     have = pairs.groupby("Tid")["Region"].agg(set)
     complete = {(county, year) for year, munis in have.items()
                 for county, need in members.items() if need <= munis}
+    region = frame["Region"].astype(str)
     is_county = region.isin(members.keys())
     county = frame[is_county]
     keys = pd.Series(list(zip(region[is_county], county["Tid"].astype(str), strict=True)), index=county.index)
