@@ -15,7 +15,13 @@ from samfunn_data.cli import main
 from samfunn_data.errors import FactbaseError
 from samfunn_data.facts import factbase
 from samfunn_data.facts.computations import level_of
-from samfunn_data.ssb.shape import ShapeError, conform
+from samfunn_data.ssb.shape import (
+    ShapeError,
+    codes_from_labels,
+    complete_counties,
+    conform,
+    drop_placeholders,
+)
 from tests.factbase_fixtures import REAL_SNAPSHOT
 
 
@@ -117,10 +123,12 @@ def test_conform_keeps_kostra_municipalities_on_current_borders_and_refuses_othe
                           "KOKartkap0000": ["AGD23"] * 4, "Tid": ["2018"] * 4, "value": [1.0, 2.0, 3.0, 4.0]})
     dims = ["KOKkommuneregion0000", "KOKartkap0000", "Tid"]
     allowed = {"KOKkommuneregion0000": {"5033", "1835"}, "KOKartkap0000": {"AGD23", "AGD13"}}
-    kept = conform(frame, dims, allowed, "test")
+    kept = conform(frame, dims, allowed, "test", yearly="KOKkommuneregion0000")
     assert kept["KOKkommuneregion0000"].tolist() == ["5033"] and kept["value"].tolist() == [1.0]
+    with pytest.raises(ShapeError, match="ukjente koder i KOKkommuneregion0000"):
+        conform(frame, dims, allowed, "test")  # a region not on yearly codes refuses unknown codes
     with pytest.raises(ShapeError, match="ukjente koder i KOKartkap0000: AGD99"):
-        conform(frame.assign(KOKartkap0000="AGD99"), dims, allowed, "test")
+        conform(frame.assign(KOKartkap0000="AGD99"), dims, allowed, "test", yearly="KOKkommuneregion0000")
     with pytest.raises(ShapeError, match="mangler KOKkommuneregion0000.*har i tillegg Region"):
         conform(frame.rename(columns={"KOKkommuneregion0000": "Region"}), dims, allowed, "test")
 
@@ -148,3 +156,33 @@ def test_the_readmes_fetch_examples_work_and_the_build_accepts_them(live):
         assert main(args) == 0, args
     factbase.build(settings=live)
     assert tydal(live, 2023) == 753
+
+
+def test_14288_contents_take_the_alternative_from_ssbs_label_or_are_refused():
+    # SSB's 14288 contents are Personer/Personer1/Personer2, labelled "Hovedalternativet (MMMM)" etc.
+    # (JohanWidding/SSB-regionale-befolkningsframskrivinger, payload.txt and output.csv)
+    frame = pd.DataFrame({"Region": ["5033", "5033"], "ContentsCode": ["Personer", "Personer2"],
+                          "Tid": ["2030", "2030"], "value": [700.0, 650.0]})
+    frame.attrs["category_labels"] = {"ContentsCode": {"Personer": "Hovedalternativet (MMMM)",
+                                                       "Personer2": "Lav nasjonal vekst (LLML)"}}
+    assert codes_from_labels(frame, "ContentsCode", "test")["ContentsCode"].tolist() == ["MMMM", "LLML"]
+    frame.attrs["category_labels"]["ContentsCode"]["Personer2"] = "Lav nasjonal vekst"
+    with pytest.raises(ShapeError, match="Personer2 har ingen kode i etiketten"):
+        codes_from_labels(frame, "ContentsCode", "test")
+
+
+def test_agg_kommsummer_zeros_and_incomplete_county_sums_are_left_out():
+    # SSB's agg_KommSummer writes 0 for 1806 Narvik before the 2020 split (oystess/valg_analyser,
+    # data/raw/ssb/MANIFEST.md): no municipality has 0 inhabitants, so such a year is no figure
+    frame = pd.DataFrame({"Region": ["1806", "1806", "5033", "5033"], "Kjonn": ["1", "2", "1", "2"],
+                          "Tid": ["2019", "2019", "2019", "2019"], "value": [0.0, 0.0, 380.0, 0.0]})
+    kept = drop_placeholders(frame)
+    assert kept["Region"].tolist() == ["5033", "5033"] and kept["value"].sum() == 380
+    # a county sum is kept only for years in which every one of its municipalities has a figure
+    counties = pd.DataFrame({"Region": ["18", "18", "1804", "1806", "1804"], "Tid": ["2019", "2020", "2019",
+                             "2020", "2020"], "value": [240_000.0, 241_000.0, 50_000.0, 21_000.0, 52_000.0]})
+    members = {"18": {"1804", "1806"}}
+    assert complete_counties(counties, members)[["Region", "Tid"]].values.tolist() == [
+        ["18", "2020"], ["1804", "2019"], ["1806", "2020"], ["1804", "2020"]]
+    elsewhere = pd.DataFrame({"Region": ["1806"], "Tid": ["2019"]})  # e.g. the snapshot has Narvik 2019
+    assert len(complete_counties(counties, members, pd.concat([counties, elsewhere]))) == len(counties)

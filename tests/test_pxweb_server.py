@@ -63,12 +63,31 @@ def test_tables_search_past_days_and_paging(pxweb):
     assert [t["id"] for t in recent] == ["07459"]
 
 
-def test_default_selection_when_nothing_is_selected(pxweb):
+def test_default_selection_follows_pxwebapis_algorithm(pxweb):
+    # PxWebApi's Bjarte3 (PxTools/PxWebApi, PxWeb/Code/Api2/DataSelection/Bjarte3.cs), case C with one
+    # mandatory variable: first content, last period, Region (more values: the stub, all of it) by the last
+    # eliminable variable Alder (the heading, its first 13 values); Kjonn is eliminated, i.e. summed.
     resp = requests.get(f"{pxweb.url}/tables/07459/data", timeout=10)
     assert resp.status_code == 200
     doc = resp.json()
-    assert list(doc["dimension"]["Tid"]["category"]["index"]) == ["2026"]  # the newest period
-    assert doc["value"] == [published("0", "2026")]
+    assert doc["id"] == ["Region", "Alder", "ContentsCode", "Tid"]
+    ages = list(doc["dimension"]["Alder"]["category"]["index"])
+    assert ages == [f"{a:03d}" for a in range(13)]
+    assert list(doc["dimension"]["Tid"]["category"]["index"]) == ["2026"]
+    regions = list(doc["dimension"]["Region"]["category"]["index"])
+    assert {"0", "50", "5033", "1835"} <= set(regions) and len(regions) == POPULATION["Region"].nunique()
+    tydal = regions.index("5033") * len(ages)
+    assert doc["value"][tydal : tydal + 13] == [published("5033", "2026", Alder=a) for a in ages]
+
+
+def test_default_selection_of_a_three_variable_table(pxweb):
+    # Case B with several contents: the last period; Region (79 values) the stub, ContentsCode the heading.
+    doc = requests.get(f"{pxweb.url}/tables/06913/data", timeout=10).json()
+    expected = pd.read_parquet(REPO / "data" / "raw" / "snapshot" / "06913.parquet")
+    newest = expected[expected["Tid"] == expected["Tid"].max()]
+    assert list(doc["dimension"]["Tid"]["category"]["index"]) == [newest["Tid"].iloc[0]]
+    assert set(doc["dimension"]["Region"]["category"]["index"]) == set(newest["Region"])
+    assert set(doc["dimension"]["ContentsCode"]["category"]["index"]) == set(expected["ContentsCode"])
 
 
 def test_codes_are_case_insensitive_but_codelist_ids_are_not(pxweb):
@@ -160,6 +179,24 @@ def test_csv_and_english(pxweb):
     resp = requests.get(f"{pxweb.url}/tables/07459/data", params=params | {"lang": "en"}, timeout=5)
     assert resp.status_code == 200 and resp.json()["value"] == [753]
     assert resp.json()["dimension"]["Tid"]["label"] == "year"
+
+
+def test_english_labels_the_loopback_lacks_stay_norwegian_and_are_named(pxweb):
+    params = {"valueCodes[Region]": "5033", "valueCodes[Kjonn]": "*", "valueCodes[ContentsCode]": "Personer1",
+              "valueCodes[Tid]": "2023", "lang": "en"}
+    doc = requests.get(f"{pxweb.url}/tables/07459/data", params=params, timeout=5).json()
+    assert doc["extension"]["px"]["language"] == "en"
+    assert [doc["dimension"][d]["label"] for d in doc["id"]] == ["region", "sex", "contents", "year"]
+    # no English value labels are invented: Tydal's sexes keep SSB's Norwegian labels, and the answer says so
+    assert doc["dimension"]["Region"]["category"]["label"]["5033"] == "Tydal"
+    assert set(doc["dimension"]["Kjonn"]["category"]["label"].values()) == {"Menn", "Kvinner"}
+    assert {"Kjonn.category.label", "label"} <= set(doc["extension"]["loopback"]["untranslated"])
+    assert sum(doc["value"]) == published("5033", "2023")
+    meta = requests.get(f"{pxweb.url}/tables/07459/metadata", params={"lang": "en"}, timeout=5).json()
+    assert meta["extension"]["px"]["language"] == "en" and meta["dimension"]["Alder"]["label"] == "age"
+    norsk = requests.get(f"{pxweb.url}/tables/07459/data", params=params | {"lang": "no"}, timeout=5).json()
+    assert norsk["extension"]["px"]["language"] == "no" and "loopback" not in norsk["extension"]
+    assert norsk["dimension"]["Kjonn"]["label"] == "kjønn"
     info = requests.get(f"{pxweb.url}/tables/07459", params={"lang": "en"}, timeout=5).json()
     assert info["variableNames"] == ["region", "sex", "age", "contents", "year"]
 

@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pandas as pd
 import pytest
@@ -295,3 +296,17 @@ def test_a_refused_connection_falls_back_at_once_without_retries(ssb_settings, p
     with pytest.raises(SsbApiError, match="after 1 tries"):
         client.config()
     assert slept == []  # no backoff: a refused connection is not retried
+
+
+def test_metadata_and_codelists_are_asked_in_the_querys_language(pxweb, client):
+    pxweb.state.max_calls = 1000
+    query = Query.build("07459", {"Region": "K-5033,K-1835", "ContentsCode": "Personer1", "Tid": "2023"},
+                        codelist={"Region": "agg_KommSummer"}, output_values={"Region": "aggregated"},
+                        lang="en")
+    client.max_url = 200  # too long for one GET: the client expands the query from metadata and codelist
+    client.fetch(query)
+    asked = [(path, parse_qs(qs).get("lang")) for path, qs in pxweb.state.queries]
+    planning = [(p, lang) for p, lang in asked if p.endswith("/metadata") or "/codelists/" in p]
+    assert {p.rsplit("/", 1)[-1] for p, _ in planning} >= {"metadata", "agg_KommSummer"}
+    assert all(lang == ["en"] for _p, lang in planning)
+    assert all(lang == ["en"] for p, lang in asked if p.endswith("/data"))

@@ -167,18 +167,22 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         from samfunn_data.ssb.catalogue import CATALOGUE
         from samfunn_data.ssb.jsonstat import decode_jsonstat
         from samfunn_data.ssb.merge import merge_parts
-        from samfunn_data.ssb.shape import ShapeError, conform
+        from samfunn_data.ssb.shape import ShapeError, codes_from_labels, conform, drop_placeholders
 
         folder = vintage.files[0].parent
         spec = CATALOGUE.get(table_id)
-        frame = merge_parts([decode_jsonstat(body) for body in vintage.read()])
-        # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
-        frame = frame[frame["value"].notna()]
+        what = f"hentet {table_id} i {folder}"
         try:
-            frame = conform(frame, dims, codes, f"hentet {table_id} i {folder}")
+            parts = [decode_jsonstat(body) for body in vintage.read()]
+            for dim in spec.codes_from_labels if spec is not None else ():
+                parts = [codes_from_labels(part, dim, what) for part in parts]
+            frame = merge_parts(parts)
+            # A cell SSB answers with no figure (null, status ".") adds nothing the snapshot lacks.
+            frame = frame[frame["value"].notna()]
+            out = conform(frame, dims, codes, what, yearly=spec.yearly_region if spec is not None else "")
             if spec is not None and spec.year_codes:
-                check_year_codes(settings, frame, spec.year_codes, f"hentet {table_id} i {folder}")
-            return frame
+                check_year_codes(settings, out, spec.year_codes, what)
+            return drop_placeholders(out) if spec is not None and spec.persons else out
         except ShapeError as exc:
             raise ShapeError(
                 f"{exc}. Denne hentingen passer ikke med faktagrunnlaget og er ikke brukt; ingenting er "
@@ -187,15 +191,27 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
             ) from None
 
     def load(columns=None) -> pd.DataFrame:
+        from samfunn_data.ssb.catalogue import CATALOGUE
+        from samfunn_data.ssb.shape import complete_counties
+
         base_frame = base.load() if base is not None else None
         dims, codes = expected_shape(settings, table_id, base_frame)
         layers = [(_date_key(base.vintage), 0, lambda: base_frame)] if base is not None else []
         layers += [(v.date, 1, lambda v=v: fetched(v, dims, codes)) for v in vintages]
-        frames = [read() for _date, _rank, read in sorted(layers, key=lambda layer: layer[:2])]
+        ordered = sorted(layers, key=lambda layer: layer[:2])
+        frames = [read() for _date, _rank, read in ordered]
         frames = [f.astype({c: str for c in f.columns if c not in ("value", "status")}) for f in frames]
-        merged = pd.concat(frames, ignore_index=True)
-        dims = [c for c in merged.columns if c not in ("value", "status")]
-        merged = merged.drop_duplicates(dims, keep="last").reset_index(drop=True)
+        spec = CATALOGUE.get(table_id)
+        if spec is not None and spec.persons and vintages:
+            # a fetched county-year over a year with a municipality missing gives way to the snapshot's
+            # (made from SSB's own county figures where the source had them), or is left out
+            everything = pd.concat([f[["Region", "Tid"]] for f in frames], ignore_index=True)
+            members = county_members(settings)
+            frames = [complete_counties(f, members, everything) if rank else f
+                      for f, (_date, rank, _read) in zip(frames, ordered, strict=True)]
+        merged = frames[0]
+        for newer in frames[1:]:
+            merged = overlay(merged, newer)
         labels: dict[str, dict] = {}  # every layer's labels (the recoding names former municipalities)
         for frame in frames:
             for dim, mapping in frame.attrs.get("category_labels", {}).items():
@@ -204,6 +220,35 @@ def _merged_loader(settings: Settings, table_id: str, vintages: list,
         return merged if columns is None else merged[columns]
 
     return load
+
+
+def county_members(settings: Settings) -> dict[str, set[str]]:
+    """Each county's municipalities on 2024 borders, from the registry's regions table."""
+    path = settings.snapshot_dir / "regions-2024.parquet"
+    regions = pd.read_parquet(path, columns=["code", "level", "county"])
+    munis = regions[regions["level"] == "kommune"].astype(str)
+    return {county: set(codes) for county, codes in munis.groupby("county")["code"]}
+
+
+def overlay(older: pd.DataFrame, newer: pd.DataFrame) -> pd.DataFrame:
+    """`newer`'s cells over `older`'s, keeping an older caveat where the newer cell repeats its figure.
+
+    SSB's json-stat2 `status` of a fetched cell is kept as it comes. The snapshot's caveats are the
+    project's words for a publication (e.g. "foreløpig": KOSTRA's unrevised accounts of 15 March 2026);
+    SSB sends no such status, so a fetched cell with the same figure and no status of its own is the same
+    publication and keeps the caveat. A changed figure is a new publication (SSB's revision): it keeps
+    only the status SSB gives it.
+    """
+    dims = [c for c in newer.columns if c not in ("value", "status")]
+    if "status" in older.columns and "status" in newer.columns:
+        flagged = older.loc[older["status"].notna(), dims + ["value", "status"]]
+        if len(flagged):
+            both = newer.reset_index(drop=True).merge(flagged, on=dims, how="left", suffixes=("", "_older"))
+            same = (both["status"].isna() & both["status_older"].notna()
+                    & (both["value"].astype(float) == both["value_older"].astype(float)))
+            newer = both.assign(status=both["status"].where(~same, both["status_older"]))[list(newer.columns)]
+    merged = pd.concat([older, newer], ignore_index=True)
+    return merged.drop_duplicates(dims, keep="last").reset_index(drop=True)
 
 
 def _store_sources(settings: Settings, table_ids, snapshot: dict[str, Source]) -> dict[str, Source]:

@@ -79,8 +79,10 @@ class Handler(BaseHTTPRequestHandler):
         super().send_response(code, message)
 
     def _record(self, status: int) -> None:
+        parts = urlsplit(self.path)
         with self.state.lock:
-            self.state.log.append((time.monotonic(), self._method, urlsplit(self.path).path, status))
+            self.state.log.append((time.monotonic(), self._method, parts.path, status))
+            self.state.queries.append((parts.path, parts.query))
 
     def _body(self) -> dict:
         length = int(self.headers.get("Content-Length") or 0)
@@ -232,10 +234,25 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def in_language(doc: dict, lang: str) -> dict:
-    """The document with English variable labels for `lang=en`, else unchanged."""
+    """The document in `lang`, as far as the loopback has the words, and saying where it has not.
+
+    SSB answers `lang=en` with English labels throughout and `extension.px.language` "en" (PxWebApi's
+    `DatasetMapper` calls `AddLanguage`, PxWeb/Models/Api2/DatasetSubclass.cs). The loopback has SSB's
+    English variable labels (`tables.ENGLISH`) but no English title or value labels (the snapshot holds
+    SSB's Norwegian ones), and it does not invent them: they stay Norwegian, and
+    `extension.loopback.untranslated` names them (the table label and, per variable, its value labels,
+    plus any variable label it has no English for), so a test can tell the loopback's gap from SSB's answer.
+    """
+    doc.setdefault("extension", {}).setdefault("px", {})["language"] = lang
     if lang == "en":
-        for dim in doc.get("dimension", {}).values():
-            dim["label"] = ENGLISH.get(dim["label"], dim["label"])
+        untranslated = ["label"] if "label" in doc else []
+        for did, dim in doc.get("dimension", {}).items():
+            if dim["label"] in ENGLISH:
+                dim["label"] = ENGLISH[dim["label"]]
+            else:
+                untranslated.append(f"{did}.label")
+            untranslated.append(f"{did}.category.label")
+        doc["extension"]["loopback"] = {"untranslated": untranslated}
     return doc
 
 

@@ -7,8 +7,8 @@ SSB's behaviour followed here (PxTools/PxWebApi `PxWeb/Code/Api2/DataSelection/S
 and SSB's measurements in janbrus/pxwebapi-skills `references/troubleshooting.md`): variable and value
 codes are case-insensitive (`region`, `personer1`, `TOP(1)` work), codelist ids are not; a comma inside
 an expression in a GET needs square brackets (`[range(2020,2022)]`); `top(0)` and other malformed
-expressions are "Illegal selection expression"; a data request without any `valueCodes` gets the
-table's default selection.
+expressions are "Illegal selection expression"; a data request without any selection gets the
+table's default selection (`default_selection`, PxWebApi's `Bjarte3`).
 """
 
 from __future__ import annotations
@@ -117,18 +117,83 @@ def v2_selection(params: dict[str, str], body: dict | None) -> dict[str, dict]:
     return sel
 
 
+def _first(cube: Cube, dim: str, count: int) -> dict:
+    return {"values": cube.codes(dim)[:count]}
+
+
+def _last(cube: Cube, dim: str, count: int) -> dict:
+    return {"values": cube.codes(dim)[-count:]}
+
+
+def _stub_and_heading(cube: Cube, one: str, two: str) -> dict[str, dict]:
+    """`SelectionUtil.StubOrHeading`: the variable with more values is the stub (first 1,500 values), the
+    other the heading (first 13); on a tie the second is the stub."""
+    stub, heading = (one, two) if len(cube.codes(one)) > len(cube.codes(two)) else (two, one)
+    return {stub: _first(cube, stub, STUB_VALUES), heading: _first(cube, heading, HEADING_VALUES)}
+
+
+STUB_VALUES, HEADING_VALUES = 1500, 13  # VariablesSelectionExtensions.AddStubVariable/AddHeadingVariable
+
+
 def default_selection(cube: Cube) -> dict[str, dict]:
-    """What SSB answers when a data request selects nothing: the newest period, the first content, and
-    for every other variable that cannot be eliminated its first value (PxWebApi's
-    `SimpleDefaultSelection`/`Bjarte3` keep the answer small in the same way); eliminable ones are left out.
+    """What PxWebApi 2.0 answers when a data request selects nothing: its `Bjarte3` algorithm.
+
+    Ported from PxTools/PxWebApi `PxWeb/Code/Api2/DataSelection/Bjarte3.cs` (with `SelectionUtil.cs` and
+    `VariablesSelectionExtensions.cs` under `PxWeb/Helper/Api2/`), case by case:
+
+    - A, only contents and time: the last 13 periods, and the contents (all of them when fewer than 6,
+      else the first 1,500).
+    - B, one other variable: a single content → it, the last 13 periods and the variable's first 1,500
+      values; otherwise the last period, and contents and the variable as stub and heading.
+    - C, more: the first content and the last period, and two classification variables as stub and
+      heading: the first and last mandatory ones (the ones between get their first value), or the only
+      mandatory one and the last eliminable one, or (none mandatory) the first and last eliminable ones.
+      Every other eliminable variable is eliminated (summed away).
+
+    A table without a contents or time variable falls back to `SimpleDefaultSelection.cs` (the same stub
+    and heading choice over all variables). Not reproduced: a saved query that SSB may register as a
+    table's default (`LoadDefaultSelection` is tried first), and re-applying a variable's first value set.
+    Missing variables in the result are eliminated.
     """
-    sel = {}
-    for dim in cube.dims:
-        if cube.is_time(dim):
-            sel[dim] = {"values": ["top(1)"]}
-        elif not cube.eliminable(dim):
-            sel[dim] = {"values": [cube.codes(dim)[0]]}
-    return sel
+    dims = list(cube.dims)
+    metric = cube.doc.get("role", {}).get("metric", [])
+    contents = next((d for d in dims if d in metric), None)
+    time = next((d for d in dims if cube.is_time(d)), None)
+    if contents is None or time is None:
+        return _simple_default(cube, dims)
+    if len(dims) == 2:
+        if len(cube.codes(contents)) < 6:
+            return {contents: _first(cube, contents, HEADING_VALUES), time: _last(cube, time, HEADING_VALUES)}
+        return {contents: _first(cube, contents, STUB_VALUES), time: _last(cube, time, HEADING_VALUES)}
+    others = [d for d in dims if d not in (contents, time)]
+    if len(dims) == 3:
+        if len(cube.codes(contents)) == 1:
+            return {contents: _first(cube, contents, 1), time: _last(cube, time, HEADING_VALUES),
+                    others[0]: _first(cube, others[0], STUB_VALUES)}
+        return {time: _last(cube, time, 1)} | _stub_and_heading(cube, contents, others[0])
+    sel = {contents: _first(cube, contents, 1), time: _last(cube, time, 1)}
+    mandatory = [d for d in others if not cube.eliminable(d)]
+    optional = [d for d in others if cube.eliminable(d)]
+    if len(mandatory) > 1:
+        sel |= {d: _first(cube, d, 1) for d in mandatory[1:-1]}
+        return sel | _stub_and_heading(cube, mandatory[0], mandatory[-1])
+    if len(mandatory) == 1:
+        return sel | _stub_and_heading(cube, mandatory[0], optional[-1])
+    return sel | _stub_and_heading(cube, others[0], others[-1])
+
+
+def _simple_default(cube: Cube, dims: list[str]) -> dict[str, dict]:
+    """`SimpleDefaultSelection.cs`, for tables without a contents or time variable."""
+    if len(dims) == 1:
+        return {dims[0]: _first(cube, dims[0], STUB_VALUES)}
+    mandatory = [d for d in dims if not cube.eliminable(d)]
+    optional = [d for d in dims if cube.eliminable(d)]
+    if len(mandatory) == 1:
+        return _stub_and_heading(cube, mandatory[0], optional[-1])
+    if len(mandatory) > 1:
+        return {d: _first(cube, d, 1) for d in mandatory[1:-1]} | _stub_and_heading(
+            cube, mandatory[0], mandatory[-1])
+    return _stub_and_heading(cube, optional[0], optional[-1])
 
 
 def v0_selection(cube: Cube, body: dict) -> dict[str, dict]:

@@ -25,6 +25,7 @@ class ServerState:
     drip_seconds: float = 2.0  # 'drip': one byte of the body every drip_seconds
     faults: deque = field(default_factory=deque)  # consumed by data requests, oldest first
     log: list = field(default_factory=list)  # (time, method, path, status)
+    queries: list = field(default_factory=list)  # (path, query string) of every request, in order
     lock: threading.Lock = field(default_factory=threading.Lock)
     admitted: list = field(default_factory=list)  # monotonic times of every call the limiter let through
     _calls: deque = field(default_factory=deque)

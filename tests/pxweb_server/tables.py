@@ -9,12 +9,15 @@ served as SSB answers it: `ArbstedKomm` x `Bokommuen` on the municipality codes 
 such as 1665 Tydal, labelled "Tydal (-2017)"), not on today's borders. JSON-stat documents under
 tests/fixtures/pxweb/ are served as well (a fixture of the same id wins).
 
-Codelists are derived from the cube's own codes the way SSB's work for these tables (see the
-janbrus/pxwebapi-skills notes on SSB, `references/codelists-and-filters.md`): `agg_KommSummer` maps
-`K-<kommune>` to the municipality (the snapshot is already on current borders, so each group has one
-member), `agg_KommFylker` sums a county's municipalities into `F-<fylke>` (only counties whose every
-municipality on 2024 borders is in the cube), `vs_Fylker` and `vs_Kommun` are value sets of the plain
-county and municipality codes.
+Codelists are derived from the cube's own codes, with the ids and code prefixes public code uses at SSB
+for each table (cited in `samfunn_data/ssb/catalogue.py`): 07459 `agg_KommSummer` (`K-<kommune>`, one
+member each: the snapshot is already on current borders), `agg_KommFylker` (`F-<fylke>`, the sum of a
+county's municipalities, only where every 2024 municipality is in the cube), `vs_Kommun`, `vs_Fylker`;
+06913 `agg_KommSummerHist` (`K_<kommune>`); 07984 `agg_KommSummerS` (`K.<kommune>`); 14288 the value sets
+`vs_KommunFram2024Agg` and `vs_FylkerFram2024` (plain codes), and its contents under SSB's codes `Personer`,
+`Personer1`, `Personer2` with the labels naming the alternatives ("Hovedalternativet (MMMM)"). Other
+tables get `vs_Kommun`/`vs_Fylker` only. SSB's 14288 also has `Kjonn` and `Alder`; the snapshot holds
+totals only, so the loopback's 14288 has neither (the one known difference in shape).
 """
 
 from __future__ import annotations
@@ -37,13 +40,25 @@ ELIMINABLE = {"07459": ("Kjonn", "Alder")}
 # their region variable is `KOKkommuneregion0000` (in the snapshot too), so no codelists are derived.
 NO_REGION_CODELISTS = ("12137", "12362")
 REGION_DIMS = ("Region", "KOKkommuneregion0000")
-# SSB's English variable labels for the dimensions the project's tables share. Category labels stay
-# Norwegian under `lang=en` (the snapshot holds no English ones): the one place the loopback differs.
+# SSB's English variable labels for the dimensions the project's tables share. The snapshot holds no
+# English titles or value labels: under `lang=en` they stay Norwegian and the answer names them
+# (`routes.in_language`), rather than the loopback inventing translations.
 ENGLISH = {"region": "region", "kjønn": "sex", "alder": "age", "statistikkvariabel": "contents", "år": "year"}
 # Tables whose snapshot leaves out the cells SSB publishes as 0 (03321 keeps only non-zero flows).
 ZEROS_LEFT_OUT = ("03321",)
 # Tables of counts, where a county is the sum of its municipalities (not medians or projections).
 SUMMABLE = ("07459", "06913", "07984", "09429")
+# Per table: codelist id -> (prefix of its codes, level), where the table has more than the value sets
+REGION_LISTS = {
+    "07459": {"agg_KommSummer": ("K-", "kommune"), "vs_Kommun": ("", "kommune"),
+              "agg_KommFylker": ("F-", "fylke"), "vs_Fylker": ("", "fylke")},
+    "06913": {"agg_KommSummerHist": ("K_", "kommune"), "vs_Kommun": ("", "kommune")},
+    "07984": {"agg_KommSummerS": ("K.", "kommune"), "vs_Kommun": ("", "kommune")},
+    "14288": {"vs_KommunFram2024Agg": ("", "kommune"), "vs_FylkerFram2024": ("", "fylke")},
+}
+DEFAULT_LISTS = {"vs_Kommun": ("", "kommune"), "vs_Fylker": ("", "fylke")}
+# SSB's contents codes where the snapshot names the category by the code in its label (14288)
+SSB_CONTENTS = {"14288": {"MMMM": "Personer", "HHMH": "Personer1", "LLML": "Personer2"}}
 
 
 @dataclass
@@ -70,6 +85,13 @@ class Cube:
         table_id = attrs["table_id"]
         dims = [c for c in frame.columns if c not in ("value", "status")]
         labels = _attr(attrs, "category_labels")
+        if table_id in SSB_CONTENTS:  # SSB's codes, the snapshot's in the labels (see the module docstring)
+            recode = SSB_CONTENTS[table_id]
+            frame = frame.assign(ContentsCode=frame["ContentsCode"].map(lambda c: recode.get(c, c)))
+            old = labels.get("ContentsCode", {})
+            labels = labels | {"ContentsCode": {recode.get(c, c): lab for c, lab in old.items()}}
+            units = _attr(attrs, "units")
+            attrs = attrs | {"units": {recode.get(c, c): u for c, u in units.items()}}
         dim_labels = _attr(attrs, "dimension_labels")
         units = _attr(attrs, "units")
         codes = {d: _ordered(d, frame[d].astype(str).unique(), labels.get(d, {})) for d in dims}
@@ -82,7 +104,8 @@ class Cube:
             values[np.isnan(values)] = 0.0
         status = np.full(values.size, None, dtype=object)
         status[np.isnan(values)] = "."
-        given = frame["status"].notna().to_numpy()
+        # SSB's status symbols only: the snapshot's caveat words ("foreløpig") are the project's, not SSB's
+        given = (frame["status"].notna() & ~frame["status"].astype(str).str.isalpha()).to_numpy()
         status[flat[given]] = frame["status"].to_numpy()[given]
         dimension = {}
         for d in dims:
@@ -161,7 +184,7 @@ def _ordered(dim: str, codes, labels: dict) -> list[str]:
 
 
 def region_codelists(cube: Cube) -> dict[str, dict]:
-    """SSB's region codelists over the cube's own codes (one-member groups where borders are current)."""
+    """SSB's region codelists for the table over the cube's own codes (`REGION_LISTS`)."""
     if "Region" not in cube.dims or cube.table_id in NO_REGION_CODELISTS:
         return {}
     codes = cube.codes("Region")
@@ -169,36 +192,22 @@ def region_codelists(cube: Cube) -> dict[str, dict]:
     fylker = [c for c in codes if len(c) == 2 and c.isdigit()]
     label = functools.partial(cube.label, "Region")
     lists = {}
-    if kommuner:
-        lists["agg_KommSummer"] = {
+    for cid, (prefix, level) in REGION_LISTS.get(cube.table_id, DEFAULT_LISTS).items():
+        if level == "kommune":
+            groups = {c: [c] for c in kommuner}
+        elif prefix:  # a county summed from its municipalities
+            groups = _complete_counties(kommuner) if cube.table_id in SUMMABLE else {}
+        else:
+            groups = {c: [c] for c in fylker}
+        if not groups:
+            continue
+        kind = "Aggregation" if cid.startswith("agg_") else "Valueset"
+        lists[cid] = {
             "variable": "Region",
-            "label": "Kommuner, summert til dagens inndeling",
-            "type": "Aggregation",
-            "values": [{"code": f"K-{c}", "label": label(c), "valueMap": [c]} for c in kommuner],
-        }
-        lists["vs_Kommun"] = {
-            "variable": "Region",
-            "label": "Kommuner",
-            "type": "Valueset",
-            "values": [{"code": c, "label": label(c), "valueMap": [c]} for c in kommuner],
-        }
-        complete = _complete_counties(kommuner) if cube.table_id in SUMMABLE else {}
-        if complete:
-            lists["agg_KommFylker"] = {
-                "variable": "Region",
-                "label": "Fylker (summert fra kommunene)",
-                "type": "Aggregation",
-                "values": [
-                    {"code": f"F-{f}", "label": f"Fylke {f}", "valueMap": members}
-                    for f, members in complete.items()
-                ],
-            }
-    if fylker:
-        lists["vs_Fylker"] = {
-            "variable": "Region",
-            "label": "Fylker",
-            "type": "Valueset",
-            "values": [{"code": c, "label": label(c), "valueMap": [c]} for c in fylker],
+            "label": cid,
+            "type": kind,
+            "values": [{"code": f"{prefix}{c}", "label": label(c) if c in codes else f"Fylke {c}",
+                        "valueMap": members} for c, members in groups.items()],
         }
     return lists
 
