@@ -10,6 +10,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -173,6 +174,12 @@ def test_kommunen_i_tall_is_one_page_with_the_reports_own_words(kommunenr, year,
     assert "Statistisk sentralbyrå (SSB)" in reader.pages[0].extract_text()
     with Image.open(tmp_path / "k.png") as png:
         assert png.width >= 1200 and png.height > png.width  # a portrait page, sharp enough for a slide
+        ink = np.argwhere(np.asarray(png.convert("L")) < 250)  # rows and columns of anything not white
+        left, right = ink[:, 1].min(), png.width - 1 - ink[:, 1].max()
+        top, bottom = ink[:, 0].min(), png.height - 1 - ink[:, 0].max()
+    # a white margin all round (before: the text touched the left and top edges), the same on both sides
+    assert min(left, right, top, bottom) >= 40, (left, right, top, bottom)
+    assert abs(left - right) <= 4 and abs(top - bottom) <= 0.25 * top, (left, right, top, bottom)
     _looks_like_a_page(tmp_path / "k.pdf", tmp_path)
 
 

@@ -20,6 +20,7 @@ TITLE = "Kommunen i tall"
 KEY_FIGURES = ("folkemengde", "antall_0_5", "antall_6_15", "andel_80_pluss", "fodselsoverskudd",
                "nettoinnflytting", "medianinntekt", "sysselsatte_per_100")
 SPAN = 10  # years in a sparkline
+SCREEN_WIDTH = 760  # CSS pixels of the PNG (twice that in pixels)
 MAX_POINTS = 5  # Hovedtrekk sentences on the page
 SOURCE = ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. Laget automatisk av "
           "samfunn-data fra de samme tallene og setningene som kunnskapsgrunnlaget for planstrategi.")
@@ -41,6 +42,9 @@ h2.points { font-size: 12pt; margin: 5mm 0 1mm; color: #0b4f6c; }
 ul { margin: 0; padding-left: 5mm; font-size: 9.5pt; }
 li { margin: 0.8mm 0; }
 .source { font-size: 7.5pt; color: #555; margin-top: 3mm; }
+/* On screen (the PNG) there are no @page margins: centre the 184 mm (695 px) body in the 760 px
+   viewport, (760 - 695) / 2 = 32 px each side, and leave the same above and below. */
+@media screen { html { overflow: hidden; } body { margin: 0 auto; padding: 32px 0; } }
 """
 
 
@@ -108,6 +112,7 @@ def write(made, html_path: Path, pdf_path: Path, png_path: Path) -> None:
     Path(html_path).parent.mkdir(parents=True, exist_ok=True)
     atomic_write(Path(html_path), page_html(made))
     with chromium.Browser() as browser:
-        browser.open(Path(html_path), width=760, height=1000)
+        browser.open(Path(html_path), width=SCREEN_WIDTH, height=600)  # shorter than the page:
+        # the PNG is then as tall as the content, so the white space below it equals that above it
         atomic_write(Path(pdf_path), browser.pdf(f"{TITLE} – {made.name} {made.year}"))
         atomic_write(Path(png_path), browser.png())
