@@ -3,7 +3,8 @@
 Renders the six network municipalities for 2023 twice with the runner (``force``, default workers), into
 temporary folders on a fact base built from the embedded snapshot: once as HTML only, once with
 ``formats="html,docx,pdf"`` (PDF includes the one-page «Kommunen i tall» as HTML, PDF and PNG). Then times
-each added step once for Tydal 2023 in this process. The last line is ``documents_ratio: <ratio>``
+each added step once for Tydal 2023 in this process, and the PDF and «Kommunen i tall» together
+in one Chromium, as the runner makes them. The last line is ``documents_ratio: <ratio>``
 (all formats / HTML alone, wall-clock for the whole run).
 
     .venv/bin/python benchmarks/documents.py
@@ -60,6 +61,14 @@ def main() -> None:
     _timed("pdf (Chromium)", lambda: chromium.html_to_pdf(page, work / "t.pdf", "Tydal 2023"))
     _timed("Kommunen i tall (html, pdf, png)",
            lambda: onepager.write(made, work / "k.html", work / "k.pdf", work / "k.png"))
+    _timed("Chromium started and stopped", lambda: chromium.Browser().__enter__().__exit__())
+
+    def shared() -> None:  # what `documents.render` does: one browser for the report's PDF and the page
+        with chromium.Browser() as browser:
+            chromium.html_to_pdf(page, work / "t.pdf", "Tydal 2023", browser=browser)
+            onepager.write(made, work / "k.html", work / "k.pdf", work / "k.png", browser=browser)
+
+    _timed("pdf + Kommunen i tall in one Chromium", shared)
     print(f"documents_ratio: {seconds['all'] / seconds['html']:.2f}")
 
 

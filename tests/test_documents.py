@@ -183,6 +183,20 @@ def test_kommunen_i_tall_is_one_page_with_the_reports_own_words(kommunenr, year,
     _looks_like_a_page(tmp_path / "k.pdf", tmp_path)
 
 
+def test_kommunen_i_tall_draws_no_line_through_a_single_year():
+    from samfunn_data.reports import onepager
+
+    made = report_model.build_model("5033", 2020)  # 06913, 06944 and 07984 start in 2019: one year each
+    page = onepager.page_html(made)
+    single = [c for c in onepager.cards(made) if c["first"] == c["year"]]
+    assert {c["id"] for c in single} >= {"fodselsoverskudd", "nettoinnflytting", "medianinntekt"}
+    assert page.count("Dataene har bare tall for 2019.") == len(single)
+    assert "2019–2019" not in page
+    alts = re.findall(r'<img [^>]*alt="([^"]+)"', page)
+    assert len(alts) == len(onepager.cards(made)) - len(single)
+    assert "Folkemengde 2011–2020: fra " in page and " til 769" in page  # what the line shows, in words
+
+
 # -- the runner: every format, skipped, isolated, listed ----------------------------------------------------
 
 

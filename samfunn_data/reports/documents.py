@@ -61,11 +61,13 @@ def render(job, reports_dir: Path) -> None:
     if "docx" in files:
         word.write_docx(made, files["docx"], notes.load(job.kommunenr))
     if "pdf" in files:
-        chromium.html_to_pdf(files["html"], files["pdf"], f"Kunnskapsgrunnlag – {job.name} {job.year}")
-    if "onepager_html" in files:
         from samfunn_data.reports import onepager
 
-        onepager.write(made, files["onepager_html"], files["onepager_pdf"], files["onepager_png"])
+        with chromium.Browser() as browser:  # one Chromium for both: starting it costs about a second
+            chromium.html_to_pdf(files["html"], files["pdf"], f"Kunnskapsgrunnlag – {job.name} {job.year}",
+                                 browser=browser)
+            onepager.write(made, files["onepager_html"], files["onepager_pdf"], files["onepager_png"],
+                           browser=browser)
 
 
 def missing(files: dict[str, str], reports_dir: Path) -> list[str]:
