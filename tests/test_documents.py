@@ -183,6 +183,21 @@ def test_kommunen_i_tall_is_one_page_with_the_reports_own_words(kommunenr, year,
     _looks_like_a_page(tmp_path / "k.pdf", tmp_path)
 
 
+@needs_chromium
+def test_the_warm_browser_is_reused_replaced_when_dead_and_stopped():
+    first = chromium.warm_browser()
+    try:
+        assert chromium.warm_browser() is first  # the next report does not start Chromium again
+        first._proc.kill()
+        first._proc.wait(timeout=10)
+        second = chromium.warm_browser()  # a dead browser is replaced, not used
+        assert second is not first and second._proc.poll() is None
+    finally:
+        chromium.stop_warm()
+    assert second._proc.poll() is not None  # stopped: no Chromium left behind
+    chromium.stop_warm()  # idempotent
+
+
 def test_kommunen_i_tall_draws_no_line_through_a_single_year():
     from samfunn_data.reports import onepager
 

@@ -160,6 +160,26 @@ class Browser:
         return base64.b64decode(result["data"])
 
 
+_warm: dict[str, Browser | None] = {"browser": None}
+
+
+def warm_browser() -> Browser:
+    """This process's Chromium, started on first use and kept for the next report (like the runner's warm
+    kernel): starting one costs 1–2 s per report. `stop_warm` ends it; a browser that has died is replaced."""
+    browser = _warm["browser"]
+    if browser is None or browser._proc.poll() is not None:
+        stop_warm()
+        _warm["browser"] = Browser().__enter__()
+    return _warm["browser"]
+
+
+def stop_warm() -> None:
+    """Stop this process's warm Chromium, if any (idempotent)."""
+    browser, _warm["browser"] = _warm["browser"], None
+    if browser is not None:
+        browser.__exit__()
+
+
 def html_to_pdf(page: Path, out: Path, footer: str, browser: Browser | None = None) -> Path:
     """Print a local HTML page to a PDF at ``out`` (A4, ``footer`` and page numbers on every page).
 

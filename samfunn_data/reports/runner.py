@@ -290,7 +290,7 @@ def _manifest_entry(result: ReportResult, tmpl_hash: str, fingerprint: str, prev
 
 
 def _worker_init() -> None:
-    """Pay imports once per worker and make sure its warm kernel stops with it."""
+    """Pay imports once per worker and make sure its warm kernel and warm Chromium stop with it."""
     import sys
     from multiprocessing import util
 
@@ -301,10 +301,11 @@ def _worker_init() -> None:
     import nbconvert  # noqa: F401  (import cost paid here, not in the first report)
     import papermill  # noqa: F401
 
-    from samfunn_data.reports import warm_kernel
+    from samfunn_data.reports import chromium, warm_kernel
 
     warm_kernel.register()
     util.Finalize(None, warm_kernel.shutdown, exitpriority=100)
+    util.Finalize(None, chromium.stop_warm, exitpriority=100)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -367,9 +368,10 @@ def _run_jobs(jobs: list[ReportJob], template: Path, reports_dir: Path, workers:
                     results.append(execute_job(job, str(template), str(reports_dir)))
                     bar.update(1)
             finally:
-                from samfunn_data.reports import warm_kernel
+                from samfunn_data.reports import chromium, warm_kernel
 
                 warm_kernel.shutdown()
+                chromium.stop_warm()
         else:
             # spawn: workers start clean (no copied threads or locks) and each keeps its own warm kernel
             ctx = multiprocessing.get_context("spawn")
