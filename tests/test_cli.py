@@ -30,7 +30,7 @@ def test_user_error_is_one_clear_line_and_exit_code_1(capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("samfunn municipalities: ")
-    assert "'Atlantis'" in err and "4-digit municipality number" in err  # what was wrong, what to do
+    assert "'Atlantis'" in err and "firesifrede kommunenummeret" in err  # what was wrong, what to do
     assert "Traceback" not in err
 
 

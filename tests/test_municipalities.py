@@ -151,7 +151,7 @@ def test_unknown_input_gets_suggestions():
     assert "5001" in [m.code for m in info.value.suggestions]
     with pytest.raises(UnknownMunicipalityError, match="9999"):
         reg.lookup("9999")
-    with pytest.raises(UnknownMunicipalityError, match="4 digits"):
+    with pytest.raises(UnknownMunicipalityError, match="4 sifre"):
         reg.lookup("18")
 
 

@@ -88,7 +88,7 @@ def test_retired_code_names_its_successors_before_any_kernel(env, no_kernel):
 
 
 def test_year_without_data_fails_before_any_kernel(env, no_kernel):
-    with pytest.raises(ReportError, match="no data"):
+    with pytest.raises(ReportError, match="ingen data for rapportåret 2031"):
         reports.render_reports("network", "2031")
 
 
