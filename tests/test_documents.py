@@ -345,6 +345,24 @@ def test_docx_puts_the_note_after_its_section_in_its_own_style(tydal, tmp_path, 
     assert not any("settefisk" in c for c in claims)  # the note stands apart from SSB's sentences
 
 
+def test_docx_has_the_economy_subheadings_and_the_okonomi_note_once_after_them(tydal, tmp_path, monkeypatch):
+    import docx
+
+    from samfunn_data.reports import notes, word
+
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(tmp_path))
+    _write_note(tmp_path, 'forfatter = "K"\ndato = 2026-11-30\n[kommentarer]\nokonomi = "Nytt sykehjem."\n')
+    doc = docx.Document(str(word.write_docx(tydal, tmp_path / "o.docx", notes.load("5033"))))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    texts = [t for _, t in paras]
+    # the HTML's subheadings of Kommuneøkonomi are headings in Word too (before: plain text ran on)
+    main, services, income = (texts.index(t) for t in ("Kommuneøkonomi", "Tjenester og utgiftsbehov",
+                                                        "Frie inntekter, skatt og ROBEK"))
+    assert paras[main][0] == "Heading 1" and paras[services][0] == paras[income][0] == "Heading 2"
+    assert texts.count("Nytt sykehjem.") == 1
+    assert main < services < income < texts.index("Nytt sykehjem.") < texts.index(tydal.sections[-3].title)
+
+
 @pytest.mark.slow
 def test_notes_reach_the_html_and_a_changed_or_broken_note_re_renders(env, monkeypatch, capsys):
     path = _write_note(Path(os.environ["SAMFUNN_DATA_DIR"]), NOTE_TOML)
