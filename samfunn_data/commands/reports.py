@@ -50,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(standard: network)")
     parser.add_argument("--years", default="main",
                         help="f.eks. 2020-2023, 2020,2024 eller main (2020–2023 og det siste året i dataene)")
-    parser.add_argument("--force", action="store_true", help="lag også rapporter som ikke er endret på nytt")
+    parser.add_argument("--force", action="store_true",
+                        help="lag rapportene på nytt selv om ingenting er endret")
     parser.add_argument("--jobs", type=positive_int, default=None,
                         help="antall arbeidsprosesser, minst 1 (standard: tilgjengelige kjerner)")
     parser.add_argument("--no-progress", action="store_true", help="ingen fremdriftslinje")
