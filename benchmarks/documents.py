@@ -3,8 +3,10 @@
 Renders the six network municipalities for 2023 twice with the runner (``force``, default workers), into
 temporary folders on a fact base built from the embedded snapshot: once as HTML only, once with
 ``formats="html,docx,pdf"`` (PDF includes the one-page «Kommunen i tall» as HTML, PDF and PNG). Then times
-each added step once for Tydal 2023 in this process. The last line is ``documents_ratio: <ratio>``
-(all formats / HTML alone, wall-clock for the whole run).
+each added step once for Tydal 2023 in this process, and the PDF and «Kommunen i tall» with a new
+Chromium for each (as before) against the worker's warm Chromium (as the runner makes them now),
+printed as ``warm_browser_ratio``. The last line is ``documents_ratio: <ratio>`` (all formats / HTML
+alone, wall-clock for the whole run).
 
     .venv/bin/python benchmarks/documents.py
 """
@@ -60,6 +62,28 @@ def main() -> None:
     _timed("pdf (Chromium)", lambda: chromium.html_to_pdf(page, work / "t.pdf", "Tydal 2023"))
     _timed("Kommunen i tall (html, pdf, png)",
            lambda: onepager.write(made, work / "k.html", work / "k.pdf", work / "k.png"))
+    _timed("Chromium started and stopped", lambda: chromium.Browser().__enter__().__exit__())
+
+    def fresh() -> None:  # before: each document started its own Chromium
+        chromium.html_to_pdf(page, work / "t.pdf", "Tydal 2023")
+        onepager.write(made, work / "k.html", work / "k.pdf", work / "k.png")
+
+    def warm() -> None:  # now (`documents.render`): the worker's warm Chromium prints both
+        browser = chromium.warm_browser()
+        chromium.html_to_pdf(page, work / "t.pdf", "Tydal 2023", browser=browser)
+        onepager.write(made, work / "k.html", work / "k.pdf", work / "k.png", browser=browser)
+
+    runs: dict = {fresh: [], warm: []}
+    for _ in range(3):  # alternated, so that a busy moment does not fall on one side only
+        for fn in runs:
+            start = time.perf_counter()
+            fn()
+            runs[fn].append(time.perf_counter() - start)
+    chromium.stop_warm()
+    fresh_s, warm_s = (sorted(v)[1] for v in runs.values())
+    print(f"  pdf + Kommunen i tall, a new Chromium for each (median of 3): {fresh_s:.2f} s")
+    print(f"  pdf + Kommunen i tall in the warm Chromium (median of 3): {warm_s:.2f} s")
+    print(f"warm_browser_ratio: {fresh_s / warm_s:.2f}")
     print(f"documents_ratio: {seconds['all'] / seconds['html']:.2f}")
 
 

@@ -16,19 +16,20 @@ from samfunn_data.errors import EXIT_ERROR, EXIT_OK, EXIT_USAGE, SamfunnError
 
 # name -> (module under samfunn_data.commands, one-line help). An explicit registry, no discovery.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "fetch": ("fetch", "fetch an SSB table into the raw store and say what was stored"),
-    "municipalities": ("municipalities", "list municipalities with population, county and size"),
-    "build": ("build", "build the fact base (data/processed) from the store and the snapshot"),
-    "update": ("update", "fetch every source table from SSB, rebuild, and say what changed"),
-    "changes": ("changes", "show what changed for a municipality since an earlier year or vintage"),
-    "reports": ("reports", "render per-municipality fact-base reports to HTML"),
-    "network-report": ("network_report", "render the researchers' network overview"),
-    "screen": ("screen", "screen applicant municipalities for the network"),
+    "fetch": ("fetch", "hent en SSB-tabell til rålageret og si hva som ble lagret"),
+    "municipalities": ("municipalities", "list kommuner med folketall, fylke og størrelse"),
+    "build": ("build", "bygg faktagrunnlaget (data/processed) fra lageret og øyeblikksbildet"),
+    "update": ("update", "hent alle kildetabeller fra SSB, bygg på nytt og si hva som endret seg"),
+    "changes": ("changes", "vis hva som har endret seg for en kommune siden et tidligere år eller en "
+                "tidligere bygging"),
+    "reports": ("reports", "lag kunnskapsgrunnlaget for hver kommune (HTML, og Word og PDF om ønsket)"),
+    "network-report": ("network_report", "lag nettverksoversikten for forskerne"),
+    "screen": ("screen", "vurder søkerkommuner til nettverket"),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="samfunn", description="SSB fact bases for small municipalities")
+    parser = argparse.ArgumentParser(prog="samfunn", description="Kunnskapsgrunnlag fra SSB for små kommuner")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (_module, help_text) in COMMANDS.items():
         sub.add_parser(name, help=help_text, description=help_text, add_help=False)

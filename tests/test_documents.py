@@ -10,6 +10,7 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -173,7 +174,42 @@ def test_kommunen_i_tall_is_one_page_with_the_reports_own_words(kommunenr, year,
     assert "Statistisk sentralbyrå (SSB)" in reader.pages[0].extract_text()
     with Image.open(tmp_path / "k.png") as png:
         assert png.width >= 1200 and png.height > png.width  # a portrait page, sharp enough for a slide
+        ink = np.argwhere(np.asarray(png.convert("L")) < 250)  # rows and columns of anything not white
+        left, right = ink[:, 1].min(), png.width - 1 - ink[:, 1].max()
+        top, bottom = ink[:, 0].min(), png.height - 1 - ink[:, 0].max()
+    # a white margin all round (before: the text touched the left and top edges), the same on both sides
+    assert min(left, right, top, bottom) >= 40, (left, right, top, bottom)
+    assert abs(left - right) <= 4 and abs(top - bottom) <= 0.25 * top, (left, right, top, bottom)
     _looks_like_a_page(tmp_path / "k.pdf", tmp_path)
+
+
+@needs_chromium
+def test_the_warm_browser_is_reused_replaced_when_dead_and_stopped():
+    first = chromium.warm_browser()
+    try:
+        assert chromium.warm_browser() is first  # the next report does not start Chromium again
+        first._proc.kill()
+        first._proc.wait(timeout=10)
+        second = chromium.warm_browser()  # a dead browser is replaced, not used
+        assert second is not first and second._proc.poll() is None
+    finally:
+        chromium.stop_warm()
+    assert second._proc.poll() is not None  # stopped: no Chromium left behind
+    chromium.stop_warm()  # idempotent
+
+
+def test_kommunen_i_tall_draws_no_line_through_a_single_year():
+    from samfunn_data.reports import onepager
+
+    made = report_model.build_model("5033", 2020)  # 06913, 06944 and 07984 start in 2019: one year each
+    page = onepager.page_html(made)
+    single = [c for c in onepager.cards(made) if c["first"] == c["year"]]
+    assert {c["id"] for c in single} >= {"fodselsoverskudd", "nettoinnflytting", "medianinntekt"}
+    assert page.count("Dataene har bare tall for 2019.") == len(single)
+    assert "2019–2019" not in page
+    alts = re.findall(r'<img [^>]*alt="([^"]+)"', page)
+    assert len(alts) == len(onepager.cards(made)) - len(single)
+    assert "Folkemengde 2011–2020: fra " in page and " til 769" in page  # what the line shows, in words
 
 
 # -- the runner: every format, skipped, isolated, listed ----------------------------------------------------
@@ -307,6 +343,24 @@ def test_docx_puts_the_note_after_its_section_in_its_own_style(tydal, tmp_path, 
     assert ("Kommunens kommentar", "Skolestrukturen skal utredes.") in paras
     claims = {c.text for c in tydal.all_claims()}
     assert not any("settefisk" in c for c in claims)  # the note stands apart from SSB's sentences
+
+
+def test_docx_has_the_economy_subheadings_and_the_okonomi_note_once_after_them(tydal, tmp_path, monkeypatch):
+    import docx
+
+    from samfunn_data.reports import notes, word
+
+    monkeypatch.setenv("SAMFUNN_DATA_DIR", str(tmp_path))
+    _write_note(tmp_path, 'forfatter = "K"\ndato = 2026-11-30\n[kommentarer]\nokonomi = "Nytt sykehjem."\n')
+    doc = docx.Document(str(word.write_docx(tydal, tmp_path / "o.docx", notes.load("5033"))))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    texts = [t for _, t in paras]
+    # the HTML's subheadings of Kommuneøkonomi are headings in Word too (before: plain text ran on)
+    main, services, income = (texts.index(t) for t in ("Kommuneøkonomi", "Tjenester og utgiftsbehov",
+                                                        "Frie inntekter, skatt og ROBEK"))
+    assert paras[main][0] == "Heading 1" and paras[services][0] == paras[income][0] == "Heading 2"
+    assert texts.count("Nytt sykehjem.") == 1
+    assert main < services < income < texts.index("Nytt sykehjem.") < texts.index(tydal.sections[-3].title)
 
 
 @pytest.mark.slow

@@ -267,9 +267,9 @@ def test_build_and_changes_commands(settings, monkeypatch, capsys):
     monkeypatch.setenv("SAMFUNN_SNAPSHOT_DIR", str(settings.snapshot_dir))
     monkeypatch.setattr(factbase, "_participants", lambda: ["1811"])
     assert cli.main(["build"]) == 0
-    assert "built" in capsys.readouterr().out
+    assert "bygget" in capsys.readouterr().out
     assert cli.main(["build"]) == 0
-    assert "up to date" in capsys.readouterr().out
+    assert "faktagrunnlaget er oppdatert" in capsys.readouterr().out
     assert cli.main(["changes", "1811", "--since", "2020"]) == 0
     out = capsys.readouterr().out
     assert "folkemengde" in out and "2020" in out and "2022" in out

@@ -28,9 +28,9 @@ ARGS = [
 def test_fetch_stores_and_prints_rows_vintage_and_file(pxweb, ssb_settings, capsys):
     assert main(ARGS) == 0
     out = capsys.readouterr().out
-    assert "table 07459: 4 rows, vintage " in out
-    file_line = next(line for line in out.splitlines() if line.strip().startswith("file: "))
-    path = Path(file_line.split("file: ", 1)[1])
+    assert "tabell 07459: 4 rader, versjon " in out
+    file_line = next(line for line in out.splitlines() if line.strip().startswith("fil: "))
+    path = Path(file_line.split("fil: ", 1)[1])
     assert path.is_file() and path.is_relative_to(ssb_settings.store_dir)
     assert json.loads(path.read_bytes())["id"] == ["Region", "Alder", "ContentsCode", "Tid"]
 
@@ -51,7 +51,7 @@ def test_fetch_with_codelist_and_output_values(pxweb, ssb_settings, capsys):
         "Tid=2019",
     ]
     assert main(args) == 0
-    assert "table 07459: 1 rows" in capsys.readouterr().out
+    assert "tabell 07459: 1 rad," in capsys.readouterr().out
     url = next(path for _t, _m, path, _s in pxweb.state.log if path.endswith("/data"))
     assert url.endswith("/tables/07459/data")
 
@@ -59,7 +59,7 @@ def test_fetch_with_codelist_and_output_values(pxweb, ssb_settings, capsys):
 def test_bad_select_syntax_is_a_clear_error(pxweb, ssb_settings, capsys):
     assert main(["fetch", "07459", "--select", "Region"]) == 1
     err = capsys.readouterr().err
-    assert "--select expects VAR=VALUE" in err and "example:" in err
+    assert "--select venter VAR=VERDI" in err and "eksempel:" in err
     assert pxweb.state.log == []
 
 
@@ -101,12 +101,12 @@ def test_samfunn_fetch_runs_as_a_program(pxweb, ssb_settings):
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "4 rows" in done.stdout and "file: " in done.stdout
+    assert "4 rader" in done.stdout and "fil: " in done.stdout
 
 
 def test_second_fetch_if_stale_says_it_was_already_current(pxweb, ssb_settings, capsys):
     assert main(ARGS) == 0
-    assert "fetched and stored" in capsys.readouterr().out
+    assert "hentet og lagret" in capsys.readouterr().out
     assert main([*ARGS, "--refresh", "if-stale"]) == 0
-    assert "already in the store; SSB has not updated the table since" in capsys.readouterr().out
+    assert "finnes allerede i lageret; SSB har ikke oppdatert tabellen siden" in capsys.readouterr().out
     assert sum(1 for _t, _m, path, _s in pxweb.state.log if path.endswith("/data")) == 1

@@ -46,7 +46,7 @@ def test_ssb_down_with_a_stored_copy_exits_4_and_says_so_in_one_line(pxweb, ssb_
     line = stale_line(captured.err)
     assert line.startswith("samfunn fetch: fikk ikke hentet tabell 07459 fra SSB")
     assert "den lagrede kopien" in line and "Prøv igjen" in line
-    assert "SSB could not be reached; this is the newest stored vintage" in captured.out
+    assert "SSB kunne ikke nås; dette er den nyeste lagrede versjonen" in captured.out
 
 
 def test_503_forever_is_not_success_either(pxweb, ssb_settings, capsys):
@@ -97,12 +97,12 @@ def test_waiting_for_ssbs_rate_limit_is_shown_each_time(pxweb, ssb_settings, cap
     assert 429 in pxweb.state.statuses()
     waits = [line for line in captured.err.splitlines() if line.startswith("venter ")]
     assert waits and all("s på SSBs grense" in line for line in waits)
-    assert "fetched and stored" in captured.out
+    assert "hentet og lagret" in captured.out
 
 
 def test_repeated_plain_selects_for_one_variable_are_merged(pxweb, ssb_settings, capsys):
     assert main([*TYDAL, "--select", "Tid=2023", "--select", "Tid=2024,2023"]) == EXIT_OK
-    assert "table 07459: 2 rows" in capsys.readouterr().out  # before: only 2024 (the last one) was kept
+    assert "tabell 07459: 2 rader" in capsys.readouterr().out  # before: only 2024 (the last one) was kept
 
 
 def test_a_repeated_select_with_an_expression_is_refused_before_any_call(pxweb, ssb_settings, capsys):

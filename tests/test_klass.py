@@ -198,5 +198,5 @@ def test_command_refresh_stores_changes(server, settings, capsys):
 
     assert main(["municipalities", "--refresh-klass", "--county", "18", "--small", "--year", "2024"]) == 0
     captured = capsys.readouterr()
-    assert "stored 3 municipality code changes" in captured.err and "1835" in captured.out
+    assert "lagret 3 endringer i kommunenumre" in captured.err and "1835" in captured.out
     assert klass.stored_changes_path(settings).is_file()

@@ -151,7 +151,7 @@ def test_unknown_input_gets_suggestions():
     assert "5001" in [m.code for m in info.value.suggestions]
     with pytest.raises(UnknownMunicipalityError, match="9999"):
         reg.lookup("9999")
-    with pytest.raises(UnknownMunicipalityError, match="4 digits"):
+    with pytest.raises(UnknownMunicipalityError, match="4 sifre"):
         reg.lookup("18")
 
 
@@ -250,6 +250,10 @@ def test_command_lists_small_nordland_municipalities_offline(capsys):
     assert any(line.startswith("1835 Træna") and "435" in line for line in lines)
     assert not any(line.startswith("1804") for line in lines)
     assert "07459" in out
+    # planners read the table: headers and words in bokmål, the count of rows with its noun
+    assert out.split()[:7] == ["nr", "navn", "fylke", "folketall", "2020", "liten", "sentralitet"]
+    assert all(" ja " in line and " nei " not in line for line in lines)
+    assert "22 kommuner. Folketall 1. januar 2020." in out
 
 
 def test_command_network_and_csv(capsys):
@@ -260,7 +264,7 @@ def test_command_network_and_csv(capsys):
 
 def test_command_rejects_unknown_county_and_year(capsys):
     assert main(["municipalities", "--county", "99"]) == 1
-    assert "unknown county" in capsys.readouterr().err
+    assert "ukjent fylkesnummer 99" in capsys.readouterr().err
     assert main(["municipalities", "--year", "1990"]) == 1
     assert "2005-2026" in capsys.readouterr().err
 

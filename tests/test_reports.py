@@ -88,7 +88,7 @@ def test_retired_code_names_its_successors_before_any_kernel(env, no_kernel):
 
 
 def test_year_without_data_fails_before_any_kernel(env, no_kernel):
-    with pytest.raises(ReportError, match="no data"):
+    with pytest.raises(ReportError, match="ingen data for rapportåret 2031"):
         reports.render_reports("network", "2031")
 
 
@@ -128,7 +128,7 @@ def test_runner_skips_unchanged_isolates_failures_and_forces(env, tmp_path, caps
 
     assert cli.main(args) == 1  # one municipality fails: non-zero exit, but at the end
     out = capsys.readouterr().out
-    assert "FAILED 2022 1827" in out and str(env / "index.html") in out
+    assert "FEILET 2022 1827" in out and "4 rapporter: 2 laget" in out and str(env / "index.html") in out
     manifest = json.loads((env / "manifest.json").read_text())
     status = {k: e["status"] for k, e in manifest["reports"].items()}
     assert status == {"2022/1827": "failed", "2022/5033": "ok", "2023/1827": "failed", "2023/5033": "ok"}

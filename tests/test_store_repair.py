@@ -47,7 +47,7 @@ def test_a_damaged_vintage_names_its_fix_and_that_command_replaces_it(pxweb, ssb
 
     assert main(shlex.split(command)[1:]) == EXIT_OK  # exactly the command the message named
     out = capsys.readouterr().out
-    assert "fetched and stored" in out and "skadet kopi flyttet til side" in out
+    assert "hentet og lagret" in out and "skadet kopi flyttet til side" in out
     folder = ssb_settings.store_dir / "07459" / query_key(TYDAL)
     aside = sorted(p.name for p in (folder / QUARANTINE).iterdir())
     assert aside == sorted([os.path.basename(body), os.path.basename(body).replace(".json", ".meta.json")])

@@ -34,7 +34,7 @@ def test_a_field_with_more_than_one_municipality_is_refused(text, codes):
     with pytest.raises(NotOneMunicipalityError) as info:
         municipalities.lookup(text)
     assert [m.code for m in info.value.candidates] == codes
-    assert "one number or one name" in str(info.value)
+    assert "gi ett nummer eller ett navn" in str(info.value)
 
 
 @pytest.mark.parametrize("text", ["5033 Tydal", "K-1835 Træna", "1835  traena", "1874 Moskenes"])
@@ -50,7 +50,7 @@ def test_reports_refuses_a_space_separated_list_with_exit_2(capsys, kommuner, ex
     assert info.value.code == 2
     err = capsys.readouterr().err.lower()
     assert "argument --kommuner" in err
-    assert f"separate municipalities with commas, e.g. --kommuner {example}" in err
+    assert f"skill kommunene med komma, f.eks. --kommuner {example}" in err
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "two"])

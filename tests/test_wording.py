@@ -275,7 +275,7 @@ def test_a_year_before_the_municipal_figures_names_their_first_year(capsys):
     err = capsys.readouterr().err
     assert "2005–2026" in err and "1986" not in err
     assert cli.main(["reports", "--kommuner", "Narvik", "--years", "2015", "--no-progress"]) == 1
-    assert "1806 Narvik: 2015 (it has 2020–2026)" in capsys.readouterr().err
+    assert "1806 Narvik: 2015 (har 2020–2026)" in capsys.readouterr().err
 
 
 def test_index_counts_only_this_run_as_made_now(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true",
-                        help="recompute everything even when no input table changed")
+                        help="regn ut alt på nytt selv om ingen kildetabell er endret")
 
 
 def run(args) -> int:

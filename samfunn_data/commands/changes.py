@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 
-from samfunn_data.formatting import round_half_up
+from samfunn_data.formatting import plural, round_half_up
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("kommune", help="municipality code or name, e.g. 5033 or Tydal")
-    parser.add_argument("--since", type=int, metavar="YEAR",
-                        help="compare each indicator's latest year with this year (default: last year)")
-    parser.add_argument("--vintage", metavar="LABEL",
-                        help="compare with an earlier build instead: 'previous' or a label it lists")
+    parser.add_argument("kommune", help="kommunenummer eller navn, f.eks. 5033 eller Tydal")
+    parser.add_argument("--since", type=int, metavar="ÅR",
+                        help="sammenlign hver indikators siste år med dette året (standard: året før)")
+    parser.add_argument("--vintage", metavar="MERKE",
+                        help="sammenlign med en tidligere bygging i stedet: 'previous' eller et merke den "
+                             "lister opp")
 
 
 # factbase.changes' assessment codes in the reader's words ("higher" = the new value is clearly higher)
@@ -35,10 +36,10 @@ def run(args) -> int:
     table = factbase.changes(args.kommune, since_year=args.since, vintage=args.vintage)
     code = factbase.resolve_region(args.kommune)
     if table.empty:
-        print(f"{code}: no indicator changed")
+        print(f"{code}: ingen indikator har endret seg")
         return 0
-    what = f"since build {args.vintage}" if args.vintage else "between the years shown"
-    print(f"{code}: {len(table)} indicators changed {what}")
+    what = f"siden byggingen {args.vintage}" if args.vintage else "mellom årene som vises"
+    print(f"{code}: {plural(len(table), 'indikator', 'indikatorer')} har endret seg {what}")
     for row in table.itertuples():
         decimals = indicators.CATALOGUE[row.indicator].decimals
         print(f"  {row.indicator:<32} {row.from_year}: {_fmt(row.from_value, decimals):>12}  ->  "

@@ -11,11 +11,12 @@ import sys
 
 from samfunn_data.config import REFRESH_POLICIES, get_settings
 from samfunn_data.errors import EXIT_OK, EXIT_STALE, QueryError
+from samfunn_data.formatting import plural
 from samfunn_data.ssb import api
 from samfunn_data.ssb.query import Query, format_codes, is_expression, split_codes
 
 EXAMPLE = (
-    "example: samfunn fetch 07459 --select Region=K-5033 --codelist Region=agg_KommSummer "
+    "eksempel: samfunn fetch 07459 --select Region=K-5033 --codelist Region=agg_KommSummer "
     "--output-values Region=aggregated --select 'Alder=*' --select ContentsCode=Personer1 "
     "--select 'Tid=from(2020)'"
 )
@@ -23,16 +24,16 @@ EXAMPLE = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EXAMPLE
-    parser.add_argument("table", help="SSB table id, e.g. 07459")
+    parser.add_argument("table", help="SSB-tabellens nummer, f.eks. 07459")
     parser.add_argument(
         "--select",
         action="append",
         default=[],
         metavar="VAR=CODES",
-        help="codes or expressions for one variable, comma-separated: 5033,5026 | * | top(3) | from(2020)",
+        help="koder eller uttrykk for én variabel, skilt med komma: 5033,5026 | * | top(3) | from(2020)",
     )
     parser.add_argument(
-        "--codelist", action="append", default=[], metavar="VAR=ID", help="e.g. Region=agg_KommSummer"
+        "--codelist", action="append", default=[], metavar="VAR=ID", help="f.eks. Region=agg_KommSummer"
     )
     parser.add_argument(
         "--output-values",
@@ -45,17 +46,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--refresh",
         choices=REFRESH_POLICIES,
         default="always",
-        help="always (default: fetch now), if-stale (only if SSB updated the table), "
-        "never (show what is stored)",
+        help="always (standard: hent nå), if-stale (bare hvis SSB har oppdatert tabellen), "
+        "never (vis det som er lagret)",
     )
     parser.add_argument("--lang", default="no", choices=("no", "en"))
     parser.add_argument(
         "--deadline",
         type=_seconds,
         default=None,
-        metavar="SECONDS",
-        help="give up on SSB after this many seconds in total, retries and waits included "
-        "(default 120, or SAMFUNN_DEADLINE); each request also has its own timeout (SAMFUNN_TIMEOUT)",
+        metavar="SEKUNDER",
+        help="gi opp SSB etter så mange sekunder til sammen, nye forsøk og ventetid medregnet "
+        "(standard 120, eller SAMFUNN_DEADLINE); hver forespørsel har også sin egen tidsgrense "
+        "(SAMFUNN_TIMEOUT)",
     )
 
 
@@ -65,14 +67,14 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = 0.0
     if not value > 0:
-        raise argparse.ArgumentTypeError(f"expects a number of seconds above 0, not {text!r}")
+        raise argparse.ArgumentTypeError(f"venter et antall sekunder over 0, ikke {text!r}")
     return value
 
 
 def _split(item: str, option: str) -> tuple[str, str]:
     var, sep, value = item.partition("=")
     if not sep or not var.strip() or not value.strip():
-        raise QueryError(f"{option} expects VAR=VALUE, got {item!r}. {EXAMPLE}")
+        raise QueryError(f"{option} venter VAR=VERDI, fikk {item!r}. {EXAMPLE}")
     return var.strip(), value.strip()
 
 
@@ -111,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     select = _selections(args.select)
     if not select:
         raise QueryError(
-            f"give at least one --select VAR=CODES (SSB v2 needs a selection for Tid). {EXAMPLE}"
+            f"gi minst én --select VAR=KODER (SSBs API 2.0 krever et utvalg for Tid). {EXAMPLE}"
         )
     query = Query.build(
         args.table,
@@ -123,11 +125,11 @@ def run(args: argparse.Namespace) -> int:
     frame = api.get(query, refresh=args.refresh, settings=get_settings(), deadline=args.deadline, warn=False)
     attrs = frame.attrs
     how = _origin(attrs, args.refresh)
-    print(f"table {args.table}: {len(frame)} rows, vintage {attrs['vintage']} ({how})")
+    print(f"tabell {args.table}: {plural(len(frame), 'rad', 'rader')}, versjon {attrs['vintage']} ({how})")
     if attrs.get("label"):
         print(f"  {attrs['label']}")
     for path in attrs.get("source_files", []):
-        print(f"  file: {path}")
+        print(f"  fil: {path}")
     for path in attrs.get("moved_aside", []):
         print(f"  skadet kopi flyttet til side: {path}")
     if attrs.get("offline"):
@@ -141,11 +143,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _origin(attrs: dict, refresh: str) -> str:
     if attrs["origin"] == "stale-fetched":
-        return "SSB could not be reached; this is the newest stored vintage"
+        return "SSB kunne ikke nås; dette er den nyeste lagrede versjonen"
     if attrs["origin"] == "snapshot":
-        return "answered from the embedded snapshot; nothing fetched"
+        return "svar fra det innebygde øyeblikksbildet; ingenting hentet"
     if attrs.get("fetched_now"):
-        return "fetched and stored"
+        return "hentet og lagret"
     if refresh == "never":
-        return "already in the store; not checked against SSB"
-    return "already in the store; SSB has not updated the table since"
+        return "finnes allerede i lageret; ikke sjekket mot SSB"
+    return "finnes allerede i lageret; SSB har ikke oppdatert tabellen siden"

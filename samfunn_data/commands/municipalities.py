@@ -13,9 +13,10 @@ import pandas as pd
 
 from samfunn_data.errors import DataUnavailableError
 from samfunn_data.facts import municipalities
+from samfunn_data.formatting import plural
 
 EXAMPLE = (
-    "examples: samfunn municipalities --small --county 18 --year 2020 | samfunn municipalities Træna 5043"
+    "eksempler: samfunn municipalities --small --county 18 --year 2020 | samfunn municipalities Træna 5043"
 )
 
 
@@ -25,23 +26,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "kommuner",
         nargs="*",
         metavar="KOMMUNE",
-        help="only these municipalities (code or name, e.g. 1835 Træna Raarvihke); old codes are explained",
+        help="bare disse kommunene (nummer eller navn, f.eks. 1835 Træna Raarvihke); gamle numre forklares",
     )
-    parser.add_argument("--small", action="store_true", help="only municipalities under 2,500 inhabitants")
+    parser.add_argument("--small", action="store_true", help="bare kommuner med under 2 500 innbyggere")
     parser.add_argument(
         "--county",
         action="append",
         default=[],
-        metavar="CODE",
-        help="county code(s), e.g. 18 (Nordland) or 50 (Trøndelag); repeat or comma-separate",
+        metavar="NR",
+        help="fylkesnummer, f.eks. 18 (Nordland) eller 50 (Trøndelag); gjenta eller skill med komma",
     )
-    parser.add_argument("--year", type=int, help="population on 1 January of this year (default: latest)")
-    parser.add_argument("--network", action="store_true", help="only the network's participants")
-    parser.add_argument("--csv", action="store_true", help="write CSV instead of a table")
+    parser.add_argument("--year", type=int, help="folketallet 1. januar dette året (standard: siste år)")
+    parser.add_argument("--network", action="store_true", help="bare nettverkets deltakere")
+    parser.add_argument("--csv", action="store_true", help="skriv CSV i stedet for en tabell")
     parser.add_argument(
         "--refresh-klass",
         action="store_true",
-        help="first fetch municipality code changes from SSB KLASS (needs the network)",
+        help="hent først endringer i kommunenumre fra SSBs KLASS (krever nett)",
     )
 
 
@@ -50,7 +51,8 @@ def _counties(values: list[str]) -> list[str] | None:
     known = {m.county for m in municipalities.all_municipalities()}
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise DataUnavailableError(f"unknown county code(s) {unknown}; 2024 counties are {sorted(known)}")
+        raise DataUnavailableError(f"ukjent fylkesnummer {', '.join(unknown)}; fylkene i 2024 er "
+                                   f"{', '.join(sorted(known))}")
     return codes or None
 
 
@@ -59,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         from samfunn_data.ssb import klass
 
         path, n = klass.refresh_changes()
-        print(f"stored {n} municipality code changes from KLASS in {path}", file=sys.stderr)
+        print(f"lagret {plural(n, 'endring', 'endringer')} i kommunenumre fra KLASS i {path}",
+              file=sys.stderr)
     year = args.year or max(municipalities.years())
     table = municipalities.overview(year, counties=_counties(args.county))
     if args.kommuner:
@@ -79,29 +82,31 @@ def run(args: argparse.Namespace) -> int:
 def _format(table: pd.DataFrame, year: int) -> str:
     shown = pd.DataFrame(
         {
-            "code": table["code"],
-            "name": [_name(n, s) for n, s in zip(table["name"], table["sami_name"], strict=True)],
-            "county": table["county_name"],
-            f"population {year}": [_int(v) for v in table["population"]],
-            "small": table["small"].map({True: "yes", False: "no"}).fillna("?"),
-            "centrality": [
+            "nr": table["code"],
+            "navn": [_name(n, s) for n, s in zip(table["name"], table["sami_name"], strict=True)],
+            "fylke": table["county_name"],
+            f"folketall {year}": [_int(v) for v in table["population"]],
+            "liten": table["small"].map({True: "ja", False: "nei"}).fillna("?"),
+            "sentralitet": [
                 _centrality(c, i)
                 for c, i in zip(table["centrality_class"], table["centrality_index"], strict=True)
             ],
         }
     )
-    for column in ("name", "county"):  # left-align text columns (to_string right-aligns by default)
+    for column in ("navn", "fylke"):  # left-align text columns (to_string right-aligns by default)
         width = int(shown[column].str.len().max()) if len(shown) else 0
         shown[column] = shown[column].str.ljust(width)
-    lines = [shown.to_string(index=False, justify="left") if len(shown) else "(no municipality matches)"]
+    lines = [shown.to_string(index=False, justify="left") if len(shown) else "(ingen kommune passer)"]
     lines.append(
-        f"\n{len(shown)} municipalities. Population on 1 January {year}. Small = under 2,500 inhabitants.\n"
-        "Kilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell 07459 (embedded snapshot)."
+        f"\n{plural(len(shown), 'kommune', 'kommuner')}. Folketall 1. januar {year}. Liten = under 2 500 "
+        "innbyggere.\nKilde: Statistisk sentralbyrå (SSB), statistikkbanken tabell 07459 "
+        "(innebygd øyeblikksbilde)."
     )
     if table["centrality_class"].notna().any():
-        lines.append("Centrality: SSB KLASS 128 (2020 standard), class 1-6 and index 0-1000; NL/TR only.")
+        lines.append("Sentralitet: SSB KLASS 128 (standard fra 2020), klasse 1–6 og indeks 0–1000; "
+                     "bare Nordland og Trøndelag.")
     if table["population"].isna().any():
-        lines.append("'-' and '?': SSB published no figure on today's borders that year (a border change).")
+        lines.append("'-' og '?': SSB publiserte ikke tall på dagens grenser det året (en grenseendring).")
     return "\n".join(lines)
 
 

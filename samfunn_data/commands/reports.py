@@ -7,6 +7,7 @@ import sys
 import warnings
 
 from samfunn_data.errors import EXIT_ERROR, EXIT_OK
+from samfunn_data.formatting import plural
 
 
 def kommune_list(text: str) -> str:
@@ -26,7 +27,7 @@ def kommune_list(text: str) -> str:
         except NotOneMunicipalityError as exc:
             example = ",".join(m.code for m in exc.candidates) if len(exc.candidates) > 1 else "5033,5026"
             raise argparse.ArgumentTypeError(
-                f"{exc}. Separate municipalities with commas, e.g. --kommuner {example}") from exc
+                f"{exc}. Skill kommunene med komma, f.eks. --kommuner {example}") from exc
         except SamfunnError:
             continue
     return text
@@ -37,25 +38,28 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} er ikke et helt tall") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(f"må være minst 1, fikk {value}")
     return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kommuner", default="network", type=kommune_list,
-                        help="network, small, or comma-separated codes or names (default: network)")
+                        help="network (nettverket), small (alle små) eller nummer eller navn skilt med komma "
+                             "(standard: network)")
     parser.add_argument("--years", default="main",
-                        help="e.g. 2020-2023, 2020,2024 or main (2020–2023 plus the latest year in the data)")
-    parser.add_argument("--force", action="store_true", help="re-render reports that are unchanged")
+                        help="f.eks. 2020-2023, 2020,2024 eller main (2020–2023 og det siste året i dataene)")
+    parser.add_argument("--force", action="store_true",
+                        help="lag rapportene på nytt selv om ingenting er endret")
     parser.add_argument("--jobs", type=positive_int, default=None,
-                        help="worker processes, at least 1 (default: available cores)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+                        help="antall arbeidsprosesser, minst 1 (standard: tilgjengelige kjerner)")
+    parser.add_argument("--no-progress", action="store_true", help="ingen fremdriftslinje")
     parser.add_argument("--format", default="html", dest="formats",
-                        help="html, docx, pdf, comma-separated (default: html; pdf adds «Kommunen i tall»)")
+                        help="html, docx, pdf, skilt med komma (standard: html; pdf gir også "
+                             "«Kommunen i tall»)")
     parser.add_argument("--pdf-optional", action="store_true",
-                        help="when Chromium is missing, skip pdf with a warning instead of failing")
+                        help="hopp over pdf med en advarsel når Chromium mangler, i stedet for å feile")
     parser.add_argument("--template", default=None, help=argparse.SUPPRESS)  # another template (tests)
 
 
@@ -72,11 +76,11 @@ def run(args) -> int:
         print(f"ADVARSEL: {warning.message}", file=sys.stderr)
     counts = reports.summary(results)
     index = (get_settings().reports_dir / "index.html").resolve()
-    print(f"{len(results)} reports: {counts['ok']} rendered, {counts['skipped']} unchanged (skipped), "
-          f"{counts['failed']} failed.")
+    print(f"{plural(len(results), 'rapport', 'rapporter')}: {counts['ok']} laget, "
+          f"{counts['skipped']} uendret (hoppet over), {counts['failed']} feilet.")
     for r in results:
         if r.status == "failed":
-            print(f"  FAILED {r.job.year} {r.job.kommunenr} {r.job.name}: {r.error.splitlines()[0]}")
-    print(f"Index: {index}")
-    print(f"Open:  {index.as_uri()}")
+            print(f"  FEILET {r.job.year} {r.job.kommunenr} {r.job.name}: {r.error.splitlines()[0]}")
+    print(f"Oversikt: {index}")
+    print(f"Åpne:     {index.as_uri()}")
     return EXIT_ERROR if counts["failed"] else EXIT_OK

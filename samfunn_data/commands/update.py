@@ -20,9 +20,9 @@ SHOWN_REVISIONS = 30
 
 def add_arguments(parser) -> None:
     parser.add_argument("--force", action="store_true",
-                        help="fetch every table even when SSB's updated stamp has not changed")
-    parser.add_argument("--deadline", type=float, default=600.0, metavar="SECONDS",
-                        help="longest time for each part of a table, waits included (default 600)")
+                        help="hent alle tabeller selv om SSBs oppdateringstidspunkt ikke er endret")
+    parser.add_argument("--deadline", type=float, default=600.0, metavar="SEKUNDER",
+                        help="lengste tid for hver del av en tabell, ventetid medregnet (standard 600)")
 
 
 def run(args) -> int:

@@ -69,16 +69,19 @@ class BuildResult:
     repaired: dict[str, str] = field(default_factory=dict)  # damaged file -> what was wrong with it
 
     def summary(self) -> str:
+        from samfunn_data.formatting import fmt_int, fmt_number  # here: keeps the imports block as it was
         if self.skipped:
-            return f"fact base up to date ({self.facts_rows} facts); nothing rebuilt ({self.seconds:.2f} s)"
+            return (f"faktagrunnlaget er oppdatert ({fmt_int(self.facts_rows)} fakta); ingenting bygget "
+                    f"på nytt ({fmt_number(self.seconds, 2)} s)")
         parts = [f"{name} var skadet ({why}); bygget på nytt" for name, why in self.repaired.items()]
-        parts += [f"built {self.facts_rows} facts and {self.comparison_rows} comparisons "
-                 f"in {self.seconds:.1f} s",
-                 f"recomputed: {', '.join(self.recomputed) or 'none'}"]
+        parts += [f"bygget {fmt_int(self.facts_rows)} fakta og {fmt_int(self.comparison_rows)} "
+                 f"sammenligninger på {fmt_number(self.seconds, 1)} s",
+                 f"regnet ut på nytt: {', '.join(self.recomputed) or 'ingenting'}"]
         if self.missing_tables:
-            parts.append(f"tables missing (their indicators are left out): {', '.join(self.missing_tables)}")
+            parts.append("tabeller som mangler (indikatorene deres er utelatt): "
+                         + ", ".join(self.missing_tables))
         if self.archived:
-            parts.append(f"previous facts kept as {HISTORY}/facts-{self.archived}.parquet")
+            parts.append(f"forrige fakta er tatt vare på som {HISTORY}/facts-{self.archived}.parquet")
         return "\n".join(parts)
 
 

@@ -198,7 +198,7 @@ def lookup(code_or_name: str | int) -> Municipality:
         return found
     if re.fullmatch(r"\d{1,3}|\d{5,}", text):
         raise UnknownMunicipalityError(
-            f"{text!r} is not a municipality number: they have 4 digits (e.g. 1835 for Træna)", []
+            f"{text!r} er ikke et kommunenummer: de har 4 sifre (f.eks. 1835 for Træna)", []
         )
     return _by_name(reg, text)
 
@@ -210,9 +210,10 @@ def _by_code(reg: _Registry, code: str, text: str) -> Municipality:
         _raise_changed(reg, code)
     near = difflib.get_close_matches(code, list(reg.by_code), n=5, cutoff=0.5)
     raise UnknownMunicipalityError(
-        f"no municipality has the number {code!r}: it is not a 2024 code, nor a code retired in "
-        f"{_change_span(reg)} (the code changes known offline; `samfunn municipalities --refresh-klass` "
-        f"fetches older ones from SSB). Close numbers: {_describe(reg, near) or 'none'}",
+        f"ingen kommune har nummeret {code!r}: det er ikke et nummer fra 2024, og heller ikke et nummer "
+        f"som ble tatt ut av bruk {_change_span(reg)} (endringene som er kjent uten nett; `samfunn "
+        f"municipalities --refresh-klass` henter eldre fra SSB). Numre som ligner: "
+        f"{_describe(reg, near) or 'ingen'}",
         [reg.by_code[c] for c in near],
     )
 
@@ -226,8 +227,8 @@ def _by_name(reg: _Registry, text: str) -> Municipality:
         options = [reg.by_code[c] for c in found]
         listed = "; ".join(f"{m.code} {m.name} ({m.county_name})" for m in options)
         raise AmbiguousMunicipalityError(
-            f"{text!r} fits {len(found)} municipalities: {listed}. Give the number or the county, "
-            f"e.g. '{options[0].name} ({options[-1].county_name})'",
+            f"{text!r} passer på {len(found)} kommuner: {listed}. Gi nummeret eller fylket, "
+            f"f.eks. '{options[0].name} ({options[-1].county_name})'",
             options,
         )
     for key in keys:
@@ -238,9 +239,9 @@ def _by_name(reg: _Registry, text: str) -> Municipality:
     near = difflib.get_close_matches(keys[0], list(reg.names), n=8, cutoff=0.6)
     codes = list(dict.fromkeys(c for key in near for c in sorted(reg.names[key])))[:5]
     raise UnknownMunicipalityError(
-        f"no municipality is called {text!r} (2024 names, and names retired {_change_span(reg)}). "
-        + (f"Did you mean: {_describe(reg, codes)}?" if codes
-           else "No name is close: check the spelling, or use the 4-digit municipality number."),
+        f"ingen kommune heter {text!r} (navn fra 2024, og navn tatt ut av bruk {_change_span(reg)}). "
+        + (f"Mente du: {_describe(reg, codes)}?" if codes
+           else "Ingen navn ligner: sjekk stavemåten, eller bruk det firesifrede kommunenummeret."),
         [reg.by_code[c] for c in codes],
     )
 
@@ -265,10 +266,10 @@ def _raise_not_one(text: str, found: list, extra: str) -> None:
         return
     if len(named) > 1:
         listed = "; ".join(f"{m.code} {m.name}" for m in named)
-        message = f"{text!r} names {len(named)} municipalities ({listed}); give one number or one name"
+        message = f"{text!r} nevner {len(named)} kommuner ({listed}); gi ett nummer eller ett navn"
     else:
-        message = (f"{text!r} is not one municipality: {found[0].code} is {found[0].name}, and {extra!r} "
-                   "is not its name; give one number or one name")
+        message = (f"{text!r} er ikke én kommune: {found[0].code} er {found[0].name}, og {extra!r} "
+                   "er ikke navnet dens; gi ett nummer eller ett navn")
     raise NotOneMunicipalityError(message, named, extra)
 
 
@@ -279,7 +280,7 @@ def successors(code: str) -> tuple[list[str], int]:
     """
     reg = _registry()
     if code not in reg.changes:
-        raise UnknownMunicipalityError(f"{code!r} is not a retired municipality code", [])
+        raise UnknownMunicipalityError(f"{code!r} er ikke et kommunenummer som er tatt ut av bruk", [])
     year = min(y for _c, y in reg.changes[code])
     current: list[str] = []
     todo, seen = [code], set()
@@ -299,9 +300,9 @@ def _raise_changed(reg: _Registry, code: str) -> None:
     succ, year = successors(code)
     old = reg.old_names.get(code, "")
     raise MunicipalityChangedError(
-        f"municipality number {code}{' ' + old if old else ''} is no longer in use: it was retired on "
-        f"1 January {year}; its area now belongs to {_describe(reg, succ)} (2024 codes). "
-        "Use the current number.",
+        f"kommunenummer {code}{' ' + old if old else ''} er ikke lenger i bruk: det ble tatt ut av bruk "
+        f"1. januar {year}; området hører nå til {_describe(reg, succ)} (numre fra 2024). "
+        "Bruk dagens nummer.",
         successors=[reg.by_code[c] for c in succ],
         year=year,
     )
@@ -309,7 +310,7 @@ def _raise_changed(reg: _Registry, code: str) -> None:
 
 def _change_span(reg: _Registry) -> str:
     years = [y for changes in reg.changes.values() for _c, y in changes]
-    return f"{min(years)}-{max(years)}" if years else "any known year"
+    return f"{min(years)}-{max(years)}" if years else "noe kjent år"
 
 
 def _describe(reg: _Registry, codes) -> str:
@@ -355,17 +356,16 @@ def population(code: str | int, year: int) -> int:
     year = int(year)
     if year not in table.columns:
         raise DataUnavailableError(
-            f"no population figure for {year}: SSB table 07459 in the embedded snapshot covers "
-            "municipalities "
-            f"for {min(table.columns)}-{max(table.columns)} (1 January)"
+            f"ingen folketall for {year}: SSB-tabell 07459 i det innebygde øyeblikksbildet dekker "
+            f"kommunene for {min(table.columns)}-{max(table.columns)} (1. januar)"
         )
     value = table.at[m.code, year] if m.code in table.index else float("nan")
     if pd.isna(value):
         have = table.loc[m.code].dropna().index if m.code in table.index else []
-        span = f"{min(have)}-{max(have)}" if len(have) else "no year"
+        span = f"{min(have)}-{max(have)}" if len(have) else "ingen år"
         raise DataUnavailableError(
-            f"no population figure for {m} in {year}: the municipality got its present borders later, and "
-            f"SSB published no figure for it on these borders then (07459 has {span})"
+            f"ingen folketall for {m} i {year}: kommunen fikk dagens grenser senere, og SSB publiserte "
+            f"ikke tall for den på disse grensene da (07459 har {span})"
         )
     return int(value)
 
@@ -380,7 +380,7 @@ def _population_table_for(year: int) -> pd.DataFrame:
     table = _population_table(str(snapshot._snapshot_dir()))
     if year not in table.columns:
         raise DataUnavailableError(
-            f"no population figures for {year}: 07459 in the snapshot covers {min(table.columns)}-"
+            f"ingen folketall for {year}: 07459 i øyeblikksbildet dekker {min(table.columns)}-"
             f"{max(table.columns)}"
         )
     return table

@@ -11,6 +11,7 @@ flags as the tests (no background networking; no host name resolves).
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import html
 import itertools
@@ -159,11 +160,34 @@ class Browser:
         return base64.b64decode(result["data"])
 
 
-def html_to_pdf(page: Path, out: Path, footer: str) -> Path:
-    """Print a local HTML page to a PDF at ``out`` (A4, ``footer`` and page numbers on every page)."""
+_warm: dict[str, Browser | None] = {"browser": None}
+
+
+def warm_browser() -> Browser:
+    """This process's Chromium, started on first use and kept for the next report (like the runner's warm
+    kernel): starting one costs 1–2 s per report. `stop_warm` ends it; a browser that has died is replaced."""
+    browser = _warm["browser"]
+    if browser is None or browser._proc.poll() is not None:
+        stop_warm()
+        _warm["browser"] = Browser().__enter__()
+    return _warm["browser"]
+
+
+def stop_warm() -> None:
+    """Stop this process's warm Chromium, if any (idempotent)."""
+    browser, _warm["browser"] = _warm["browser"], None
+    if browser is not None:
+        browser.__exit__()
+
+
+def html_to_pdf(page: Path, out: Path, footer: str, browser: Browser | None = None) -> Path:
+    """Print a local HTML page to a PDF at ``out`` (A4, ``footer`` and page numbers on every page).
+
+    ``browser``: an open `Browser` to use (starting Chromium takes about a second); else one is started.
+    """
     from samfunn_data.files import atomic_write
 
-    with Browser() as browser:
-        browser.open(page)
-        atomic_write(Path(out), browser.pdf(footer))
+    with contextlib.nullcontext(browser) if browser else Browser() as chosen:
+        chosen.open(page)
+        atomic_write(Path(out), chosen.pdf(footer))
     return Path(out)

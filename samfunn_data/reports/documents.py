@@ -61,11 +61,17 @@ def render(job, reports_dir: Path) -> None:
     if "docx" in files:
         word.write_docx(made, files["docx"], notes.load(job.kommunenr))
     if "pdf" in files:
-        chromium.html_to_pdf(files["html"], files["pdf"], f"Kunnskapsgrunnlag – {job.name} {job.year}")
-    if "onepager_html" in files:
         from samfunn_data.reports import onepager
 
-        onepager.write(made, files["onepager_html"], files["onepager_pdf"], files["onepager_png"])
+        browser = chromium.warm_browser()  # kept across reports: starting Chromium costs 1–2 s
+        try:
+            chromium.html_to_pdf(files["html"], files["pdf"], f"Kunnskapsgrunnlag – {job.name} {job.year}",
+                                 browser=browser)
+            onepager.write(made, files["onepager_html"], files["onepager_pdf"], files["onepager_png"],
+                           browser=browser)
+        except BaseException:
+            chromium.stop_warm()  # a browser that failed mid-report is not trusted with the next one
+            raise
 
 
 def missing(files: dict[str, str], reports_dir: Path) -> list[str]:

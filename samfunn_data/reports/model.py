@@ -207,17 +207,20 @@ def okonomi(data) -> list[Section]:
     areas, groups = economy.service_ids()
     label = economy._service_label
     robek, robek_note = economy.robek_text(data)
-    blocks = [Paragraph(intro, NOTE if is_note else BODY),
-              *_claim_paragraphs(data.claims, economy_text.section_claims(data)),
-              Figure(economy_charts.trend(data)),
-              *_economy_table(data, economy.KEY_IDS, economy.KEY_CAPTION), Paragraph(economy.KEY_NOTE, NOTE),
-              Paragraph(economy.need_text(data)),
-              *_economy_table(data, areas, economy.SERVICE_CAPTIONS[0], "Tjenesteområde", label),
-              *(_economy_table(data, groups, economy.SERVICE_CAPTIONS[1], "Tjenesteområde", label)
-                if groups else []),
-              *_economy_table(data, economy.INCOME_IDS, economy.INCOME_CAPTION),
+    main = [Paragraph(intro, NOTE if is_note else BODY),
+            *_claim_paragraphs(data.claims, economy_text.section_claims(data)),
+            Figure(economy_charts.trend(data)),
+            *_economy_table(data, economy.KEY_IDS, economy.KEY_CAPTION), Paragraph(economy.KEY_NOTE, NOTE)]
+    services = [Paragraph(economy.need_text(data)),
+                *_economy_table(data, areas, economy.SERVICE_CAPTIONS[0], "Tjenesteområde", label),
+                *(_economy_table(data, groups, economy.SERVICE_CAPTIONS[1], "Tjenesteområde", label)
+                  if groups else [])]
+    income = [*_economy_table(data, economy.INCOME_IDS, economy.INCOME_CAPTION),
               Paragraph(economy.POWER_NOTE, NOTE), Paragraph(robek, NOTE if robek_note else BODY)]
-    return [Section("okonomi", "Kommuneøkonomi", 2, blocks)]
+    # the notebook's subheadings; one key, so the planner's «okonomi» comment follows the last of them
+    return [Section("okonomi", "Kommuneøkonomi", 2, main),
+            Section("okonomi", "Tjenester og utgiftsbehov", 3, services),
+            Section("okonomi", "Frie inntekter, skatt og ROBEK", 3, income)]
 
 
 def planstrategi(data) -> list[Section]:

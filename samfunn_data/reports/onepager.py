@@ -10,6 +10,7 @@ from numbers. Written as HTML, printed to PDF and photographed as PNG (for slide
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 from pathlib import Path
@@ -20,6 +21,7 @@ TITLE = "Kommunen i tall"
 KEY_FIGURES = ("folkemengde", "antall_0_5", "antall_6_15", "andel_80_pluss", "fodselsoverskudd",
                "nettoinnflytting", "medianinntekt", "sysselsatte_per_100")
 SPAN = 10  # years in a sparkline
+SCREEN_WIDTH = 760  # CSS pixels of the PNG (twice that in pixels)
 MAX_POINTS = 5  # Hovedtrekk sentences on the page
 SOURCE = ("Kilde: Statistisk sentralbyrå (SSB), statistikkbanken; lisens CC BY 4.0. Laget automatisk av "
           "samfunn-data fra de samme tallene og setningene som kunnskapsgrunnlaget for planstrategi.")
@@ -41,6 +43,9 @@ h2.points { font-size: 12pt; margin: 5mm 0 1mm; color: #0b4f6c; }
 ul { margin: 0; padding-left: 5mm; font-size: 9.5pt; }
 li { margin: 0.8mm 0; }
 .source { font-size: 7.5pt; color: #555; margin-top: 3mm; }
+/* On screen (the PNG) there are no @page margins: centre the 184 mm (695 px) body in the 760 px
+   viewport, (760 - 695) / 2 = 32 px each side, and leave the same above and below. */
+@media screen { html { overflow: hidden; } body { margin: 0 auto; padding: 32px 0; } }
 """
 
 
@@ -76,6 +81,7 @@ def cards(made) -> list[dict]:
         words = change_words.get(ind_id, "")
         value = fmt_value(series.iloc[-1], ind.unit, ind.decimals)
         out.append({"id": ind_id, "title": ind.title, "value": value,
+                    "first_value": fmt_value(series.iloc[0], ind.unit, ind.decimals),
                     "year": int(series.index[-1]), "first": int(series.index[0]), "series": series,
                     "words": f"Endring fra året før: {words}." if words else ""})
     return out
@@ -85,12 +91,17 @@ def page_html(made) -> str:
     """The one-page HTML of a report model."""
     items = []
     for card in cards(made):
-        alt = f"{card['title']}, {card['first']}–{card['year']}"
         words = f'<p class="words">{html.escape(card["words"])}</p>' if card["words"] else ""
+        if card["first"] < card["year"]:
+            alt = (f"{card['title']} {card['first']}–{card['year']}: fra {card['first_value']} "
+                   f"til {card['value']}")
+            chart = (f'<img src="{_sparkline(card["series"])}" alt="{html.escape(alt)}">'
+                     f'<p class="words">{card["first"]}–{card["year"]}</p>')
+        else:  # one point is no line: say that the data has only this year
+            chart = f'<p class="words">Dataene har bare tall for {card["year"]}.</p>'
         items.append(f'<div class="card"><h2>{html.escape(card["title"])}</h2>'
                      f'<p class="value">{html.escape(card["value"])} <small>({card["year"]})</small></p>'
-                     f'<img src="{_sparkline(card["series"])}" alt="{html.escape(alt)}">'
-                     f'<p class="words">{card["first"]}–{card["year"]}</p>{words}</div>')
+                     f'{chart}{words}</div>')
     points = [c.text for c in made.all_claims() if c.section == "hovedtrekk"][:MAX_POINTS]
     listing = "".join(f"<li>{html.escape(p)}</li>" for p in points)
     return (f'<!DOCTYPE html><html lang="nb"><head><meta charset="utf-8"><title>{TITLE} – '
@@ -101,13 +112,15 @@ def page_html(made) -> str:
             f'<p class="source">{html.escape(SOURCE)}</p></body></html>')
 
 
-def write(made, html_path: Path, pdf_path: Path, png_path: Path) -> None:
-    """Write the page as HTML, print it to one A4 page (PDF) and take a PNG of it (for slides)."""
+def write(made, html_path: Path, pdf_path: Path, png_path: Path, browser=None) -> None:
+    """Write the page as HTML, print it to one A4 page (PDF) and take a PNG of it (for slides);
+    ``browser``: an open `chromium.Browser` to use, else one is started."""
     from samfunn_data.reports import chromium
 
     Path(html_path).parent.mkdir(parents=True, exist_ok=True)
     atomic_write(Path(html_path), page_html(made))
-    with chromium.Browser() as browser:
-        browser.open(Path(html_path), width=760, height=1000)
+    with contextlib.nullcontext(browser) if browser else chromium.Browser() as browser:
+        browser.open(Path(html_path), width=SCREEN_WIDTH, height=600)  # shorter than the page:
+        # the PNG is then as tall as the content, so the white space below it equals that above it
         atomic_write(Path(pdf_path), browser.pdf(f"{TITLE} – {made.name} {made.year}"))
         atomic_write(Path(png_path), browser.png())

@@ -82,7 +82,7 @@ def parse_years(spec: str, first: int, latest: int) -> list[int]:
     years: set[int] = set()
     parts = [p.strip() for p in spec.split(",") if p.strip()]
     if not parts:
-        raise ReportError("--years is empty: give e.g. 2020-2023, 2020,2024 or main")
+        raise ReportError("--years er tom: gi f.eks. 2020-2023, 2020,2024 eller main")
     for part in parts:
         if part == "main":
             years.update(MAIN_YEARS)
@@ -90,18 +90,17 @@ def parse_years(spec: str, first: int, latest: int) -> list[int]:
         elif re.fullmatch(r"\d{4}-\d{4}", part):
             lo, hi = (int(x) for x in part.split("-"))
             if lo > hi:
-                raise ReportError(f"--years {part}: the first year is after the last")
+                raise ReportError(f"--years {part}: det første året er etter det siste")
             years.update(range(lo, hi + 1))
         elif re.fullmatch(r"\d{4}", part):
             years.add(int(part))
         else:
-            raise ReportError(f"--years: cannot read {part!r}; use e.g. 2020-2023, 2020,2024 or main")
+            raise ReportError(f"--years: kan ikke lese {part!r}; bruk f.eks. 2020-2023, 2020,2024 eller main")
     outside = sorted(y for y in years if not first <= y <= latest)
     if outside:
         raise ReportError(
-            f"no data for report year(s) {', '.join(map(str, outside))}: the fact base has municipal "
-            f"population figures for {first}–{latest} (1 January). Choose years in that range or run "
-            "`samfunn fetch`."
+            f"ingen data for rapportåret {', '.join(map(str, outside))}: faktagrunnlaget har folketall for "
+            f"kommunene {first}–{latest} (1. januar). Velg år i dette spennet, eller kjør `samfunn update`."
         )
     return sorted(years)
 
@@ -118,7 +117,7 @@ def resolve_kommuner(spec, years: list[int]) -> list:
     items = spec if isinstance(spec, list | tuple) else [s.strip() for s in str(spec).split(",")]
     items = [str(s).strip() for s in items if str(s).strip()]
     if not items:
-        raise ReportError("--kommuner is empty: give network, small, or municipality codes or names")
+        raise ReportError("--kommuner er tom: gi network, small eller kommunenummer eller -navn")
     chosen: dict[str, object] = {}
     for item in items:
         if item.lower() == "network":
@@ -153,7 +152,7 @@ def municipal_years(available: dict[str, set[int]]) -> list[int]:
 
 
 def _span(years: set[int]) -> str:
-    return f"{min(years)}–{max(years)}" if years else "no year"
+    return f"{min(years)}–{max(years)}" if years else "ingen år"
 
 
 def _check_years(munis: list, years: list[int], available: dict[str, set[int]]) -> None:
@@ -162,9 +161,9 @@ def _check_years(munis: list, years: list[int], available: dict[str, set[int]]) 
         have = available.get(m.code, set())
         missing = [y for y in years if y not in have]
         if missing:
-            problems.append(f"{m.code} {m.name}: {', '.join(map(str, missing))} (it has {_span(have)})")
+            problems.append(f"{m.code} {m.name}: {', '.join(map(str, missing))} (har {_span(have)})")
     if problems:
-        raise ReportError("the fact base has no population figure for: " + "; ".join(problems))
+        raise ReportError("faktagrunnlaget har ikke folketall for: " + "; ".join(problems))
 
 
 # -- fingerprints and plan ----------------------------------------------------------------------------
@@ -291,7 +290,7 @@ def _manifest_entry(result: ReportResult, tmpl_hash: str, fingerprint: str, prev
 
 
 def _worker_init() -> None:
-    """Pay imports once per worker and make sure its warm kernel stops with it."""
+    """Pay imports once per worker and make sure its warm kernel and warm Chromium stop with it."""
     import sys
     from multiprocessing import util
 
@@ -302,10 +301,11 @@ def _worker_init() -> None:
     import nbconvert  # noqa: F401  (import cost paid here, not in the first report)
     import papermill  # noqa: F401
 
-    from samfunn_data.reports import warm_kernel
+    from samfunn_data.reports import chromium, warm_kernel
 
     warm_kernel.register()
     util.Finalize(None, warm_kernel.shutdown, exitpriority=100)
+    util.Finalize(None, chromium.stop_warm, exitpriority=100)
 
 
 def _error_text(exc: BaseException) -> str:
@@ -368,9 +368,10 @@ def _run_jobs(jobs: list[ReportJob], template: Path, reports_dir: Path, workers:
                     results.append(execute_job(job, str(template), str(reports_dir)))
                     bar.update(1)
             finally:
-                from samfunn_data.reports import warm_kernel
+                from samfunn_data.reports import chromium, warm_kernel
 
                 warm_kernel.shutdown()
+                chromium.stop_warm()
         else:
             # spawn: workers start clean (no copied threads or locks) and each keeps its own warm kernel
             ctx = multiprocessing.get_context("spawn")
@@ -429,7 +430,7 @@ def render_reports(kommuner="network", years="main", force: bool = False, jobs: 
     template = Path(template or TEMPLATE)
     reports_dir = Path(reports_dir or settings.reports_dir)
     if not template.exists():
-        raise ReportError(f"template notebook not found: {template}")
+        raise ReportError(f"fant ikke malnotatboken: {template}")
     factbase.ensure_ready(settings)  # 0. refuse a damaged fact base before anything runs
     with factbase.reading(settings, holder="samfunn reports"):
         return _render(kommuner, years, force, jobs, template, reports_dir, progress, settings, formats)
@@ -441,7 +442,7 @@ def _render(kommuner, years, force: bool, jobs: int | None, template: Path, repo
     available = population_years()
     all_years = municipal_years(available)
     if not all_years:
-        raise ReportError("the fact base has no population figures; run `samfunn build` first")
+        raise ReportError("faktagrunnlaget har ingen folketall; kjør `samfunn build` først")
     if isinstance(years, int):
         years = str(years)
     if isinstance(years, list | tuple):

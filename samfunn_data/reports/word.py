@@ -119,11 +119,12 @@ def document(model: M.ReportModel, notes=None):
     toc = doc.add_paragraph(style=STYLE_NOTE)
     _field(toc, 'TOC \\o "1-3" \\h \\z \\u', "Innholdsfortegnelse: høyreklikk her og velg «Oppdater felt».")
     render = {M.Paragraph: _paragraph, M.Table: _table, M.Figure: _figure}
-    for section in model.sections:
+    last = {s.key: i for i, s in enumerate(model.sections)}  # a part may span several sections
+    for i, section in enumerate(model.sections):
         doc.add_heading(section.title, section.level - 1)
         for block in section.blocks:
             render[type(block)](doc, block)
-        if notes and section.key in notes:
+        if notes and section.key in notes and last[section.key] == i:
             _comment(doc, notes[section.key])
     return doc
 
