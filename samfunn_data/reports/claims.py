@@ -33,6 +33,9 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from samfunn_data.facts import indicators
+from samfunn_data.formatting import round_half_up
+
 # Verdicts between units (the robustness rule's `differs`, plus the count grade).
 HIGHER, LOWER, NO_CLEAR_DIFFERENCE = "higher", "lower", "no clear difference"
 TOO_FEW, UNAVAILABLE = "too few", "unavailable"
@@ -92,6 +95,15 @@ class Claim:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def shown(indicator: str, value) -> float | None:
+    """`value` rounded as the report shows it: half up (as `formatting` writes it) to the catalogue's
+    decimals; None for a missing value."""
+    if value is None or value != value:  # None or NaN
+        return None
+    ind = indicators.CATALOGUE.get(indicator)
+    return float(value) if ind is None else float(round_half_up(value, ind.decimals))
 
 
 class ClaimLog:

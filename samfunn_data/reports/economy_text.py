@@ -95,8 +95,8 @@ def result_claim(data, section: str = "hovedtrekk") -> c.Claim | None:
     text += "."
     if preliminary(row):
         text += f" Tallene for {year} er foreløpige."
-    return c.Claim(section, text, RESULT_3Y, data.kommunenr, year, value, comparator, comparator_value, n,
-                   verdict, year)
+    return c.Claim(section, text, RESULT_3Y, data.kommunenr, year, c.shown(RESULT_3Y, value), comparator,
+                   c.shown(RESULT_3Y, comparator_value), n, verdict, year)
 
 
 def result_change_claim(data, section: str = "okonomi") -> c.Claim | None:
@@ -120,8 +120,9 @@ def result_change_claim(data, section: str = "okonomi") -> c.Claim | None:
             c.NO_CLEAR_CHANGE: "ingen klar endring; forskjellen er innenfor de vanlige svingningene fra år "
                                "til år",
             c.UNAVAILABLE: f"endringen kan ikke vurderes; {TOO_SHORT}"}[verdict]
-    return c.Claim(section, f"{head}: {tail}.", RESULT_3Y, data.kommunenr, year, float(now["value"]),
-                   None, float(before["value"]), None, verdict, year)
+    return c.Claim(section, f"{head}: {tail}.", RESULT_3Y, data.kommunenr, year,
+                   c.shown(RESULT_3Y, now["value"]), None, c.shown(RESULT_3Y, before["value"]), None, verdict,
+                   year)
 
 
 def debt_claim(data, section: str = "okonomi") -> c.Claim | None:
@@ -137,8 +138,8 @@ def debt_claim(data, section: str = "okonomi") -> c.Claim | None:
         comparator, comparator_value, n = c.SMALL_NL_TR, float(row["small_median"]), int(row["small_n"])
         verdict = _verdict(value, comparator_value, own_se(data, DEBT))
         text += _peer_phrase(row, verdict, fmt_pct)
-    return c.Claim(section, text + ".", DEBT, data.kommunenr, year, value, comparator, comparator_value, n,
-                   verdict, year)
+    return c.Claim(section, text + ".", DEBT, data.kommunenr, year, c.shown(DEBT, value), comparator,
+                   c.shown(DEBT, comparator_value), n, verdict, year)
 
 
 def tax_claim(data, section: str = "okonomi") -> c.Claim | None:
@@ -154,13 +155,13 @@ def tax_claim(data, section: str = "okonomi") -> c.Claim | None:
         level = ", tydelig under landsgjennomsnittet"
     else:
         level = ""
-    text = (f"Skatt på inntekt og formue per innbygger var {fmt_pct(value, 0)} av landsgjennomsnittet i "
+    text = (f"Skatt på inntekt og formue per innbygger var {fmt_pct(value)} av landsgjennomsnittet i "
             f"{year}{level}")
     if after is not None and int(after["year"]) == year:
-        text += (f"; etter inntektsutjevningen i inntektssystemet var den {fmt_pct(after['value'], 0)} av "
+        text += (f"; etter inntektsutjevningen i inntektssystemet var den {fmt_pct(after['value'])} av "
                  "landsgjennomsnittet")
-    return c.Claim(section, text + ".", SKATT, data.kommunenr, year, value, c.COUNTRY, 100.0, None,
-                   verdict, year)
+    return c.Claim(section, text + ".", SKATT, data.kommunenr, year, c.shown(SKATT, value), c.COUNTRY, 100.0,
+                   None, verdict, year)
 
 
 def section_claims(data) -> list[c.Claim]:

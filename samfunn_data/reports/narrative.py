@@ -24,14 +24,27 @@ NOTHING_CLEAR = ("Ingen av tallene skiller seg tydelig nok fra landet eller fra 
                  "trukket fram her.")
 
 
-def hovedtrekk_claims(data, limit: int = 9) -> list[C.Claim]:
-    """Hovedtrekk: the population findings and, where the data has accounts, the economy finding last."""
-    made = findings.hovedtrekk(data, limit)
+HOVEDTREKK_MAX = 8  # domain.md: Hovedtrekk holds "the 5–8 most important findings"
+# Left out first when there are more, each also shown in its own chapter (Alder, Befolkningsendringer): first
+# those whose verdict is not clear (they only say the figure does not stand out), then the others.
+LEFT_OUT_FIRST = ("kvinner_per_100_menn_20_39", "nettoinnflytting_3ar", "fodselsoverskudd_3ar")
+
+
+def hovedtrekk_claims(data, limit: int = HOVEDTREKK_MAX) -> list[C.Claim]:
+    """Hovedtrekk: the population findings and, where the data has accounts, the economy finding last;
+    at most `limit`, leaving out `LEFT_OUT_FIRST` (unclear ones first) when there are more."""
+    made = findings.hovedtrekk(data)
     economy = economy_text.result_claim(data)
-    return made if economy is None else made[:limit - 1] + [economy]
+    made += [] if economy is None else [economy]
+    for clear_too in (False, True):
+        for indicator in LEFT_OUT_FIRST:
+            if len(made) > limit:
+                made = [c for c in made if c.indicator != indicator
+                        or (c.verdict in (C.HIGHER, C.LOWER) and not clear_too)]
+    return made[:limit]
 
 
-def hovedtrekk(data, limit: int = 9) -> list[str]:
+def hovedtrekk(data, limit: int = HOVEDTREKK_MAX) -> list[str]:
     """The Hovedtrekk sentences (texts of `hovedtrekk_claims`)."""
     return [c.text for c in hovedtrekk_claims(data, limit)]
 
