@@ -6,8 +6,9 @@ does not apply, but one year of netto driftsresultat swings a lot in a small mun
 - the narrative uses three-year averages (`netto_driftsresultat_pst_3ar`);
 - "differs" (against the small municipalities' median) uses the unit's own year-to-year spread: the
   standard deviation of its one-year changes over the years the report may show (at least four), / √2
-  for one year, / √k more for a k-year average (`spread_se`, as `facts.economy` computes `se`). The
-  comparator median is taken as known (no noise of its own), so the test is 1.96 × that error;
+  for one year, / √k more for a k-year average. That is the fact's `se` as `facts.asof.restate`
+  re-estimates it for the report year (the rule itself is `robustness.swing_noise`, also used by the
+  build). The comparator median is taken as known (no noise of its own), so the test is 1.96 × that error;
 - "clear change" (three-year average against the three years before) is the changes rule: 1.96 × the
   standard deviation of the average's own one-year changes × √(years apart).
 
@@ -40,19 +41,19 @@ def preliminary(row) -> bool:
 
 
 def spread_se(values: pd.Series, k: int = 1) -> float:
-    """Noise of a k-year average from a unit's yearly values (index: year): the standard deviation of its
-    one-year changes / √2 / √k (robustness rule for accounts); NaN with fewer than four one-year changes."""
+    """Noise of a k-year average from a unit's yearly values (index: year): `robustness.swing_noise` / √k
+    (for the network overview, which has no restated facts)."""
     values = values.dropna().sort_index()
-    steps = values.diff()[pd.Series(values.index, index=values.index).diff() == 1]
-    if len(steps) < robustness.MIN_YEARS_FOR_SPREAD:
+    if values.empty:
         return float("nan")
-    return float(steps.std(ddof=1)) / np.sqrt(2) / np.sqrt(k)
+    grid = values.reindex(range(int(values.index.min()), int(values.index.max()) + 1))
+    return float(robustness.swing_noise(grid.to_numpy(float))[0]) / np.sqrt(k)
 
 
-def own_se(data, indicator: str, k: int = 1) -> float:
-    """`spread_se` of the years the report may show (so the noise uses nothing after them)."""
-    series = data.series(indicator)
-    return spread_se(series.set_index("year")["value"].astype(float), k)
+def own_se(data, indicator: str, year: int) -> float:
+    """The fact's standard error as of the report year (`ReportData` holds facts restated by `asof`)."""
+    fact = data.fact(indicator, year)
+    return float("nan") if fact is None or pd.isna(fact.get("se")) else float(fact["se"])
 
 
 def _verdict(value: float, other: float, se: float) -> str:
@@ -90,7 +91,7 @@ def result_claim(data, section: str = "hovedtrekk") -> c.Claim | None:
     verdict = c.UNAVAILABLE
     if _has_peers(row):
         comparator, comparator_value, n = c.SMALL_NL_TR, float(row["small_median"]), int(row["small_n"])
-        verdict = _verdict(value, comparator_value, own_se(data, RESULT, 3))
+        verdict = _verdict(value, comparator_value, own_se(data, RESULT_3Y, year))
         text += _peer_phrase(row, verdict, fmt_pct)
     text += "."
     if preliminary(row):
@@ -108,8 +109,9 @@ def result_change_claim(data, section: str = "okonomi") -> c.Claim | None:
     before = data.row(RESULT_3Y, year - 3)
     if before is None:
         return None
-    # the changes rule: 1.96 × SD of the series' own one-year changes × √(years apart)
-    se = own_se(data, RESULT_3Y) * np.sqrt(2) * np.sqrt(3)
+    # the changes rule: 1.96 × SD of the average's own one-year changes (swing noise × √2) × √(years apart)
+    series = data.series(RESULT_3Y).set_index("year")["value"].astype(float)
+    se = spread_se(series) * np.sqrt(2) * np.sqrt(3)
     verdict = robustness.differs(float(now["value"]), float(before["value"]), se, np.nan)
     verdict = {robustness.HIGHER: c.INCREASE, robustness.LOWER: c.DECREASE,
                robustness.NO_CLEAR: c.NO_CLEAR_CHANGE}.get(verdict, c.UNAVAILABLE)
@@ -136,7 +138,7 @@ def debt_claim(data, section: str = "okonomi") -> c.Claim | None:
     verdict = c.UNAVAILABLE
     if _has_peers(row):
         comparator, comparator_value, n = c.SMALL_NL_TR, float(row["small_median"]), int(row["small_n"])
-        verdict = _verdict(value, comparator_value, own_se(data, DEBT))
+        verdict = _verdict(value, comparator_value, own_se(data, DEBT, year))
         text += _peer_phrase(row, verdict, fmt_pct)
     return c.Claim(section, text + ".", DEBT, data.kommunenr, year, c.shown(DEBT, value), comparator,
                    c.shown(DEBT, comparator_value), n, verdict, year)
@@ -148,7 +150,7 @@ def tax_claim(data, section: str = "okonomi") -> c.Claim | None:
     if before is None:
         return None
     year, value = int(before["year"]), float(before["value"])
-    verdict = _verdict(value, 100.0, own_se(data, SKATT))
+    verdict = _verdict(value, 100.0, own_se(data, SKATT, year))
     if verdict == c.HIGHER:
         level = ", tydelig over landsgjennomsnittet"
     elif verdict == c.LOWER:
