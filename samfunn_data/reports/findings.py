@@ -38,6 +38,13 @@ def projection_in_force(year: int) -> int:
     return year - (year - FIRST_PROJECTION_ROUND) % 2
 
 
+def newest_projection(year: int) -> str:
+    """Which projection a reader in `year` had: "Den nyeste befolkningsframskrivingen i 2021 var SSBs
+    framskriving fra 2020" (one wording for the sentence, the table note, the chart and the gaps)."""
+    return (f"Den nyeste befolkningsframskrivingen i {year} var SSBs framskriving fra "
+            f"{projection_in_force(year)}")
+
+
 def missing(row, column: str = "value") -> bool:
     return row is None or pd.isna(row.get(column))
 
@@ -303,8 +310,7 @@ def projection(data, section: str = HOVEDTREKK, lead: str = "") -> C.Claim | Non
     """SSB's main alternative (from its vintage year on), or which projection existed and that it is
     not in the data."""
     if data.year < PROJECTION_VINTAGE_YEAR:
-        text = (f"{lead}Framskrivingen som fantes i {data.year}, er SSBs framskrivinger fra "
-                f"{projection_in_force(data.year)}, og den er ikke i dataene (SSBs framskrivinger fra "
+        text = (f"{lead}{newest_projection(data.year)}, og den er ikke i dataene (SSBs framskriving fra "
                 f"{PROJECTION_VINTAGE_YEAR} kom etter rapportåret og brukes ikke).")
         return claim(data, section, text, "framskrevet_2040", data.year, None, C.UNAVAILABLE)
     path, base = projection_path(data), data.value("folkemengde", data.year)
