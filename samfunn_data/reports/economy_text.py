@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.facts import indicators, robustness
-from samfunn_data.formatting import fmt_int, fmt_pct
+from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_pct, shown_sign
 from samfunn_data.reports import claims as c
 
 RESULT, RESULT_3Y, DEBT = "netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst"
@@ -164,6 +164,23 @@ def tax_claim(data, section: str = "okonomi") -> c.Claim | None:
                  "landsgjennomsnittet")
     return c.Claim(section, text + ".", SKATT, data.kommunenr, year, c.shown(SKATT, value), c.COUNTRY, 100.0,
                    None, verdict, year)
+
+
+EQUALISATION = "utgiftsutjevning_per_innb"
+EQUALISATION_NOTE = ("Utgiftsutjevningen gir et tillegg i rammetilskuddet når staten beregner et "
+                     "utgiftsbehov over landsgjennomsnittet, og et trekk når det beregnede behovet er under.")
+
+
+def equalisation_claim(data, section: str = "okonomi") -> c.Claim | None:
+    """The utgiftsutjevning per innbygger, latest year: a level and its sign (tillegg or trekk), no test."""
+    row = data.row(EQUALISATION)
+    if row is None:
+        return None
+    year, value = int(row["year"]), float(row["value"])
+    kind = {1: ", altså et tillegg", -1: ", altså et trekk", 0: ""}[shown_sign(value, 0)]
+    text = f"Utgiftsutjevningen i rammetilskuddet var {fmt_kroner(value)} per innbygger i {year}{kind}."
+    return c.Claim(section, text, EQUALISATION, data.kommunenr, year, c.shown(EQUALISATION, value), None,
+                   None, None, c.UNAVAILABLE, year)
 
 
 def section_claims(data) -> list[c.Claim]:

@@ -211,6 +211,9 @@ def okonomi(data) -> list[Section]:
               Figure(economy_charts.trend(data)),
               *_economy_table(data, economy.KEY_IDS, economy.KEY_CAPTION), Paragraph(economy.KEY_NOTE, NOTE),
               Paragraph(economy.need_text(data)),
+              *_claim_paragraphs(data.claims, [c for c in [economy_text.equalisation_claim(data)] if c],
+                                 bullet=False),
+              Paragraph(economy.need_note(data)),
               *_economy_table(data, areas, economy.SERVICE_CAPTIONS[0], "Tjenesteområde", label),
               *(_economy_table(data, groups, economy.SERVICE_CAPTIONS[1], "Tjenesteområde", label)
                 if groups else []),

@@ -61,6 +61,7 @@ def report_claims(data) -> list[C.Claim]:
     made += [r["claim"] for r in changes_since_previous(data)]
     made += [c for c in [findings.centrality(data)] if c is not None]
     made += economy_text.section_claims(data)
+    made += [c for c in [economy_text.equalisation_claim(data)] if c is not None]
     made += [c for b in planning.bullets(data) for c in b.claims]
     return made
 
