@@ -29,8 +29,7 @@ ROBEK_YEAR = 2026
 
 def _noise(grid: pd.DataFrame) -> pd.Series:
     """A single year's noise per region (`robustness.swing_noise`; NaN with fewer than four changes)."""
-    return pd.Series(robustness.swing_noise(grid.to_numpy(float)) if len(grid) else [], index=grid.index,
-                     dtype=float)
+    return pd.Series(robustness.swing_noise(grid.to_numpy(float)), index=grid.index, dtype=float)
 
 
 def _grid(series: pd.Series) -> pd.DataFrame:

@@ -15,8 +15,10 @@ Conventions (used by `reports.findings` and `reports.planning`; follow them in n
 - comparator None with a test: ``comparator_value`` is what the value was tested against (0 for the
   sign of a net figure, the earlier value for a change over time);
 - "too few" when the value rests on too few (the grade), whatever the difference: no comparison words;
-- ``value`` and ``comparator_value`` are rounded as the text shows them; ``data_through`` never exceeds
-  the report year (tests/test_claims_asof.py checks it for every real report 2020–2023);
+- ``value`` and ``comparator_value`` are rounded as the text shows them (half up, `shown`);
+  ``data_through`` never exceeds the report year (tests/test_claims_asof.py checks it for every real
+  report 2020–2023, and tests/test_claims_audit.py checks every claim's numbers, verdict and words
+  against the fact base);
 - ``kommunenr`` is a municipality's code, a county/country code ("18", "50", "0"), or, in the network
   overview (`network.text`), a group key for a statement about a group as a whole: "deltakere" (the
   network's participants together), "sma_nl_tr" / "sma_norge" (the comparison groups); the overview

@@ -279,7 +279,10 @@ def sex_balance(data) -> C.Claim | None:
     if missing(row):
         return None
     ind = indicators.CATALOGUE["kvinner_per_100_menn_20_39"]
-    number = lambda v: fmt_value(v, ind.unit, ind.decimals)  # noqa: E731 - as the table shows it
+
+    def number(v) -> str:  # as the table on the same page shows it
+        return fmt_value(v, ind.unit, ind.decimals)
+
     head = f"Det var {number(row['value'])} kvinner per 100 menn i alderen 20–39 år"
     return _level_claim(data, "kvinner_per_100_menn_20_39", head, number)
 
