@@ -121,7 +121,7 @@ def _check_page(page_path):
 @pytest.mark.slow
 def test_every_sentence_of_a_rendered_report_is_a_claim_in_its_claims_json():
     page, claims = _check_page(rendered_report() / str(REPORT_YEAR) / f"{REPORT_KOMMUNE}-tydal.html")
-    sections = {"hovedtrekk", "endringer", "sentralitet", "okonomi", "planstrategi"}
+    sections = {"hovedtrekk", "endringer", "pendling", "sentralitet", "okonomi", "planstrategi"}
     assert {c["section"] for c in claims} == sections
     assert all(c["kommunenr"] == REPORT_KOMMUNE and c["data_through"] <= REPORT_YEAR for c in claims)
     with environment(SAMFUNN_DATA_DIR=built_data_dir(), SAMFUNN_SNAPSHOT_DIR=SNAPSHOT):

@@ -343,3 +343,16 @@ def test_hovedtrekk_holds_at_most_eight_findings_and_keeps_projection_income_and
             assert needed in kept or needed not in every, (code, needed, kept)
         longest = max(longest, len(made))
     assert longest == 8  # real reports do fill it
+
+
+def test_the_commuting_sentences_are_claims():
+    """Read in the rendered Træna 2020 report: the «Pendling» paragraph stood outside every claim. Its
+    three sentences are now claims on SSB 03321 (4th quarter 2017, published 2018)."""
+    made = [c for c in _claims("1835", 2020) if c.section == "pendling"]
+    assert [c.text for c in made] == [
+        "I 4. kvartal 2017 bodde 244 sysselsatte i Træna.",
+        "218 av dem (89,3\u00a0%) jobbet i kommunen, 26 hadde arbeidssted i en annen kommune.",
+        "230 personer hadde arbeidssted i Træna; 12 av dem bodde i en annen kommune."]
+    assert [(c.indicator, c.value) for c in made] == [
+        ("sysselsatte_bosatt", 244.0), ("andel_jobber_i_egen_kommune", 89.3), ("arbeidsplasser", 230.0)]
+    assert all(c.year == c.data_through == 2017 and c.verdict == "unavailable" for c in made)

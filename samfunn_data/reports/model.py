@@ -172,7 +172,11 @@ def levekar(data) -> list[Section]:
     main = Section("levekar", "Levekår og økonomi", 2, _indicator_table(data, tables.LIVING_IDS, caption))
     if not commuting.available(data):
         return [main, Section("pendling", "Pendling", 3, [Paragraph(commuting.absent_text(data), NOTE)])]
-    blocks = [Paragraph(commuting.lead_text(data)), *_indicator_table(data, commuting.IDS, commuting.CAPTION)]
+    made = commuting.lead_claims(data)
+    for c in made:
+        data.claims.add(c)
+    blocks = [Paragraph(" ".join(c.text for c in made), claims=tuple(made)),
+              *_indicator_table(data, commuting.IDS, commuting.CAPTION)]
     for top, caption, partner, share in commuting.partner_tables(data):
         blocks.append(Table(caption, (partner, "Personer", share, "Tallgrunnlag"),
                             tuple(tuple(r) for r in commuting.partner_rows(top))))

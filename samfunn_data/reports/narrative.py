@@ -15,7 +15,7 @@ import html
 from samfunn_data.facts import indicators
 from samfunn_data.formatting import fmt_value
 from samfunn_data.reports import claims as C
-from samfunn_data.reports import economy_text, findings, planning
+from samfunn_data.reports import commuting, economy_text, findings, planning
 
 CLOSING = ("Tallene i en liten kommune svinger mye fra år til år. Punktene over bygger bare på forskjeller "
            "som er tydelige etter regelen for små tall; de bør drøftes sammen med lokal kunnskap, og "
@@ -56,9 +56,10 @@ def utfordringer(data) -> list[str]:
 
 def report_claims(data) -> list[C.Claim]:
     """Every claim of a report in page order, without rendering (the template renders the same claims,
-    section by section: Hovedtrekk, changes, centrality, Kommuneøkonomi, planning)."""
+    section by section: Hovedtrekk, changes, commuting, centrality, Kommuneøkonomi, planning)."""
     made = list(hovedtrekk_claims(data))
     made += [r["claim"] for r in changes_since_previous(data)]
+    made += commuting.lead_claims(data)
     made += [c for c in [findings.centrality(data)] if c is not None]
     made += economy_text.section_claims(data)
     made += [c for c in [economy_text.equalisation_claim(data)] if c is not None]
