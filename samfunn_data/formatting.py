@@ -34,6 +34,13 @@ def round_half_up(value, decimals: int = 0) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def shown_sign(value, decimals: int = 1) -> int:
+    """The sign of `value` as a reader sees it once rounded half up (``-0.04`` -> 0, ``0.05`` -> 1), so a
+    direction word ("økte", "gikk ned") never contradicts the number printed beside it."""
+    rounded = round_half_up(value, decimals)
+    return (rounded > 0) - (rounded < 0)
+
+
 def fmt_number(value, decimals: int = 0, signed: bool = False) -> str:
     """Format a number the Norwegian way: ``12345.6`` -> ``12 345,6`` (narrow no-break spaces).
 

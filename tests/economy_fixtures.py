@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from samfunn_data.facts import asof
 from samfunn_data.reports.data import ReportData
 
 RESULT = {2015: 5.6, 2016: 0.07, 2017: -0.11, 2018: 3.48, 2019: 2.32, 2020: 10.32, 2021: 6.17, 2022: 10.76}
@@ -36,5 +37,7 @@ def economy_data(year: int = 2023, extra: list[dict] | None = None, peer_median:
                  for y, v in series.items() if y < year]
     rows += [{**base, **r} for r in extra or []]
     comps = pd.DataFrame(rows)
-    facts = comps[["kommunenr", "year", "indicator", "value"]].assign(source_table="12137", vintage="x")
-    return ReportData("5033", name, "50", "Trøndelag", year, facts, comps)
+    facts = comps[["kommunenr", "year", "indicator", "value"]].assign(se=np.nan, source_table="12137",
+                                                                       vintage="x")
+    # the accounts' noise as the report year sees it, as `reports.data.assemble` restates it
+    return ReportData("5033", name, "50", "Trøndelag", year, asof.restate(facts), comps)

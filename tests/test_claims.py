@@ -121,7 +121,7 @@ def _check_page(page_path):
 @pytest.mark.slow
 def test_every_sentence_of_a_rendered_report_is_a_claim_in_its_claims_json():
     page, claims = _check_page(rendered_report() / str(REPORT_YEAR) / f"{REPORT_KOMMUNE}-tydal.html")
-    sections = {"hovedtrekk", "endringer", "sentralitet", "okonomi", "planstrategi"}
+    sections = {"hovedtrekk", "endringer", "pendling", "sentralitet", "okonomi", "planstrategi"}
     assert {c["section"] for c in claims} == sections
     assert all(c["kommunenr"] == REPORT_KOMMUNE and c["data_through"] <= REPORT_YEAR for c in claims)
     with environment(SAMFUNN_DATA_DIR=built_data_dir(), SAMFUNN_SNAPSHOT_DIR=SNAPSHOT):
@@ -139,7 +139,8 @@ def test_an_early_report_renders_without_later_projections(tmp_path):
         assert manifest["reports"]["2020/5044"]["claims"] == "2020/5044-namsskogan.claims.json"
         assert reports.render_reports("Namsskogan", 2020, jobs=1, progress=False)[0].status == "skipped"
     page, claims = _check_page(tmp_path / "2020" / "5044-namsskogan.html")
-    assert "Framskrivingen som fantes i 2020" in page and "fra 1.1.2020" not in page
+    assert "Den nyeste befolkningsframskrivingen i 2020 var SSBs framskriving fra 2020" in page
+    assert "fra 1.1.2020" not in page
     assert "SSBs hovedalternativ (framskrivingene fra 2024)" not in page
     assert all(c["value"] is None for c in claims if c["indicator"].startswith("framskrevet"))
 

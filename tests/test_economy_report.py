@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from samfunn_data.reports import claims, economy, economy_text
+from samfunn_data.reports import claims, economy, economy_text, narrative
 from samfunn_data.reports import runner as reports
 from tests.economy_fixtures import economy_data
 
@@ -19,7 +19,7 @@ def test_hovedtrekk_finding_is_a_claim_on_the_three_year_average():
     claim = economy_text.result_claim(data)
     assert claim.section == "hovedtrekk" and claim.indicator == "netto_driftsresultat_pst_3ar"
     assert claim.year == claim.data_through == 2022  # the report for 2023 shows accounts up to 2022
-    assert claim.value == pytest.approx((10.32 + 6.17 + 10.76) / 3)
+    assert claim.value == 9.1  # (10.32 + 6.17 + 10.76) / 3 = 9.083…, in the unit and rounding shown: 9,1 %
     assert claim.comparator == claims.SMALL_NL_TR and claim.comparator_n == 31
     # Tydal's one-year changes 2015–2022 have SD ≈ 4.9 pp, so a three-year average has an error of
     # 4.9 / √2 / √3 ≈ 2.0 pp: 9.1 against 3.0 is beyond 1.96 × 2.0, against 6.0 it is not
@@ -247,3 +247,18 @@ def test_economy_claims_never_say_more_than_their_verdict(real):
                     assert any(w in claim.text for w in said) == (claim.verdict == verdict), claim
                 assert ("tydelig" in claim.text) == (claim.verdict in words), claim
     assert {claims.HIGHER, claims.LOWER, claims.NO_CLEAR_DIFFERENCE} <= seen
+
+
+def test_the_utgiftsutjevning_sentence_is_a_claim_and_compares_nothing(real):
+    """Read in the rendered 2023 reports: "…27 220 kr per innbygger i 2022, et tillegg: det beregnede
+    utgiftsbehovet er høyere enn landsgjennomsnittet" stood outside every claim. Tydal 2023 (27 220 kr)."""
+    data = real("5033", 2023)
+    made = economy_text.equalisation_claim(data)
+    assert made.text == ("Utgiftsutjevningen i rammetilskuddet var 27\u202f220\u00a0kr per innbygger i 2022, "
+                         "altså et tillegg.")
+    assert (made.indicator, made.year, made.value) == ("utgiftsutjevning_per_innb", 2022, 27220.0)
+    assert made.comparator is None and made.verdict == "unavailable"  # a level and its sign: no test
+    page = economy.need_html(data)
+    assert f'data-claim="{len(data.claims.claims) - 1}">{made.text}' in page
+    assert "høyere enn landsgjennomsnittet" not in page and "lavere enn landsgjennomsnittet" not in page
+    assert made in narrative.report_claims(real("5033", 2023))

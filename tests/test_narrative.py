@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from samfunn_data.formatting import fmt_number, fmt_pct, shown_sign
 from samfunn_data.reports import data as report_data
 from samfunn_data.reports import findings, narrative, planning
 from samfunn_data.reports.data import ReportData
@@ -165,7 +166,7 @@ def test_projections_published_after_the_report_year_are_never_used():
     for year, existing in ((2020, 2020), (2021, 2020), (2022, 2022), (2023, 2022)):
         made = findings.projection(_data(rows, year=year))
         assert made.value is None and made.verdict == "unavailable" and "799" not in made.text
-        assert f"framskrivinger fra {existing}" in made.text and "ikke i dataene" in made.text
+        assert f"i {year} var SSBs framskriving fra {existing}, og den er ikke i dataene" in made.text
     assert findings.projection_in_force(2024) == 2024 and findings.projection_in_force(2025) == 2024
 
 
@@ -256,3 +257,32 @@ def test_ageing_bullet_speaks_of_growing_needs_only_when_the_count_clearly_grew(
     assert ("gikk tydelig ned" in trend.text) == (verdict == "decrease")
     if verdict not in CLEAR:
         assert "økte" not in trend.text and "ned" not in trend.text
+
+
+@pytest.mark.parametrize("own", [0.05, -0.05, 0.049999, -0.049999, 0.04, -0.04, 0.15, -0.15, 0.0])
+@pytest.mark.parametrize("land", [0.05, -0.049999, 0.25])
+def test_direction_words_follow_the_number_as_shown_at_the_rounding_boundary(own, land):
+    """The display rounds halves up (formatting.round_half_up): 0,05 shows as "0,1 %", 0,0499… as "0,0 %".
+    "økte"/"gikk ned" must go with a shown number that is not 0,0, and "uendret" with one that is."""
+    text = findings.change(_change(own, land, "no clear difference")).text
+    moved = re.findall(r"(økte|gikk ned) med (\S+)" + NBSP + "%", text)
+    assert all(number != "0,0" for _word, number in moved), text
+    shown_own = fmt_pct(abs(own))
+    if shown_own == f"0,0{NBSP}%":
+        assert f"i Tydal var uendret, med en endring på 0,0{NBSP}%" in text, text
+    else:
+        assert f"i Tydal {'økte' if own > 0 else 'gikk ned'} med {shown_own}" in text, text
+    if fmt_pct(abs(land)) == f"0,0{NBSP}%":
+        assert "I landet var folketallet uendret" in text, text
+    else:
+        assert f"I landet {'økte' if land > 0 else 'gikk ned'} folketallet med {fmt_pct(abs(land))}" in text
+
+
+def test_shown_sign_and_claim_values_round_halves_up_as_the_text_does():
+    assert round(0.5) == 0 and shown_sign(0.5, 0) == 1 and fmt_number(0.5, 0) == "1"
+    assert shown_sign(-0.05) == -1 and shown_sign(-0.049999) == 0 and shown_sign(0.0) == 0
+    made = findings.elderly(_data([{"indicator": "andel_80_pluss", "value": 2.25, "country_value": 4.35,
+                                    "vs_country": "lower"}]))
+    assert round(2.25, 1) == 2.2  # half to even: what the claim used to record
+    assert made.value == 2.3 and made.comparator_value == 4.4 and f"2,3{NBSP}%" in made.text
+    assert f"(4,4{NBSP}%)" in made.text

@@ -235,7 +235,7 @@ def test_hovedtrekk_numbers_are_the_fact_base_values(monkeypatch):
     assert fmt_int(value["folkemengde", REPORT_YEAR + 1]) not in text
     assert f"1. januar {REPORT_YEAR + 1}" not in _page()
     # SSB's 2024 projections did not exist in 2023: the report names the one that did, and shows none
-    assert "SSBs framskrivinger fra 2022, og den er ikke i dataene" in text
+    assert "SSBs framskriving fra 2022, og den er ikke i dataene" in text
 
 
 @pytest.mark.slow

@@ -86,3 +86,16 @@ def test_readme_robustness_section_matches_the_module_docstring():
     assert block.group(1).strip() == r.rule_markdown().strip(), (
         "README's robustness rule is out of date: regenerate it with "
         "`python scripts/gen_indicator_docs.py --rule`")
+
+
+def test_swing_noise_is_the_spread_of_one_year_changes_over_root_two():
+    """Computed by hand: changes 2, −1, 3, −1 have mean 0.75 and variance 12.75 / 3 = 4.25."""
+    nan = float("nan")
+    values = [[0, 2, 1, 4, 3],  # four one-year changes
+              [0, 2, 1, 4, nan],  # three: too few
+              [0, 2, nan, 1, 3]]  # a gap: only 2 (0→2) and 2 (1→3) are one-year changes
+    noise = r.swing_noise(values)
+    assert noise[0] == pytest.approx((4.25 ** 0.5) / 2 ** 0.5)
+    assert np.isnan(noise[1]) and np.isnan(noise[2])
+    trend = r.swing_noise([[1, 2, 3, 4, 5, 6]])  # a steady trend has no swing at all
+    assert trend[0] == 0.0

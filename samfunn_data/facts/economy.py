@@ -28,10 +28,8 @@ ROBEK_YEAR = 2026
 
 
 def _noise(grid: pd.DataFrame) -> pd.Series:
-    """A single year's noise per region: the SD of its one-year changes / √2 (NaN with fewer than four)."""
-    steps = grid.diff(axis=1)
-    spread = steps.std(axis=1, ddof=1) / np.sqrt(2)
-    return spread.where(steps.notna().sum(axis=1) >= robustness.MIN_YEARS_FOR_SPREAD)
+    """A single year's noise per region (`robustness.swing_noise`; NaN with fewer than four changes)."""
+    return pd.Series(robustness.swing_noise(grid.to_numpy(float)), index=grid.index, dtype=float)
 
 
 def _grid(series: pd.Series) -> pd.DataFrame:

@@ -58,8 +58,9 @@ approximation). Otherwise the answer is "no clear difference". Standard errors c
 - municipal accounts and the income system: the unit's own year-to-year swings, as for net figures but
   from its one-year changes, which a steady trend does not inflate: a single year's value has the standard
   deviation of those changes divided by √2 (the change of two independent years has twice the variance),
-  a three-year average that divided by √3, a four-year sum that times √4. At least four one-year changes
-  are needed, otherwise "unavailable". So "differs from the county" means a gap larger than the
+  a three-year average that divided by √3, a four-year sum that times √4 (`swing_noise`). At least four
+  one-year changes are needed, otherwise "unavailable"; a report for year Y counts only the years
+  published by Y (`facts.asof`). So "differs from the county" means a gap larger than the
   municipality's own swings explain;
 - medians of income: the data holds no spread, so the noise cannot be judged: "unavailable";
 - absolute counts (persons, households) are not compared across levels (a municipality always has fewer
@@ -161,6 +162,29 @@ def median_se(n, density):
     """Large-sample standard error of a median: 1 / (2 f sqrt(n)), f = density at the median."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return 1 / (2 * np.asarray(density, float) * np.sqrt(np.asarray(n, float)))
+
+
+def swing_noise(values) -> np.ndarray:
+    """A single year's noise of each row of `values` from its own swings (the accounts rule above).
+
+    Parameters
+    ----------
+    values : 2-D array-like, one row per unit, one column per consecutive year (NaN where missing).
+
+    Returns
+    -------
+    Per row: the standard deviation of its one-year changes / √2, NaN with fewer than
+    `MIN_YEARS_FOR_SPREAD` one-year changes. (Written out rather than ``np.nanstd`` so rows with too few
+    changes give NaN quietly.)
+    """
+    steps = np.diff(np.atleast_2d(np.asarray(values, dtype=float)), axis=1)
+    known = ~np.isnan(steps)
+    n = known.sum(axis=1)
+    filled = np.where(known, steps, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = filled.sum(axis=1) / n
+        var = (np.where(known, steps - mean[:, None], 0.0) ** 2).sum(axis=1) / (n - 1)
+    return np.where(n >= MIN_YEARS_FOR_SPREAD, np.sqrt(var) / np.sqrt(2), np.nan)
 
 
 def differs(a, b, se_a, se_b):

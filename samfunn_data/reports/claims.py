@@ -15,8 +15,10 @@ Conventions (used by `reports.findings` and `reports.planning`; follow them in n
 - comparator None with a test: ``comparator_value`` is what the value was tested against (0 for the
   sign of a net figure, the earlier value for a change over time);
 - "too few" when the value rests on too few (the grade), whatever the difference: no comparison words;
-- ``value`` and ``comparator_value`` are rounded as the text shows them; ``data_through`` never exceeds
-  the report year (tests/test_claims_asof.py checks it for every real report 2020–2023);
+- ``value`` and ``comparator_value`` are rounded as the text shows them (half up, `shown`);
+  ``data_through`` never exceeds the report year (tests/test_claims_asof.py checks it for every real
+  report 2020–2023, and tests/test_claims_audit.py checks every claim's numbers, verdict and words
+  against the fact base);
 - ``kommunenr`` is a municipality's code, a county/country code ("18", "50", "0"), or, in the network
   overview (`network.text`, `network.period_text`), a group key for a statement about a group as a
   whole: "deltakere" (the network's participants together), "sma_nl_tr" / "sma_norge" (the comparison
@@ -33,6 +35,9 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from samfunn_data.facts import indicators
+from samfunn_data.formatting import round_half_up
 
 # Verdicts between units (the robustness rule's `differs`, plus the count grade).
 HIGHER, LOWER, NO_CLEAR_DIFFERENCE = "higher", "lower", "no clear difference"
@@ -93,6 +98,15 @@ class Claim:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def shown(indicator: str, value) -> float | None:
+    """`value` rounded as the report shows it: half up (as `formatting` writes it) to the catalogue's
+    decimals; None for a missing value."""
+    if value is None or value != value:  # None or NaN
+        return None
+    ind = indicators.CATALOGUE.get(indicator)
+    return float(value) if ind is None else float(round_half_up(value, ind.decimals))
 
 
 class ClaimLog:

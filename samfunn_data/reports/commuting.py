@@ -20,7 +20,8 @@ from matplotlib.lines import Line2D
 
 from samfunn_data.facts import commuting as facts_commuting
 from samfunn_data.formatting import fmt_int, fmt_pct
-from samfunn_data.reports import charts, tables
+from samfunn_data.reports import charts, findings, tables
+from samfunn_data.reports import claims as C
 
 IDS = facts_commuting.INDICATORS
 TOP = 5
@@ -75,16 +76,31 @@ NOTE = ("Pendling betyr her at bosted og arbeidssted er i ulike kommuner; det om
         "navnet fra det året.")
 
 
-def lead_text(data) -> str:
-    """The figures in a sentence (only when `available`)."""
+SECTION = "pendling"
+
+
+def lead_claims(data) -> list[C.Claim]:
+    """The figures in three sentences, each a claim that compares nothing (none when not `available`)."""
+    if not available(data):
+        return []
     year = year_of(data)
     v = {i: data.value(i, year) for i in IDS}
     own = v["sysselsatte_bosatt"] - v["utpendling"]
-    return (f"I {facts_commuting.period(year)} bodde {fmt_int(v['sysselsatte_bosatt'])} sysselsatte i "
-            f"{data.name}. {fmt_int(own)} av dem ({fmt_pct(v['andel_jobber_i_egen_kommune'])}) jobbet i "
-            f"kommunen, {fmt_int(v['utpendling'])} hadde arbeidssted i en annen kommune. "
-            f"{fmt_int(v['arbeidsplasser'])} personer hadde arbeidssted i {data.name}; "
-            f"{fmt_int(v['innpendling'])} av dem bodde i en annen kommune.")
+    sentences = [
+        ("sysselsatte_bosatt",
+         f"I {facts_commuting.period(year)} bodde {fmt_int(v['sysselsatte_bosatt'])} sysselsatte i "
+         f"{data.name}."),
+        ("andel_jobber_i_egen_kommune",
+         f"{fmt_int(own)} av dem ({fmt_pct(v['andel_jobber_i_egen_kommune'])}) jobbet i kommunen, "
+         f"{fmt_int(v['utpendling'])} hadde arbeidssted i en annen kommune."),
+        ("arbeidsplasser", f"{fmt_int(v['arbeidsplasser'])} personer hadde arbeidssted i {data.name}; "
+                           f"{fmt_int(v['innpendling'])} av dem bodde i en annen kommune.")]
+    return [findings.claim(data, SECTION, text, ind, year, v[ind], C.UNAVAILABLE) for ind, text in sentences]
+
+
+def lead_text(data) -> str:
+    """The figures as one paragraph (the texts of `lead_claims`)."""
+    return " ".join(c.text for c in lead_claims(data))
 
 
 def _partners(data, direction: str) -> pd.DataFrame:
@@ -105,7 +121,9 @@ def summary_html(data) -> str:
     """The figures in a sentence, the indicator table and the top destinations and origins (HTML)."""
     if not available(data):
         return _note(absent_text(data))
-    parts = [f"<p>{html.escape(lead_text(data))}</p>", tables.indicator_table(data, IDS, caption(data)),
+    lead = " ".join(data.claims.html(c, "span") for c in lead_claims(data))
+    parts = [f'<p data-claims-section="{SECTION}">{lead}</p>',
+             tables.indicator_table(data, IDS, caption(data)),
              *(partner_table(*spec) for spec in partner_tables(data)), _note(NOTE)]
     return "".join(parts)
 

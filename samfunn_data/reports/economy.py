@@ -153,13 +153,27 @@ def service_ids() -> tuple[list[str], list[str]]:
     return [i for i in ids if i.endswith("_per_innb")], [i for i in ids if not i.endswith("_per_innb")]
 
 
-def need_html(data) -> str:
-    """KDD's expenditure-need index for budget year Y (only then) and the utgiftsutjevning per innbygger."""
-    return f"<p>{html.escape(need_text(data))}</p>"
+def need_html(data, log=None) -> str:
+    """KDD's expenditure-need index for budget year Y (only then) and the utgiftsutjevning per innbygger
+    (a claim, in the report's log)."""
+    made = economy_text.equalisation_claim(data)
+    log = economy_text.document_log(data, log)
+    equalisation = "" if made is None else (
+        f'<p data-claims-section="okonomi">{economy_text.items_html([made], log, "span")}</p>')
+    return (f"<p>{html.escape(need_text(data))}</p>{equalisation}"
+            f'<p>{html.escape(need_note(data))}</p>')
+
+
+def need_note(data) -> str:
+    """What the utgiftsutjevning means (when shown) and why spending is not judged high or low."""
+    note = economy_text.EQUALISATION_NOTE + " " if data.row(EQUALISATION) is not None else ""
+    return (note + "Utgifter per innbygger må leses sammen med utgiftsbehovet, og tabellen under vurderer "
+            "dem derfor ikke som høye eller lave. Tjenesteområdene overlapper (for eksempel lokaler), så de "
+            "kan ikke legges sammen.")
 
 
 def need_text(data) -> str:
-    """`need_html` as plain text."""
+    """KDD's expenditure-need index for budget year Y, or that the data lacks it."""
     parts = []
     need = data.row(NEED, data.year)
     if need is not None:
@@ -175,16 +189,6 @@ def need_text(data) -> str:
         parts.append(f"KDDs indeks for beregnet utgiftsbehov for budsjettåret {data.year} finnes ikke i "
                      "dataene (de har bare budsjettårene 2025 og 2026, som publiseres med statsbudsjettet "
                      "i oktober året før).")
-    equalisation = data.row(EQUALISATION)
-    if equalisation is not None:
-        value = float(equalisation["value"])
-        sign = ("et tillegg: det beregnede utgiftsbehovet er høyere enn landsgjennomsnittet" if value > 0 else
-                "et trekk: det beregnede utgiftsbehovet er lavere enn landsgjennomsnittet")
-        parts.append(f"Utgiftsutjevningen i rammetilskuddet var {_fmt(EQUALISATION, value)} per "
-                     f"innbygger i {int(equalisation['year'])}, {sign}.")
-    parts.append("Utgifter per innbygger må leses sammen med utgiftsbehovet, og tabellen under vurderer dem "
-                 "derfor ikke som høye eller lave. Tjenesteområdene overlapper (for eksempel lokaler), så "
-                 "de kan ikke legges sammen.")
     return " ".join(parts)
 
 

@@ -6,8 +6,9 @@ does not apply, but one year of netto driftsresultat swings a lot in a small mun
 - the narrative uses three-year averages (`netto_driftsresultat_pst_3ar`);
 - "differs" (against the small municipalities' median) uses the unit's own year-to-year spread: the
   standard deviation of its one-year changes over the years the report may show (at least four), / √2
-  for one year, / √k more for a k-year average (`spread_se`, as `facts.economy` computes `se`). The
-  comparator median is taken as known (no noise of its own), so the test is 1.96 × that error;
+  for one year, / √k more for a k-year average. That is the fact's `se` as `facts.asof.restate`
+  re-estimates it for the report year (the rule itself is `robustness.swing_noise`, also used by the
+  build). The comparator median is taken as known (no noise of its own), so the test is 1.96 × that error;
 - "clear change" (three-year average against the three years before) is the changes rule: 1.96 × the
   standard deviation of the average's own one-year changes × √(years apart).
 
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.facts import indicators, robustness
-from samfunn_data.formatting import fmt_int, fmt_pct
+from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_pct, shown_sign
 from samfunn_data.reports import claims as c
 
 RESULT, RESULT_3Y, DEBT = "netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst"
@@ -40,19 +41,19 @@ def preliminary(row) -> bool:
 
 
 def spread_se(values: pd.Series, k: int = 1) -> float:
-    """Noise of a k-year average from a unit's yearly values (index: year): the standard deviation of its
-    one-year changes / √2 / √k (robustness rule for accounts); NaN with fewer than four one-year changes."""
+    """Noise of a k-year average from a unit's yearly values (index: year): `robustness.swing_noise` / √k
+    (for the network overview, which has no restated facts)."""
     values = values.dropna().sort_index()
-    steps = values.diff()[pd.Series(values.index, index=values.index).diff() == 1]
-    if len(steps) < robustness.MIN_YEARS_FOR_SPREAD:
+    if values.empty:
         return float("nan")
-    return float(steps.std(ddof=1)) / np.sqrt(2) / np.sqrt(k)
+    grid = values.reindex(range(int(values.index.min()), int(values.index.max()) + 1))
+    return float(robustness.swing_noise(grid.to_numpy(float))[0]) / np.sqrt(k)
 
 
-def own_se(data, indicator: str, k: int = 1) -> float:
-    """`spread_se` of the years the report may show (so the noise uses nothing after them)."""
-    series = data.series(indicator)
-    return spread_se(series.set_index("year")["value"].astype(float), k)
+def own_se(data, indicator: str, year: int) -> float:
+    """The fact's standard error as of the report year (`ReportData` holds facts restated by `asof`)."""
+    fact = data.fact(indicator, year)
+    return float("nan") if fact is None or pd.isna(fact.get("se")) else float(fact["se"])
 
 
 def _verdict(value: float, other: float, se: float) -> str:
@@ -90,13 +91,13 @@ def result_claim(data, section: str = "hovedtrekk") -> c.Claim | None:
     verdict = c.UNAVAILABLE
     if _has_peers(row):
         comparator, comparator_value, n = c.SMALL_NL_TR, float(row["small_median"]), int(row["small_n"])
-        verdict = _verdict(value, comparator_value, own_se(data, RESULT, 3))
+        verdict = _verdict(value, comparator_value, own_se(data, RESULT_3Y, year))
         text += _peer_phrase(row, verdict, fmt_pct)
     text += "."
     if preliminary(row):
         text += f" Tallene for {year} er foreløpige."
-    return c.Claim(section, text, RESULT_3Y, data.kommunenr, year, value, comparator, comparator_value, n,
-                   verdict, year)
+    return c.Claim(section, text, RESULT_3Y, data.kommunenr, year, c.shown(RESULT_3Y, value), comparator,
+                   c.shown(RESULT_3Y, comparator_value), n, verdict, year)
 
 
 def result_change_claim(data, section: str = "okonomi") -> c.Claim | None:
@@ -108,8 +109,9 @@ def result_change_claim(data, section: str = "okonomi") -> c.Claim | None:
     before = data.row(RESULT_3Y, year - 3)
     if before is None:
         return None
-    # the changes rule: 1.96 × SD of the series' own one-year changes × √(years apart)
-    se = own_se(data, RESULT_3Y) * np.sqrt(2) * np.sqrt(3)
+    # the changes rule: 1.96 × SD of the average's own one-year changes (swing noise × √2) × √(years apart)
+    series = data.series(RESULT_3Y).set_index("year")["value"].astype(float)
+    se = spread_se(series) * np.sqrt(2) * np.sqrt(3)
     verdict = robustness.differs(float(now["value"]), float(before["value"]), se, np.nan)
     verdict = {robustness.HIGHER: c.INCREASE, robustness.LOWER: c.DECREASE,
                robustness.NO_CLEAR: c.NO_CLEAR_CHANGE}.get(verdict, c.UNAVAILABLE)
@@ -120,8 +122,9 @@ def result_change_claim(data, section: str = "okonomi") -> c.Claim | None:
             c.NO_CLEAR_CHANGE: "ingen klar endring; forskjellen er innenfor de vanlige svingningene fra år "
                                "til år",
             c.UNAVAILABLE: f"endringen kan ikke vurderes; {TOO_SHORT}"}[verdict]
-    return c.Claim(section, f"{head}: {tail}.", RESULT_3Y, data.kommunenr, year, float(now["value"]),
-                   None, float(before["value"]), None, verdict, year)
+    return c.Claim(section, f"{head}: {tail}.", RESULT_3Y, data.kommunenr, year,
+                   c.shown(RESULT_3Y, now["value"]), None, c.shown(RESULT_3Y, before["value"]), None, verdict,
+                   year)
 
 
 def debt_claim(data, section: str = "okonomi") -> c.Claim | None:
@@ -135,10 +138,10 @@ def debt_claim(data, section: str = "okonomi") -> c.Claim | None:
     verdict = c.UNAVAILABLE
     if _has_peers(row):
         comparator, comparator_value, n = c.SMALL_NL_TR, float(row["small_median"]), int(row["small_n"])
-        verdict = _verdict(value, comparator_value, own_se(data, DEBT))
+        verdict = _verdict(value, comparator_value, own_se(data, DEBT, year))
         text += _peer_phrase(row, verdict, fmt_pct)
-    return c.Claim(section, text + ".", DEBT, data.kommunenr, year, value, comparator, comparator_value, n,
-                   verdict, year)
+    return c.Claim(section, text + ".", DEBT, data.kommunenr, year, c.shown(DEBT, value), comparator,
+                   c.shown(DEBT, comparator_value), n, verdict, year)
 
 
 def tax_claim(data, section: str = "okonomi") -> c.Claim | None:
@@ -147,20 +150,37 @@ def tax_claim(data, section: str = "okonomi") -> c.Claim | None:
     if before is None:
         return None
     year, value = int(before["year"]), float(before["value"])
-    verdict = _verdict(value, 100.0, own_se(data, SKATT))
+    verdict = _verdict(value, 100.0, own_se(data, SKATT, year))
     if verdict == c.HIGHER:
         level = ", tydelig over landsgjennomsnittet"
     elif verdict == c.LOWER:
         level = ", tydelig under landsgjennomsnittet"
     else:
         level = ""
-    text = (f"Skatt på inntekt og formue per innbygger var {fmt_pct(value, 0)} av landsgjennomsnittet i "
+    text = (f"Skatt på inntekt og formue per innbygger var {fmt_pct(value)} av landsgjennomsnittet i "
             f"{year}{level}")
     if after is not None and int(after["year"]) == year:
-        text += (f"; etter inntektsutjevningen i inntektssystemet var den {fmt_pct(after['value'], 0)} av "
+        text += (f"; etter inntektsutjevningen i inntektssystemet var den {fmt_pct(after['value'])} av "
                  "landsgjennomsnittet")
-    return c.Claim(section, text + ".", SKATT, data.kommunenr, year, value, c.COUNTRY, 100.0, None,
-                   verdict, year)
+    return c.Claim(section, text + ".", SKATT, data.kommunenr, year, c.shown(SKATT, value), c.COUNTRY, 100.0,
+                   None, verdict, year)
+
+
+EQUALISATION = "utgiftsutjevning_per_innb"
+EQUALISATION_NOTE = ("Utgiftsutjevningen gir et tillegg i rammetilskuddet når staten beregner et "
+                     "utgiftsbehov over landsgjennomsnittet, og et trekk når det beregnede behovet er under.")
+
+
+def equalisation_claim(data, section: str = "okonomi") -> c.Claim | None:
+    """The utgiftsutjevning per innbygger, latest year: a level and its sign (tillegg or trekk), no test."""
+    row = data.row(EQUALISATION)
+    if row is None:
+        return None
+    year, value = int(row["year"]), float(row["value"])
+    kind = {1: ", altså et tillegg", -1: ", altså et trekk", 0: ""}[shown_sign(value, 0)]
+    text = f"Utgiftsutjevningen i rammetilskuddet var {fmt_kroner(value)} per innbygger i {year}{kind}."
+    return c.Claim(section, text, EQUALISATION, data.kommunenr, year, c.shown(EQUALISATION, value), None,
+                   None, None, c.UNAVAILABLE, year)
 
 
 def section_claims(data) -> list[c.Claim]:

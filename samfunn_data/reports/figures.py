@@ -36,10 +36,9 @@ def components(data) -> charts.Chart:
 
 def projection(data) -> charts.Chart:
     if data.year < PROJECTION_VINTAGE_YEAR:  # never draw a projection published after the report year
-        from samfunn_data.reports.findings import projection_in_force
+        from samfunn_data.reports.findings import newest_projection
 
-        return charts.empty_chart("Framskrivinger", f"Framskrivingen som fantes i {data.year} (SSBs "
-                                  f"framskrivinger fra {projection_in_force(data.year)}), er ikke i dataene.")
+        return charts.empty_chart("Framskrivinger", f"{newest_projection(data.year)}; den er ikke i dataene.")
     note = None
     if PROJECTION_VINTAGE_YEAR > data.year:
         note = (f"Framskrivingene er fra {PROJECTION_VINTAGE_YEAR}, altså publisert etter rapportåret "

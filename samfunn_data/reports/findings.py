@@ -24,7 +24,7 @@ import pandas as pd
 
 from samfunn_data.facts import indicators, robustness
 from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR, PROJECTION_YEARS
-from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct
+from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_pct, fmt_value, shown_sign
 from samfunn_data.reports import claims as C
 
 HOVEDTREKK, CENTRALITY = "hovedtrekk", "sentralitet"
@@ -36,6 +36,13 @@ FIRST_PROJECTION_ROUND = 2016  # SSB has published municipal projections every s
 def projection_in_force(year: int) -> int:
     """The year of the newest SSB projection published by `year` (they come in even years)."""
     return year - (year - FIRST_PROJECTION_ROUND) % 2
+
+
+def newest_projection(year: int) -> str:
+    """Which projection a reader in `year` had: "Den nyeste befolkningsframskrivingen i 2021 var SSBs
+    framskriving fra 2020" (one wording for the sentence, the table note, the chart and the gaps)."""
+    return (f"Den nyeste befolkningsframskrivingen i {year} var SSBs framskriving fra "
+            f"{projection_in_force(year)}")
 
 
 def missing(row, column: str = "value") -> bool:
@@ -52,20 +59,13 @@ def data_through(indicator: str, year: int) -> int:
     return year + 1 if indicator.endswith("_per_1000") else year
 
 
-def _shown(indicator: str, value) -> float | None:
-    """The value rounded as the text shows it (the catalogue's decimals)."""
-    value = to_float(value)
-    ind = indicators.CATALOGUE.get(indicator)
-    return value if value is None or ind is None else round(value, ind.decimals)
-
-
 def claim(data, section: str, text: str, indicator: str, year: int, value, verdict: str,
           comparator: str | None = None, comparator_value=None, comparator_n=None) -> C.Claim:
     """A Claim for `data`'s municipality: values rounded as shown; data_through follows the value's year
     (never after the report year)."""
     return C.Claim(section=section, text=text, indicator=indicator, kommunenr=data.kommunenr, year=int(year),
-                   value=_shown(indicator, value), comparator=comparator,
-                   comparator_value=_shown(indicator, comparator_value),
+                   value=C.shown(indicator, to_float(value)), comparator=comparator,
+                   comparator_value=C.shown(indicator, to_float(comparator_value)),
                    comparator_n=None if comparator_n is None else int(comparator_n), verdict=verdict,
                    data_through=min(data_through(indicator, int(year)), int(data.year)))
 
@@ -79,10 +79,10 @@ def country_verdict(row) -> str:
 
 
 def went(value: float) -> str:
-    """"økte med" / "gikk ned med" from the sign of the value as shown (one decimal)."""
-    if round(value, 1) > 0:
+    """"økte med" / "gikk ned med" from the sign of the value as shown (one decimal, half up)."""
+    if shown_sign(value) > 0:
         return "økte med"
-    if round(value, 1) < 0:
+    if shown_sign(value) < 0:
         return "gikk ned med"
     return "var uendret, med en endring på"
 
@@ -145,9 +145,9 @@ def population(data) -> C.Claim | None:
 
 def country_change(land: float) -> str:
     """Main clause after "I landet": the verb comes second, so the subject moves in."""
-    if round(land, 1) > 0:
+    if shown_sign(land) > 0:
         return f"I landet økte folketallet med {fmt_pct(abs(land))}"
-    if round(land, 1) < 0:
+    if shown_sign(land) < 0:
         return f"I landet gikk folketallet ned med {fmt_pct(abs(land))}"
     return "I landet var folketallet uendret"
 
@@ -171,7 +171,7 @@ def change(data, indicator: str = "endring_5ar_pst", years: int = 5) -> C.Claim 
             noun = "person" if persons == 1 else "personer"
             text = (f"{head}; endringen gjelder bare {fmt_int(persons)} {noun}, for få til å sammenligne med "
                     "landet.")
-    elif verdict in (C.HIGHER, C.LOWER) and round(own, 1) * round(land, 1) <= 0:
+    elif verdict in (C.HIGHER, C.LOWER) and shown_sign(own) * shown_sign(land) <= 0:
         text = f"{head}, mens det {went(land)} {fmt_pct(abs(land))} i landet."
     elif verdict in (C.HIGHER, C.LOWER):
         stronger = (verdict == C.HIGHER) == (own > 0)  # larger in size: more growth, or a steeper fall
@@ -278,8 +278,13 @@ def sex_balance(data) -> C.Claim | None:
     row = data.row("kvinner_per_100_menn_20_39")
     if missing(row):
         return None
-    head = f"Det var {fmt_number(row['value'], 0)} kvinner per 100 menn i alderen 20–39 år"
-    return _level_claim(data, "kvinner_per_100_menn_20_39", head, lambda v: fmt_number(v, 0))
+    ind = indicators.CATALOGUE["kvinner_per_100_menn_20_39"]
+
+    def number(v) -> str:  # as the table on the same page shows it
+        return fmt_value(v, ind.unit, ind.decimals)
+
+    head = f"Det var {number(row['value'])} kvinner per 100 menn i alderen 20–39 år"
+    return _level_claim(data, "kvinner_per_100_menn_20_39", head, number)
 
 
 def projection_path(data) -> list[tuple[int, float]]:
@@ -308,8 +313,7 @@ def projection(data, section: str = HOVEDTREKK, lead: str = "") -> C.Claim | Non
     """SSB's main alternative (from its vintage year on), or which projection existed and that it is
     not in the data."""
     if data.year < PROJECTION_VINTAGE_YEAR:
-        text = (f"{lead}Framskrivingen som fantes i {data.year}, er SSBs framskrivinger fra "
-                f"{projection_in_force(data.year)}, og den er ikke i dataene (SSBs framskrivinger fra "
+        text = (f"{lead}{newest_projection(data.year)}, og den er ikke i dataene (SSBs framskriving fra "
                 f"{PROJECTION_VINTAGE_YEAR} kom etter rapportåret og brukes ikke).")
         return claim(data, section, text, "framskrevet_2040", data.year, None, C.UNAVAILABLE)
     path, base = projection_path(data), data.value("folkemengde", data.year)
@@ -341,11 +345,12 @@ def income(data) -> C.Claim | None:
     return claim(data, HOVEDTREKK, text + ".", "medianinntekt", int(row["year"]), row["value"], C.UNAVAILABLE)
 
 
-def hovedtrekk(data, limit: int = 9) -> list[C.Claim]:
-    """5–9 claims with the numbers that matter most (fewer only if the data lacks them)."""
+def hovedtrekk(data) -> list[C.Claim]:
+    """The population findings in reading order (fewer only if the data lacks them); `narrative` keeps at
+    most eight of them and the economy finding."""
     made = [population(data), change(data), elderly(data), children(data), flow(data, "fodselsoverskudd"),
             flow(data, "nettoinnflytting"), sex_balance(data), projection(data), income(data)]
-    return [c for c in made if c is not None][:limit]
+    return [c for c in made if c is not None]
 
 
 def centrality(data) -> C.Claim | None:

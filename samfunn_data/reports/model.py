@@ -172,7 +172,10 @@ def levekar(data) -> list[Section]:
     main = Section("levekar", "Levekår og økonomi", 2, _indicator_table(data, tables.LIVING_IDS, caption))
     if not commuting.available(data):
         return [main, Section("pendling", "Pendling", 3, [Paragraph(commuting.absent_text(data), NOTE)])]
-    blocks = [Paragraph(commuting.lead_text(data)),
+    made = commuting.lead_claims(data)
+    for c in made:
+        data.claims.add(c)
+    blocks = [Paragraph(" ".join(c.text for c in made), claims=tuple(made)),
               *_indicator_table(data, commuting.IDS, commuting.caption(data))]
     for top, caption, partner, share in commuting.partner_tables(data):
         blocks.append(Table(caption, (partner, "Personer", share, "Tallgrunnlag"),
@@ -212,6 +215,9 @@ def okonomi(data) -> list[Section]:
             Figure(economy_charts.trend(data)),
             *_economy_table(data, economy.KEY_IDS, economy.KEY_CAPTION), Paragraph(economy.KEY_NOTE, NOTE)]
     services = [Paragraph(economy.need_text(data)),
+                *_claim_paragraphs(data.claims, [c for c in [economy_text.equalisation_claim(data)] if c],
+                                   bullet=False),
+                Paragraph(economy.need_note(data)),
                 *_economy_table(data, areas, economy.SERVICE_CAPTIONS[0], "Tjenesteområde", label),
                 *(_economy_table(data, groups, economy.SERVICE_CAPTIONS[1], "Tjenesteområde", label)
                   if groups else [])]

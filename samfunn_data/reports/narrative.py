@@ -15,7 +15,7 @@ import html
 from samfunn_data.facts import indicators
 from samfunn_data.formatting import fmt_value
 from samfunn_data.reports import claims as C
-from samfunn_data.reports import economy_text, findings, planning
+from samfunn_data.reports import commuting, economy_text, findings, planning
 
 CLOSING = ("Tallene i en liten kommune svinger mye fra år til år. Punktene over bygger bare på forskjeller "
            "som er tydelige etter regelen for små tall; de bør drøftes sammen med lokal kunnskap, og "
@@ -24,14 +24,27 @@ NOTHING_CLEAR = ("Ingen av tallene skiller seg tydelig nok fra landet eller fra 
                  "trukket fram her.")
 
 
-def hovedtrekk_claims(data, limit: int = 9) -> list[C.Claim]:
-    """Hovedtrekk: the population findings and, where the data has accounts, the economy finding last."""
-    made = findings.hovedtrekk(data, limit)
+HOVEDTREKK_MAX = 8  # domain.md: Hovedtrekk holds "the 5–8 most important findings"
+# Left out first when there are more, each also shown in its own chapter (Alder, Befolkningsendringer): first
+# those whose verdict is not clear (they only say the figure does not stand out), then the others.
+LEFT_OUT_FIRST = ("kvinner_per_100_menn_20_39", "nettoinnflytting_3ar", "fodselsoverskudd_3ar")
+
+
+def hovedtrekk_claims(data, limit: int = HOVEDTREKK_MAX) -> list[C.Claim]:
+    """Hovedtrekk: the population findings and, where the data has accounts, the economy finding last;
+    at most `limit`, leaving out `LEFT_OUT_FIRST` (unclear ones first) when there are more."""
+    made = findings.hovedtrekk(data)
     economy = economy_text.result_claim(data)
-    return made if economy is None else made[:limit - 1] + [economy]
+    made += [] if economy is None else [economy]
+    for clear_too in (False, True):
+        for indicator in LEFT_OUT_FIRST:
+            if len(made) > limit:
+                made = [c for c in made if c.indicator != indicator
+                        or (c.verdict in (C.HIGHER, C.LOWER) and not clear_too)]
+    return made[:limit]
 
 
-def hovedtrekk(data, limit: int = 9) -> list[str]:
+def hovedtrekk(data, limit: int = HOVEDTREKK_MAX) -> list[str]:
     """The Hovedtrekk sentences (texts of `hovedtrekk_claims`)."""
     return [c.text for c in hovedtrekk_claims(data, limit)]
 
@@ -43,11 +56,13 @@ def utfordringer(data) -> list[str]:
 
 def report_claims(data) -> list[C.Claim]:
     """Every claim of a report in page order, without rendering (the template renders the same claims,
-    section by section: Hovedtrekk, changes, centrality, Kommuneøkonomi, planning)."""
+    section by section: Hovedtrekk, changes, commuting, centrality, Kommuneøkonomi, planning)."""
     made = list(hovedtrekk_claims(data))
     made += [r["claim"] for r in changes_since_previous(data)]
+    made += commuting.lead_claims(data)
     made += [c for c in [findings.centrality(data)] if c is not None]
     made += economy_text.section_claims(data)
+    made += [c for c in [economy_text.equalisation_claim(data)] if c is not None]
     made += [c for b in planning.bullets(data) for c in b.claims]
     return made
 

@@ -153,8 +153,8 @@ def gender(data) -> Bullet | None:
     if not _solid(row) or F.country_verdict(row) != C.LOWER:
         return None
     lead = "Få unge kvinner."
-    text = (f"{lead} Det er {fmt_number(row['value'], 0)} kvinner per 100 menn i alderen 20–39 år, lavere "
-            f"enn i landet ({fmt_number(row['country_value'], 0)}). Det kan påvirke fødselstallene og "
+    text = (f"{lead} Det er {fmt_number(row['value'], 1)} kvinner per 100 menn i alderen 20–39 år, lavere "
+            f"enn i landet ({fmt_number(row['country_value'], 1)}). Det kan påvirke fødselstallene og "
             "rekrutteringen til yrker der mange kvinner arbeider.")
     return _bullet(lead, F.claim(data, SECTION, text, "kvinner_per_100_menn_20_39", int(row["year"]),
                                  row["value"], C.LOWER, C.COUNTRY, row["country_value"]))

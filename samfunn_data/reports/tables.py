@@ -22,7 +22,7 @@ from samfunn_data.facts.robustness import (
 )
 from samfunn_data.formatting import MISSING, fmt_value
 from samfunn_data.reports import economy, provenance
-from samfunn_data.reports.findings import projection_in_force
+from samfunn_data.reports.findings import newest_projection, projection_in_force
 
 GRADE_NB = GRADE_LABELS_NB  # one vocabulary for the grades everywhere (facts.robustness)
 VERDICT_NB = {HIGHER: "høyere", LOWER: "lavere", NO_CLEAR: "ingen klar forskjell"}
@@ -158,8 +158,7 @@ def county_range_caption(data) -> str:
 
 def county_range_note(data) -> str:
     """Why the county's range is not shown before the projections' vintage year."""
-    return (f"Framskrivingen som fantes i {data.year}, er SSBs framskrivinger fra "
-            f"{projection_in_force(data.year)}; den er ikke i dataene. SSBs framskrivinger fra "
+    return (f"{newest_projection(data.year)}; den er ikke i dataene. SSBs framskriving fra "
             f"{PROJECTION_VINTAGE_YEAR} kom etter rapportåret og vises derfor ikke her.")
 
 
@@ -275,9 +274,9 @@ def missing_items(data) -> list[str]:
                      "tall for kommunen som var publisert i rapportåret: ikke i rapporten.")
     if data.year < PROJECTION_VINTAGE_YEAR:
         items.append(
-            f"Framskrivingen som fantes i {data.year} (SSBs framskrivinger fra "
-            f"{projection_in_force(data.year)}): ikke i dataene. Dataene har bare SSBs framskrivinger fra "
-            f"{PROJECTION_VINTAGE_YEAR}, som kom etter rapportåret.")
+            f"SSBs befolkningsframskriving fra {projection_in_force(data.year)}, den nyeste i {data.year}: "
+            f"ikke i dataene. Dataene har bare SSBs framskriving fra {PROJECTION_VINTAGE_YEAR}, som kom "
+            "etter rapportåret.")
     if absent:
         items.append(f"Indikatorer uten tall for denne kommunen i {data.year}: {'; '.join(absent)}.")
     return items
