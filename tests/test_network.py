@@ -400,7 +400,7 @@ def test_no_figure_in_the_overviews_generated_prose_outside_a_claim(rendered):
     assert loose == []
     # the scan read the generated prose of the opening and of every section that writes findings
     assert {"Læringsnettverket i tall: deltakerne sammenlignet med andre små kommuner",
-            "Før og under nettverksperioden", "Pendling (4. kvartal 2017)", "Kommuneøkonomi"} <= headings
+            "Før og under nettverksperioden", "Pendling", "Kommuneøkonomi"} <= headings
     # and it can fail: the same page with one claim's mark removed shows that sentence's figure as loose
     claims = json.loads(rendered[1]["claims"].read_text(encoding="utf-8"))
     smallest = next(i for i, c in enumerate(claims) if (c["section"], c["kommunenr"]) == ("sma_tall", "5043"))
