@@ -262,3 +262,23 @@ def test_the_utgiftsutjevning_sentence_is_a_claim_and_compares_nothing(real):
     assert f'data-claim="{len(data.claims.claims) - 1}">{made.text}' in page
     assert "høyere enn landsgjennomsnittet" not in page and "lavere enn landsgjennomsnittet" not in page
     assert made in narrative.report_claims(real("5033", 2023))
+
+
+@pytest.mark.parametrize(("code", "shown", "words", "verdict"), [
+    ("5033", "1,47", "47\u00a0% mer per innbygger", "higher"),  # Tydal: KDD's 1.4656 for 2025
+    ("5001", "0,91", "9\u00a0% mindre per innbygger", "lower"),  # Trondheim: 0.9071
+])
+def test_the_expenditure_need_sentence_is_a_claim_whose_words_follow_the_shown_index(real, code, shown, words,
+                                                                                      verdict):
+    """The index sentence said «mer»/«mindre» outside every claim; now the words come from the index as
+    shown (two decimals) against the national 1,00, for both signs."""
+    data = real(code, 2025)
+    made = economy_text.need_claim(data)
+    assert f"er {shown} for budsjettåret 2025" in made.text and words in made.text
+    assert (made.indicator, made.year, made.comparator, made.comparator_value) == (
+        "utgiftsbehov_indeks", 2025, "land", 1.0)
+    assert made.verdict == verdict and made.value == float(shown.replace(",", "."))
+    page = economy.need_html(data)
+    assert f'data-claim="{data.claims.claims.index(made)}">{made.text}' in page
+    assert made in narrative.report_claims(real(code, 2025))
+    assert economy_text.need_claim(real(code, 2024)) is None  # budget year 2025 is not known in 2024

@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from samfunn_data.facts import indicators, robek
-from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value
+from samfunn_data.formatting import MISSING, fmt_int, fmt_value
 from samfunn_data.reports import economy_text
 from samfunn_data.reports.economy_text import preliminary
 
@@ -156,11 +156,12 @@ def service_ids() -> tuple[list[str], list[str]]:
 def need_html(data, log=None) -> str:
     """KDD's expenditure-need index for budget year Y (only then) and the utgiftsutjevning per innbygger
     (a claim, in the report's log)."""
-    made = economy_text.equalisation_claim(data)
     log = economy_text.document_log(data, log)
-    equalisation = "" if made is None else (
-        f'<p data-claims-section="okonomi">{economy_text.items_html([made], log, "span")}</p>')
-    return (f"<p>{html.escape(need_text(data))}</p>{equalisation}"
+    need, equalisation = (
+        "" if made is None else
+        f'<p data-claims-section="okonomi">{economy_text.items_html([made], log, "span")}</p>'
+        for made in (economy_text.need_claim(data), economy_text.equalisation_claim(data)))
+    return (f"{need}<p>{html.escape(need_text(data))}</p>{equalisation}"
             f'<p>{html.escape(need_note(data))}</p>')
 
 
@@ -172,24 +173,18 @@ def need_note(data) -> str:
             "kan ikke legges sammen.")
 
 
+NEED_BASIS = ("Beregningen bygger blant annet på alderssammensetning, bosettingsmønster, reiseavstander og "
+              "et basistillegg (likt beløp per kommune, som betyr mest der det bor få).")
+
+
 def need_text(data) -> str:
-    """KDD's expenditure-need index for budget year Y, or that the data lacks it."""
-    parts = []
-    need = data.row(NEED, data.year)
-    if need is not None:
-        index = float(need["value"])
-        parts.append(
-            f"KDDs indeks for beregnet utgiftsbehov for {data.name} er {fmt_number(index, 2)} for "
-            f"budsjettåret {data.year} (1,00 er landsgjennomsnittet). Staten beregner altså at kommunen "
-            f"trenger {fmt_pct(abs(index - 1) * 100, 0)} {'mer' if index >= 1 else 'mindre'} per innbygger "
-            "enn gjennomsnittskommunen for å gi et likeverdig tjenestetilbud, ut fra blant annet "
-            "alderssammensetning, bosettingsmønster, reiseavstander og et basistillegg (likt beløp per "
-            "kommune, som betyr mest der det bor få).")
-    else:
-        parts.append(f"KDDs indeks for beregnet utgiftsbehov for budsjettåret {data.year} finnes ikke i "
-                     "dataene (de har bare budsjettårene 2025 og 2026, som publiseres med statsbudsjettet "
-                     "i oktober året før).")
-    return " ".join(parts)
+    """What the expenditure-need index builds on, or that the data lacks it for budget year Y (the index
+    itself is a claim: `economy_text.need_claim`)."""
+    if data.row(NEED, data.year) is not None:
+        return NEED_BASIS
+    return (f"KDDs indeks for beregnet utgiftsbehov for budsjettåret {data.year} finnes ikke i dataene "
+            "(de har bare budsjettårene 2025 og 2026, som publiseres med statsbudsjettet i oktober "
+            "året før).")
 
 
 def services_html(data) -> str:

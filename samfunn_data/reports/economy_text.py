@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.facts import indicators, robustness
-from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_pct, shown_sign
+from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct, shown_sign
 from samfunn_data.reports import claims as c
 
 RESULT, RESULT_3Y, DEBT = "netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst"
@@ -181,6 +181,31 @@ def equalisation_claim(data, section: str = "okonomi") -> c.Claim | None:
     text = f"Utgiftsutjevningen i rammetilskuddet var {fmt_kroner(value)} per innbygger i {year}{kind}."
     return c.Claim(section, text, EQUALISATION, data.kommunenr, year, c.shown(EQUALISATION, value), None,
                    None, None, c.UNAVAILABLE, year)
+
+
+NEED = "utgiftsbehov_indeks"
+
+
+def need_claim(data, section: str = "okonomi") -> c.Claim | None:
+    """KDD's expenditure-need index for budget year Y against the national 1,00 (only for Y itself).
+
+    The index is the ministry's calculation by a fixed rule, not a measurement with noise, so the
+    shown difference from 1,00 is the verdict: "higher"/"lower", or "no clear difference" at 1,00."""
+    row = data.row(NEED, data.year)
+    if row is None:
+        return None
+    index = c.shown(NEED, float(row["value"]))
+    gap = round(abs(index - 1) * 100)  # from the index as shown (two decimals): whole per cent
+    sign = shown_sign(index - 1, 2)
+    words = {1: f"altså {fmt_pct(gap, 0)} mer per innbygger enn gjennomsnittskommunen",
+             -1: f"altså {fmt_pct(gap, 0)} mindre per innbygger enn gjennomsnittskommunen",
+             0: "altså like mye per innbygger som gjennomsnittskommunen"}[sign]
+    text = (f"KDDs indeks for beregnet utgiftsbehov for {data.name} er {fmt_number(index, 2)} for "
+            f"budsjettåret {data.year} (1,00 er landsgjennomsnittet): staten beregner at kommunen trenger "
+            f"{words} for å gi et likeverdig tjenestetilbud.")
+    verdict = {1: "higher", -1: "lower", 0: "no clear difference"}[sign]
+    return c.Claim(section, text, NEED, data.kommunenr, data.year, index, "land", 1.0, None, verdict,
+                   data.year)
 
 
 def section_claims(data) -> list[c.Claim]:

@@ -214,7 +214,9 @@ def okonomi(data) -> list[Section]:
             *_claim_paragraphs(data.claims, economy_text.section_claims(data)),
             Figure(economy_charts.trend(data)),
             *_economy_table(data, economy.KEY_IDS, economy.KEY_CAPTION), Paragraph(economy.KEY_NOTE, NOTE)]
-    services = [Paragraph(economy.need_text(data)),
+    need = [c for c in [economy_text.need_claim(data)] if c]
+    services = [*_claim_paragraphs(data.claims, need, bullet=False),
+                Paragraph(economy.need_text(data)),
                 *_claim_paragraphs(data.claims, [c for c in [economy_text.equalisation_claim(data)] if c],
                                    bullet=False),
                 Paragraph(economy.need_note(data)),
