@@ -62,7 +62,7 @@ def report_claims(data) -> list[C.Claim]:
     made += commuting.lead_claims(data)
     made += [c for c in [findings.centrality(data)] if c is not None]
     made += economy_text.section_claims(data)
-    made += [c for c in [economy_text.need_claim(data), economy_text.equalisation_claim(data)] if c is not None]
+    made += [c for c in (economy_text.need_claim(data), economy_text.equalisation_claim(data)) if c]
     made += [c for b in planning.bullets(data) for c in b.claims]
     return made
 
