@@ -7,24 +7,17 @@ import json
 import re
 from html.parser import HTMLParser
 
-import pytest
-
 from samfunn_data import screening
 from samfunn_data.screening import applications
 from tests.test_claims import _Scan
-from tests.test_screening import _crossing, _population_from_snapshot
+from tests.test_screening import (  # isolated_dirs: autouse, fact base in a temporary data dir
+    _crossing,
+    _population_from_snapshot,
+    isolated_dirs,  # noqa: F401
+)
 
 HEADER = ",".join(applications.COLUMNS)
 SNAPSHOT_ROBEK_5043 = "Står i ROBEK per 20.04.2026 (hjemmel b, c og d i kommuneloven § 28-1)."
-
-
-@pytest.fixture(scope="module", autouse=True)
-def isolated_dirs(tmp_path_factory):
-    """The fact base is built into a temporary data dir; nothing touches the repo's data/processed."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SAMFUNN_DATA_DIR", str(tmp_path_factory.mktemp("data")))
-        mp.setenv("SAMFUNN_REPORTS_DIR", str(tmp_path_factory.mktemp("reports")))
-        yield
 
 
 def _screen(tmp_path, codes: list[str], year: int):

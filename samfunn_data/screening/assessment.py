@@ -274,8 +274,7 @@ def _population(code: str, year: int) -> int | None:
         return None
 
 
-def _population_claim(code: str, year: int, population: int, limit: int, text: str,
-                      section: str = ELIGIBILITY) -> C.Claim:
+def _population_claim(code: str, year: int, population: int, limit: int, text: str) -> C.Claim:
     """A population count against the network's size limit, as a claim.
 
     The limit is the invitation's rule, not a statistical comparator: comparator None, comparator_value
@@ -283,12 +282,12 @@ def _population_claim(code: str, year: int, population: int, limit: int, text: s
     error) with it: "lower" under the limit, "higher" above, "no clear difference" exactly at it.
     """
     verdict = C.LOWER if population < limit else C.HIGHER if population > limit else C.NO_CLEAR_DIFFERENCE
-    return C.Claim(section, text, "folkemengde", code, year, float(population), None, float(limit), None,
+    return C.Claim(ELIGIBILITY, text, "folkemengde", code, year, float(population), None, float(limit), None,
                    verdict, year)
 
 
-def _eligibility(kommune, year: int, population: int | None, rule) -> tuple[bool, list[str]]:
-    """Eligible or not, with the reasons stated with their numbers."""
+def _eligibility(kommune, year: int, population: int | None, rule) -> tuple[bool, list[str | C.Claim]]:
+    """Eligible or not, with the reasons stated with their numbers (a claim where a figure is stated)."""
     reasons = []
     counties = [str(c) for c in rule.counties]
     in_county = kommune.county in counties
