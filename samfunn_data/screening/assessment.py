@@ -5,8 +5,9 @@ Order of operations in `screening.run.screen_file`:
 2. for each valid application: eligibility from the population on 1 January of the application year,
    statistics adequacy from the fact base as it stood that year, the age of the samfunnsdel against the
    four-year planning cycle, the stated personnel; then a category with the reasons;
-3. write screening.html (side by side, sortable), screening.xlsx, screening.csv (one row per valid
-   application) and screening_errors.csv (one row per problem) to the output folder (`run.write_outputs`).
+3. write screening.html (side by side, sortable), screening.claims.json (its figure sentences as claims),
+   screening.xlsx, screening.csv (one row per valid application) and screening_errors.csv (one row per
+   problem) to the output folder (`run.write_outputs`).
 
 Eligibility rule (the invitation: "Befolkning under 2500 innbyggere", Nordland and Trøndelag) comes from
 network.toml via `municipalities.network()`; the figures come from SSB table 07459.
