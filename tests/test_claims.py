@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from samfunn_data.facts import claims as C
 from samfunn_data.facts import factbase
 from samfunn_data.formatting import fmt_pct
-from samfunn_data.reports import claims as C
 from samfunn_data.reports import data as report_data
 from samfunn_data.reports import narrative, planning, tables
 from samfunn_data.reports import runner as reports

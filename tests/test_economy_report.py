@@ -7,7 +7,8 @@ import re
 import nbformat
 import pytest
 
-from samfunn_data.reports import claims, economy, economy_text, narrative
+from samfunn_data.facts import claims
+from samfunn_data.reports import economy, economy_text, narrative
 from samfunn_data.reports import runner as reports
 from tests.economy_fixtures import economy_data
 

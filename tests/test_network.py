@@ -286,7 +286,7 @@ def test_every_finding_in_the_overview_is_a_claim_in_its_claims_json(rendered):
 def test_overview_claims_use_direction_words_only_with_their_verdict_and_name_group_n(rendered):
     import json
 
-    from samfunn_data.reports import claims as C
+    from samfunn_data.facts import claims as C
 
     claims = json.loads(rendered[1]["claims"].read_text(encoding="utf-8"))
     words_seen = set()
@@ -410,8 +410,8 @@ def test_no_figure_in_the_overviews_generated_prose_outside_a_claim(rendered):
 
 @pytest.mark.slow
 def test_each_overview_claim_shows_exactly_its_numbers(rendered):
+    from samfunn_data.facts import claims as C
     from samfunn_data.facts import indicators
-    from samfunn_data.reports import claims as C
 
     claims = json.loads(rendered[1]["claims"].read_text(encoding="utf-8"))
     for c in claims:
@@ -439,8 +439,8 @@ def test_each_overview_claim_shows_exactly_its_numbers(rendered):
 
 
 def test_period_sentences_say_the_direction_their_verdict_gives_for_both_signs(panel):
+    from samfunn_data.facts import claims as C
     from samfunn_data.network import period_text
-    from samfunn_data.reports import claims as C
 
     bd = network.before_during(panel, "2015-2019", "2020-2023")
     donna = bd.set_index("enhet").loc["1827"].copy()  # Dønna: +56 during after −36 before, clearly higher

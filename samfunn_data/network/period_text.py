@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from samfunn_data.facts import claims as C
 from samfunn_data.facts.municipalities import SMALL_LIMIT
 from samfunn_data.facts.robustness import TOO_FEW, differs, grade
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct
 from samfunn_data.network.analysis import GROUP_LABELS, PARTICIPANTS, SMALL_NORWAY, group_codes
 from samfunn_data.network.text import GROUP_COMPARATOR, claims_html, lower_first, shown
-from samfunn_data.reports import claims as C
 
 # One unit over time: the robustness rule's verdict on "during" against "before", as a change.
 OVER_TIME = {"higher": C.INCREASE, "lower": C.DECREASE, "no clear difference": C.NO_CLEAR_CHANGE,

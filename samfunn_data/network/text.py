@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from samfunn_data.facts import claims as C
 from samfunn_data.facts.commuting import INDICATORS, period
 from samfunn_data.facts.robustness import GRADE_LABELS_NB, INDICATIVE, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import MISSING, fmt_int, fmt_number, fmt_pct, fmt_value, round_half_up
 from samfunn_data.network.analysis import GROUP_LABELS, MIN_COVERAGE
-from samfunn_data.reports import claims as C
 
 # The comparison groups as claims name them.
 GROUP_COMPARATOR = {"sma_nl_tr": C.SMALL_NL_TR, "sma_norge": C.SMALL_NORWAY}

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from samfunn_data.facts import claims as C
 from samfunn_data.facts import commuting as facts_commuting
 from samfunn_data.formatting import fmt_int, fmt_pct
 from samfunn_data.reports import charts, findings, tables
-from samfunn_data.reports import claims as C
 
 IDS = facts_commuting.INDICATORS
 TOP = 5

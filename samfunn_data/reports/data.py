@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from samfunn_data.config import get_settings
-from samfunn_data.reports.claims import ClaimLog
+from samfunn_data.facts.claims import ClaimLog
 
 SMALL_LIMIT = 2500
 

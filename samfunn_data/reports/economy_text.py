@@ -25,9 +25,9 @@ import html
 import numpy as np
 import pandas as pd
 
+from samfunn_data.facts import claims as c
 from samfunn_data.facts import indicators, robustness
 from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_number, fmt_pct, shown_sign
-from samfunn_data.reports import claims as c
 
 RESULT, RESULT_3Y, DEBT = "netto_driftsresultat_pst", "netto_driftsresultat_pst_3ar", "netto_lanegjeld_pst"
 SKATT, SKATT_AFTER = "skatt_pst_av_landet", "skatt_etter_utjevning_pst_av_landet"

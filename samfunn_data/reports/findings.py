@@ -1,4 +1,4 @@
-"""Hovedtrekk and the centrality sentence as claims (`reports.claims.Claim`): numbers, test and words.
+"""Hovedtrekk and the centrality sentence as claims (`facts.claims.Claim`): numbers, test and words.
 
 Each maker takes a `report_data.ReportData` (only what was known in the report year, spreads re-estimated
 from those years) and returns a `Claim` or None when the data lacks its figures. The words never say more
@@ -22,10 +22,10 @@ import math
 
 import pandas as pd
 
+from samfunn_data.facts import claims as C
 from samfunn_data.facts import indicators, robustness
 from samfunn_data.facts.indicators import PROJECTION_VINTAGE_YEAR, PROJECTION_YEARS
 from samfunn_data.formatting import fmt_int, fmt_kroner, fmt_pct, fmt_value, shown_sign
-from samfunn_data.reports import claims as C
 
 HOVEDTREKK, CENTRALITY = "hovedtrekk", "sentralitet"
 # not "the numbers are too small": a value graded solid can still differ by no more than chance explains

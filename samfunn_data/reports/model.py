@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from samfunn_data.reports import claims as C
+from samfunn_data.facts import claims as C
 
 BODY, NOTE, LEAD = "body", "note", "lead"
 

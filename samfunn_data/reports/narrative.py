@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import html
 
+from samfunn_data.facts import claims as C
 from samfunn_data.facts import indicators
 from samfunn_data.formatting import fmt_value
-from samfunn_data.reports import claims as C
 from samfunn_data.reports import commuting, economy_text, findings, planning
 
 CLOSING = ("Tallene i en liten kommune svinger mye fra år til år. Punktene over bygger bare på forskjeller "

@@ -1,6 +1,6 @@
 """"Hva betyr dette for planstrategien?": bullets made only from claims that pass the robustness rule.
 
-A bullet is a list of claims (`reports.claims.Claim`); its first claim's text starts with a bold lead-in
+A bullet is a list of claims (`facts.claims.Claim`); its first claim's text starts with a bold lead-in
 (`Bullet.lead`). A bullet appears only when its main claim's verdict says what the lead-in says (a clear
 decline over ten years, a share clearly above or below the country's, a net figure clearly below or above
 zero) and its value is graded solid: the rule shows "indicative" values but builds nothing on them
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from samfunn_data.facts import claims as C
 from samfunn_data.facts import robustness
 from samfunn_data.formatting import fmt_int, fmt_number, fmt_pct
-from samfunn_data.reports import claims as C
 from samfunn_data.reports import findings as F
 
 SECTION = "planstrategi"

@@ -179,7 +179,7 @@ def _hash_files(paths, root: Path, h) -> None:
 
 # The package modules a report runs: a change in any of them must re-render the reports.
 REPORT_MODULES = ("reports/charts", "reports/narrative", "formatting", "reports/data", "reports/figures",
-                  "reports/tables", "reports/html", "reports/claims", "reports/findings", "reports/planning",
+                  "reports/tables", "reports/html", "facts/claims", "reports/findings", "reports/planning",
                   "facts/factbase", "facts/asof", "facts/indicators", "facts/robustness",
                   "facts/computations", "facts/sources", "facts/municipalities", "config",
                   "reports/provenance", "reports/commuting", "reports/model",

@@ -5,8 +5,9 @@ Order of operations in `screening.run.screen_file`:
 2. for each valid application: eligibility from the population on 1 January of the application year,
    statistics adequacy from the fact base as it stood that year, the age of the samfunnsdel against the
    four-year planning cycle, the stated personnel; then a category with the reasons;
-3. write screening.html (side by side, sortable), screening.xlsx, screening.csv (one row per valid
-   application) and screening_errors.csv (one row per problem) to the output folder (`run.write_outputs`).
+3. write screening.html (side by side, sortable), screening.claims.json (its figure sentences as claims),
+   screening.xlsx, screening.csv (one row per valid application) and screening_errors.csv (one row per
+   problem) to the output folder (`run.write_outputs`).
 
 Eligibility rule (the invitation: "Befolkning under 2500 innbyggere", Nordland and Trøndelag) comes from
 network.toml via `municipalities.network()`; the figures come from SSB table 07459.
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from samfunn_data.errors import FactbaseError, SamfunnError
+from samfunn_data.facts import claims as C
 from samfunn_data.facts import municipalities, robek
 from samfunn_data.facts.indicators import PRELIMINARY, PROJECTION_VINTAGE_YEAR
 from samfunn_data.facts.robustness import TOO_FEW, grade_label
@@ -47,6 +49,7 @@ CORE_INDICATORS = (
 PLAN_CYCLE_YEARS = 4  # planstrategi once per council term (plan- og bygningsloven § 10-1)
 FIRST_MUNICIPAL_ELECTION = 1975  # municipal elections every fourth year since (1975, ..., 2019, 2023)
 MIN_CORE_SHARE = 0.5  # below this share of core indicators the fact base is too thin to start from
+ELIGIBILITY, NOTES, ECONOMY = "kvalifisering", "merknader", "okonomi"  # claim sections
 
 
 @dataclass(frozen=True)
@@ -82,26 +85,41 @@ class EconomyStatus:
     robek: bool | None  # None: the register in the data (per robek.DATE) does not tell for this year
     robek_hjemmel: str = ""
     preliminary: bool = False  # the accounts year's figures are SSB's unrevised ones
+    kommunenr: str = ""  # whose status this is (the claims' kommunenr)
 
-    def text(self, year: int) -> str:
-        """The status in one bokmål sentence or two."""
+    def claims(self, year: int) -> list[C.Claim]:
+        """The status as claims, one sentence per figure (section "okonomi").
+
+        A level or a register entry compares nothing: comparator None, verdict "unavailable".
+        """
+        def claim(text, indicator, value_year, value):
+            return C.Claim(ECONOMY, text, indicator, self.kommunenr, value_year, value, None, None, None,
+                           C.UNAVAILABLE, value_year)
+
+        out = []
         if self.accounts_year is None:
-            accounts = f"Faktagrunnlaget har ikke kommuneregnskap (KOSTRA) fra før {year}."
-        else:
-            parts = [f"{label} {fmt_pct(value)}" for label, value in
-                     (("netto driftsresultat", self.result_pst), ("netto lånegjeld", self.debt_pst))
-                     if value is not None]
-            accounts = (f"Regnskap {self.accounts_year}"
-                        + (" (foreløpige tall)" if self.preliminary else "")
-                        + ": " + " og ".join(parts) + " av brutto driftsinntekter.")
+            out.append(claim(f"Faktagrunnlaget har ikke kommuneregnskap (KOSTRA) fra før {year}.",
+                             "netto_driftsresultat_pst", year - 1, None))
+        prelim = " (foreløpige tall)" if self.preliminary else ""
+        for ind_id, label, value in (("netto_driftsresultat_pst", "netto driftsresultat", self.result_pst),
+                                     ("netto_lanegjeld_pst", "netto lånegjeld", self.debt_pst)):
+            if self.accounts_year is not None and value is not None:
+                out.append(claim(f"Regnskap {self.accounts_year}{prelim}: {label} {fmt_pct(value)} av brutto "
+                                 "driftsinntekter.", ind_id, self.accounts_year, C.shown(ind_id, value)))
+        register_year = int(robek.DATE[-4:])
         if self.robek is None:
-            listed = (f"ROBEK: ikke kjent for {year} (dataene har bare registeret per {robek.DATE}).")
+            out.append(claim(f"ROBEK: ikke kjent for {year} (dataene har bare registeret per {robek.DATE}).",
+                             "robek", year, None))
         elif self.robek:  # the letters only: the page's method section says what each means
             why = f" (hjemmel {self.robek_hjemmel} i kommuneloven § 28-1)" if self.robek_hjemmel else ""
-            listed = f"Står i ROBEK per {robek.DATE}{why}."
+            out.append(claim(f"Står i ROBEK per {robek.DATE}{why}.", "robek", register_year, 1.0))
         else:
-            listed = f"Står ikke i ROBEK per {robek.DATE}."
-        return f"{accounts} {listed}"
+            out.append(claim(f"Står ikke i ROBEK per {robek.DATE}.", "robek", register_year, 0.0))
+        return out
+
+    def text(self, year: int) -> str:
+        """The status in bokmål: the claims' sentences."""
+        return " ".join(c.text for c in self.claims(year))
 
 
 def economy_status(code: str, year: int, facts: pd.DataFrame) -> EconomyStatus:
@@ -122,7 +140,7 @@ def economy_status(code: str, year: int, facts: pd.DataFrame) -> EconomyStatus:
     listed, hjemmel = robek.status(facts, code, year)
     flagged = any(r is not None and r.get("flag") == PRELIMINARY for r in (result, debt))
     return EconomyStatus(latest, None if result is None else float(result["value"]),
-                         None if debt is None else float(debt["value"]), listed, hjemmel, flagged)
+                         None if debt is None else float(debt["value"]), listed, hjemmel, flagged, code)
 
 
 @dataclass
@@ -141,6 +159,7 @@ class Assessment:
     category: str = ""
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    claims: dict[str, C.Claim] = field(default_factory=dict)  # reason/note text -> its claim
 
     @property
     def kommune(self) -> municipalities.Municipality:
@@ -256,8 +275,20 @@ def _population(code: str, year: int) -> int | None:
         return None
 
 
-def _eligibility(kommune, year: int, population: int | None, rule) -> tuple[bool, list[str]]:
-    """Eligible or not, with the reasons stated with their numbers."""
+def _population_claim(code: str, year: int, population: int, limit: int, text: str) -> C.Claim:
+    """A population count against the network's size limit, as a claim.
+
+    The limit is the invitation's rule, not a statistical comparator: comparator None, comparator_value
+    the limit, and the verdict compares an exact count (SSB's register count on 1 January, no sampling
+    error) with it: "lower" under the limit, "higher" above, "no clear difference" exactly at it.
+    """
+    verdict = C.LOWER if population < limit else C.HIGHER if population > limit else C.NO_CLEAR_DIFFERENCE
+    return C.Claim(ELIGIBILITY, text, "folkemengde", code, year, float(population), None, float(limit), None,
+                   verdict, year)
+
+
+def _eligibility(kommune, year: int, population: int | None, rule) -> tuple[bool, list[str | C.Claim]]:
+    """Eligible or not, with the reasons stated with their numbers (a claim where a figure is stated)."""
     reasons = []
     counties = [str(c) for c in rule.counties]
     in_county = kommune.county in counties
@@ -270,7 +301,8 @@ def _eligibility(kommune, year: int, population: int | None, rule) -> tuple[bool
         return False, reasons
     limit = fmt_int(rule.max_population)
     if population >= rule.max_population:
-        reasons.append(f"Folketall 1. januar {year}: {fmt_int(population)}, ikke under {limit}.")
+        text = f"Folketall 1. januar {year}: {fmt_int(population)}, ikke under {limit}."
+        reasons.append(_population_claim(kommune.code, year, population, rule.max_population, text))
     return in_county and population < rule.max_population, reasons
 
 
@@ -298,9 +330,14 @@ def _categorise(a: Assessment, eligibility_reasons: list[str]) -> None:
     if a.population is not None and a.population_prev is not None:
         limit = municipalities.network().max_population
         if (a.population < limit) != (a.population_prev < limit):
-            notes.append(f"Folketallet krysset grensen på {fmt_int(limit)} i løpet av {a.year - 1}: "
-                         f"{fmt_int(a.population_prev)} 1. januar {a.year - 1}, {fmt_int(a.population)} "
-                         f"1. januar {a.year}.")
+            # A change over time of an exact count: comparator_value is the earlier count (claims
+            # convention); the limit named in the sentence is the invitation's rule, not a statistic.
+            text = (f"Folketallet krysset grensen på {fmt_int(limit)} i løpet av {a.year - 1}: "
+                    f"{fmt_int(a.population_prev)} 1. januar {a.year - 1}, {fmt_int(a.population)} "
+                    f"1. januar {a.year}.")
+            notes.append(C.Claim(NOTES, text, "folkemengde", a.kommune.code, a.year, float(a.population),
+                                 None, float(a.population_prev), None,
+                                 C.INCREASE if a.population > a.population_prev else C.DECREASE, a.year))
     if a.plan_age is None:
         notes.append("Har ingen vedtatt samfunnsdel; nettverket arbeider nettopp med forarbeidet til den.")
     if not a.eligible:
@@ -309,9 +346,17 @@ def _categorise(a: Assessment, eligibility_reasons: list[str]) -> None:
         a.category, a.reasons = FORBEHOLD, reservations
     else:
         a.category = AKTUELL
-        a.reasons = [f"Folketall 1. januar {a.year}: {fmt_int(a.population)} (under "
-                     f"{fmt_int(municipalities.network().max_population)}), {a.kommune.county_name}."]
+        limit = municipalities.network().max_population
+        a.reasons = [_population_claim(
+            a.kommune.code, a.year, a.population, limit,
+            f"Folketall 1. januar {a.year}: {fmt_int(a.population)} (under {fmt_int(limit)}), "
+            f"{a.kommune.county_name}.")]
     a.notes = notes
+    # Reasons and notes stay sentences (the CSV's columns); those with figures keep their claim.
+    for sentences in (a.reasons, a.notes):
+        for i, s in enumerate(sentences):
+            if isinstance(s, C.Claim):
+                a.claims[s.text], sentences[i] = s, s.text
 
 
 def assess(application: Application, year: int, facts: pd.DataFrame | None = None) -> Assessment:

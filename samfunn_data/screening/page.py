@@ -11,6 +11,7 @@ import datetime as dt
 from html import escape
 
 from samfunn_data.facts import municipalities, robek
+from samfunn_data.facts.claims import ClaimLog
 from samfunn_data.facts.robustness import GRADE_LABELS_NB, TOO_FEW, grade_label, grade_legend_nb
 from samfunn_data.formatting import fmt_int
 from samfunn_data.screening.assessment import AKTUELL, CATEGORY_ORDER, FORBEHOLD, IKKE_AKTUELL, fmt_fte
@@ -90,13 +91,20 @@ def _td(text: str, sort=None, cls: str = "") -> str:
     return f"<td{cls_attr}{sort_attr}>{text}</td>"
 
 
-def _reasons(a) -> str:
-    items = [f"<li>{escape(r)}</li>" for r in a.reasons]
-    items += [f'<li class="note">{escape(n)}</li>' for n in a.notes]
+def _item(a, text: str, log: ClaimLog, attrs: str = "") -> str:
+    """One reason or note: from its claim (with data-claim) when it states a figure."""
+    claim = a.claims.get(text)
+    if claim is not None:
+        return log.html(claim, "li", attrs=attrs)
+    return f"<li{' ' + attrs if attrs else ''}>{escape(text)}</li>"
+
+
+def _reasons(a, log: ClaimLog) -> str:
+    items = [_item(a, r, log) for r in a.reasons] + [_item(a, n, log, 'class="note"') for n in a.notes]
     return f'<ul class="reasons">{"".join(items)}</ul>'
 
 
-def _applicant_row(a) -> str:
+def _applicant_row(a, log: ClaimLog) -> str:
     app = a.application
     order = CATEGORY_ORDER[a.category]
     population = "–" if a.population is None else fmt_int(a.population)
@@ -113,26 +121,28 @@ def _applicant_row(a) -> str:
         _td(population + prev, -1 if a.population is None else a.population, "num"),
         _td("Ja" if a.eligible else "Nei", int(a.eligible)),
         _td(f'<span class="cat cat-{order}">{escape(a.category)}</span>', order),
-        _td(_reasons(a), order),
+        _td(_reasons(a, log), order),
         _td(f"{plan}<br><span class=small>{escape(a.plan_text)}</span>",
             -1 if a.plan_age is None else a.plan_age),
         _td(f"{escape(fmt_fte(app.personellressurs))}<br><span class=small>oppgitt: "
             f"{escape(app.personellressurs_tekst)}</span>", app.personellressurs, "num"),
         _td("Ja" if app.har_statistikk else "Nei", int(app.har_statistikk)),
         _td(stats, a.n_available, "num"),
-        _economy_cell(a),
+        _economy_cell(a, log),
         _td(escape(app.framdriftsplan)),
         _td(escape(app.kontaktperson)),
     ]
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def _economy_cell(a) -> str:
-    """Latest accounts before the application year and ROBEK where the list's date allows."""
+def _economy_cell(a, log: ClaimLog) -> str:
+    """Latest accounts before the application year and ROBEK where the list's date allows: one claim
+    per sentence, in a claims section (every text in it belongs to a claim)."""
     if a.economy is None:
         return _td("–", -1)
     result = a.economy.result_pst
-    return _td(escape(a.economy.text(a.year)), -1e9 if result is None else result)
+    sentences = " ".join(log.html(c, "span") for c in a.economy.claims(a.year))
+    return _td(f'<div data-claims-section="okonomi">{sentences}</div>', -1e9 if result is None else result)
 
 
 _HEADERS = ["Kommune", "Folketall 1. jan.", "Kvalifisert", "Kategori", "Begrunnelse og merknader",
@@ -235,10 +245,10 @@ def _method(result) -> str:
     )
 
 
-def render_page(result) -> str:
-    """The whole screening page as an HTML string."""
-
-    rows = "".join(_applicant_row(a) for a in result.assessments)
+def render_page(result, log: ClaimLog | None = None) -> str:
+    """The whole screening page as an HTML string; its claims go to `log` (see `run.write_outputs`)."""
+    log = ClaimLog() if log is None else log
+    rows = "".join(_applicant_row(a, log) for a in result.assessments)
     head = "".join(f"<th scope=col>{h}</th>" for h in _HEADERS)
     table = (
         f'<div class="scroll"><table class="sortable" id="soknader"><thead><tr>{head}</tr></thead>'

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from samfunn_data.config import get_settings
 from samfunn_data.errors import InputFileError
+from samfunn_data.facts.claims import ClaimLog
 from samfunn_data.screening.applications import read_applications
 from samfunn_data.screening.assessment import (
     ScreeningResult,
@@ -19,7 +20,12 @@ from samfunn_data.screening.spreadsheets import write_csv, write_xlsx
 
 
 def write_outputs(result: ScreeningResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write screening.html, screening.csv, screening_errors.csv and screening.xlsx into `out_dir`.
+    """Write screening.html, screening.claims.json, screening.csv, screening_errors.csv and
+    screening.xlsx into `out_dir`.
+
+    screening.claims.json holds one claim per generated sentence that states a figure (population
+    against the size limit, the crossing note, each accounts figure, the ROBEK status), in page order;
+    each such element on the page carries `data-claim` with its index (see `facts.claims`).
 
     The CSV files are comma-separated UTF-8 with a byte-order mark, the form a Norwegian Excel opens with
     æøå intact; text that Excel would take for a formula is neutralised (see `spreadsheets`). The
@@ -28,6 +34,7 @@ def write_outputs(result: ScreeningResult, out_dir: str | Path) -> dict[str, Pat
     out = check_out_dir(out_dir)
     paths = {
         "html": out / "screening.html",
+        "claims": out / "screening.claims.json",
         "csv": out / "screening.csv",
         "errors_csv": out / "screening_errors.csv",
         "xlsx": out / "screening.xlsx",
@@ -38,7 +45,9 @@ def write_outputs(result: ScreeningResult, out_dir: str | Path) -> dict[str, Pat
         write_csv(assessments, paths["csv"])
         write_csv(errors, paths["errors_csv"])
         write_xlsx({"Søknader": assessments, "Feil": errors}, paths["xlsx"])
-        paths["html"].write_text(render_page(result), encoding="utf-8")
+        log = ClaimLog()
+        paths["html"].write_text(render_page(result, log), encoding="utf-8")
+        log.write(paths["claims"])
     except OSError as exc:
         raise InputFileError(f"Kunne ikke skrive resultatene til {out}: {exc.strerror or exc}.") from exc
     result.paths = paths
@@ -65,7 +74,8 @@ def screen_file(path: str | Path, year: int, out_dir: str | Path | None = None) 
     path : CSV (comma or semicolon; UTF-8, UTF-16, Windows-1252 or Latin-1) or .xlsx with the template's
         columns.
     year : application year; population on 1 January of that year decides eligibility.
-    out_dir : folder for screening.html, screening.csv, screening_errors.csv and screening.xlsx.
+    out_dir : folder for screening.html, screening.claims.json, screening.csv, screening_errors.csv and
+        screening.xlsx.
 
     Returns
     -------
