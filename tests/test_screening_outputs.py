@@ -124,6 +124,7 @@ def test_cli_names_the_workbook(tmp_path, capsys):
     assert main(["screen", str(EXAMPLE), "--year", "2020", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert str(tmp_path / "screening.xlsx") in out and (tmp_path / "screening.xlsx").stat().st_size > 0
+    assert str(tmp_path / "screening.claims.json") in out  # every file written is named
 
 
 # ---------------------------------------------------------------- item 7: bounded, printable output

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True,
                         help="søknadsåret; folketallet 1. januar dette året avgjør")
     parser.add_argument("--out", type=Path, required=True,
-                        help="mappe for screening.html, screening.xlsx og CSV-filene")
+                        help="mappe for screening.html, screening.claims.json, screening.xlsx og CSV-filene")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         counts[a.category] = counts.get(a.category, 0) + 1
     summary = ", ".join(f"{c}: {n}" for c, n in counts.items()) or "ingen"
     print(f"Vurderte {plural(len(result.assessments), 'søknad', 'søknader')} for {args.year} ({summary}).")
-    for key in ("html", "xlsx", "csv", "errors_csv"):
+    for key in ("html", "claims", "xlsx", "csv", "errors_csv"):
         print(f"  {result.paths[key]}")
     if result.read.n_rows == 0:
         print(f"Advarsel: {args.applications} har overskrifter, men ingen søknader (ingen rader under "
