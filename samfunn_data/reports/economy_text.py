@@ -79,21 +79,25 @@ def _has_peers(row) -> bool:
     return row is not None and not pd.isna(row.get("small_median")) and int(row.get("small_n") or 0) > 0
 
 
+def _against_peers(data, row, indicator: str):
+    """(phrase, comparator, comparator_value, n, verdict) of a percentage row against the small
+    municipalities' median; no phrase and "unavailable" when the row has no peers."""
+    if not _has_peers(row):
+        return "", None, None, None, c.UNAVAILABLE
+    comparator_value, n = float(row["small_median"]), int(row["small_n"])
+    verdict = _verdict(float(row["value"]), comparator_value, own_se(data, indicator, int(row["year"])))
+    return _peer_phrase(row, verdict, fmt_pct), c.SMALL_NL_TR, comparator_value, n, verdict
+
+
 def result_claim(data, section: str = "hovedtrekk") -> c.Claim | None:
     """Netto driftsresultat, three-year average, against the small municipalities' median."""
     row = data.row(RESULT_3Y)
     if row is None:
         return None
     year, value = int(row["year"]), float(row["value"])
+    phrase, comparator, comparator_value, n, verdict = _against_peers(data, row, RESULT_3Y)
     text = (f"Netto driftsresultat i {data.name} var i snitt {fmt_pct(value)} av brutto driftsinntektene "
-            f"i årene {year - 2}–{year}")
-    comparator = comparator_value = n = None
-    verdict = c.UNAVAILABLE
-    if _has_peers(row):
-        comparator, comparator_value, n = c.SMALL_NL_TR, float(row["small_median"]), int(row["small_n"])
-        verdict = _verdict(value, comparator_value, own_se(data, RESULT_3Y, year))
-        text += _peer_phrase(row, verdict, fmt_pct)
-    text += "."
+            f"i årene {year - 2}–{year}{phrase}.")
     if preliminary(row):
         text += f" Tallene for {year} er foreløpige."
     return c.Claim(section, text, RESULT_3Y, data.kommunenr, year, c.shown(RESULT_3Y, value), comparator,
@@ -133,13 +137,8 @@ def debt_claim(data, section: str = "okonomi") -> c.Claim | None:
     if row is None:
         return None
     year, value = int(row["year"]), float(row["value"])
-    text = f"Netto lånegjeld var {fmt_pct(value)} av brutto driftsinntektene i {year}"
-    comparator = comparator_value = n = None
-    verdict = c.UNAVAILABLE
-    if _has_peers(row):
-        comparator, comparator_value, n = c.SMALL_NL_TR, float(row["small_median"]), int(row["small_n"])
-        verdict = _verdict(value, comparator_value, own_se(data, DEBT, year))
-        text += _peer_phrase(row, verdict, fmt_pct)
+    phrase, comparator, comparator_value, n, verdict = _against_peers(data, row, DEBT)
+    text = f"Netto lånegjeld var {fmt_pct(value)} av brutto driftsinntektene i {year}{phrase}"
     return c.Claim(section, text + ".", DEBT, data.kommunenr, year, c.shown(DEBT, value), comparator,
                    c.shown(DEBT, comparator_value), n, verdict, year)
 
