@@ -123,8 +123,9 @@ def complete_counties(frame: pd.DataFrame, members: dict[str, set[str]],
     if "Region" not in frame.columns or "Tid" not in frame.columns:
         return frame
     source = frame if municipalities is None else municipalities
-    codes = source["Region"].astype(str)
-    pairs = source.loc[codes.str.len() == 4, ["Tid", "Region"]].astype(str).drop_duplicates()
+    municipal = set().union(*members.values())  # the registry's municipalities, not a code length
+    pairs = source.loc[source["Region"].astype(str).isin(municipal), ["Tid", "Region"]].astype(str)
+    pairs = pairs.drop_duplicates()
     have = pairs.groupby("Tid")["Region"].agg(set)
     complete = {(county, year) for year, munis in have.items()
                 for county, need in members.items() if need <= munis}
